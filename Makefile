@@ -1,0 +1,38 @@
+# Framewise: `make demo` runs both examples on real models and video; `make test` runs the suite.
+# Each target installs what is missing first (scripts/setup.sh is idempotent and fast).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help setup assets fixtures build release demo test bench clean
+
+help:
+	@echo "make demo   - install, fetch models and videos, build, run both examples"
+	@echo "make test   - install, fetch, make fixtures, build, run the whole test suite"
+	@echo "make bench  - measure decode fps, inference ms per batch, videos/s (bench/RESULTS.md)"
+
+setup:
+	@scripts/setup.sh
+
+assets: setup
+	@scripts/fetch-assets.sh
+
+fixtures: setup
+	@.venv/bin/python scripts/fixtures/make_onnx_fixtures.py .fixtures/onnx
+	@scripts/fixtures/make_media_fixtures.sh .fixtures/media
+
+build: setup
+	swift build
+
+release: setup
+	swift build -c release --product framewise
+
+demo: assets release
+	@scripts/demo.sh
+
+test: assets fixtures
+	swift test
+
+bench: assets release
+	@scripts/bench.sh
+
+clean:
+	rm -rf .build .fixtures

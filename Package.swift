@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Framewise",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "framewise", targets: ["framewise"]),
+        .library(name: "FramewiseCore", targets: ["FramewiseCore"]),
+        .library(name: "FramewiseRuntime", targets: ["FramewiseRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C declarations of the subset of ONNX Runtime's C API we use, plus a dlopen loader.
+        .target(name: "CONNXRuntime", linkerSettings: [.linkedLibrary("dl")]),
+        // FFmpeg (libav*) from Debian through pkg-config, with inline shims for macros.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libswscale libavutil",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+        ),
+        .target(
+            name: "FramewiseCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "FramewiseMedia",
+            dependencies: ["FramewiseCore", "CFFmpeg", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "FramewiseONNX",
+            dependencies: ["FramewiseCore", "CONNXRuntime", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "FramewisePostprocess", dependencies: ["FramewiseCore"]),
+        .target(
+            name: "FramewiseRuntime",
+            dependencies: [
+                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewisePostprocess",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "FramewiseTesting", dependencies: ["FramewiseCore"]),
+        .executableTarget(
+            name: "framewise",
+            dependencies: [
+                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "FramewiseCoreTests", dependencies: ["FramewiseCore", "FramewiseTesting"]),
+        .testTarget(name: "FramewiseMediaTests", dependencies: ["FramewiseMedia", "FramewiseCore", "FramewiseTesting"]),
+        .testTarget(name: "FramewiseONNXTests", dependencies: ["FramewiseONNX", "FramewiseCore", "FramewiseTesting"]),
+        .testTarget(name: "FramewisePostprocessTests", dependencies: ["FramewisePostprocess", "FramewiseCore"]),
+        .testTarget(name: "FramewiseRuntimeTests", dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseTesting"]),
+        .testTarget(
+            name: "FramewiseIntegrationTests",
+            dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseTesting"]
+        ),
+    ]
+)

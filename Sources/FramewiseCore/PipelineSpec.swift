@@ -1,0 +1,195 @@
+/// A whole pipeline as written in its YAML file, after parsing and validation:
+/// how frames are sampled, which models exist, and the stages that form a DAG over them.
+public struct PipelineSpec: Sendable {
+    /// Name of the pipeline (defaults to the file's base name).
+    public var name: String
+    /// Path of the YAML file it came from (empty when built in code).
+    public var file: String
+    /// Which decoded frames are kept.
+    public var sampling: SamplingPolicy
+    /// Decoder settings.
+    public var decode: DecodeSpec
+    /// Models by declaration order.
+    public var models: [ModelSpec]
+    /// Stages by declaration order (validated to form a DAG).
+    public var stages: [StageSpec]
+    /// Per-video aggregations over frames.
+    public var summary: [SummarySpec]
+    /// Where each field was written, keyed by its dotted path (e.g. `models.nsfw.file`).
+    public var locations: [String: SourceLocation]
+
+    public init(name: String, file: String = "", sampling: SamplingPolicy = .everyFrame, decode: DecodeSpec = DecodeSpec(),
+                models: [ModelSpec], stages: [StageSpec], summary: [SummarySpec] = [], locations: [String: SourceLocation] = [:]) {
+        self.name = name
+        self.file = file
+        self.sampling = sampling
+        self.decode = decode
+        self.models = models
+        self.stages = stages
+        self.summary = summary
+        self.locations = locations
+    }
+
+    /// The model called `name`.
+    public func model(named name: String) -> ModelSpec? { models.first { $0.name == name } }
+    /// The stage called `name`.
+    public func stage(named name: String) -> StageSpec? { stages.first { $0.name == name } }
+
+    /// Where `field` was written, falling back to its closest written parent, then to the file.
+    public func location(of field: String) -> SourceLocation {
+        var key = field
+        while !key.isEmpty {
+            if let loc = locations[key] { return loc }
+            guard let dot = key.lastIndex(of: ".") else { break }
+            key = String(key[..<dot])
+        }
+        return SourceLocation(file: file, line: 0, column: 0)
+    }
+}
+
+/// Where in a pipeline file something was written.
+public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+    public var description: String { line > 0 ? "\(file):\(line):\(column)" : file }
+}
+
+/// Decoder settings of a pipeline.
+public struct DecodeSpec: Sendable, Equatable {
+    /// Decoder threads per video (0: automatic, from the cores and the videos in flight).
+    public var threads: Int
+    /// Sampled frames decoded ahead of inference per video.
+    public var readAhead: Int
+    public init(threads: Int = 0, readAhead: Int = 16) {
+        self.threads = threads
+        self.readAhead = readAhead
+    }
+}
+
+/// One model file and how to feed it.
+public struct ModelSpec: Sendable, Equatable {
+    public var name: String
+    /// Absolute path of the ONNX file.
+    public var path: String
+    /// The model input that receives images (nil: the model's only input).
+    public var inputName: String?
+    /// Image preprocessing (nil for models fed by other stages' tensors, or to derive from the model's fixed input).
+    public var preprocess: PreprocessSpec?
+    /// Largest batch the model is run with.
+    public var batchLimit: Int
+    /// Session options (threads, execution providers).
+    public var session: SessionOptions
+
+    public init(name: String, path: String, inputName: String? = nil, preprocess: PreprocessSpec? = nil,
+                batchLimit: Int = 8, session: SessionOptions = SessionOptions()) {
+        self.name = name
+        self.path = path
+        self.inputName = inputName
+        self.preprocess = preprocess
+        self.batchLimit = batchLimit
+        self.session = session
+    }
+}
+
+/// One node of the DAG: a model applied to the frame, to crops, or to other stages' outputs.
+public struct StageSpec: Sendable, Equatable {
+    public var name: String
+    /// Name of the model this stage runs.
+    public var model: String
+    public var input: StageInput
+    public var postprocess: PostprocessSpec
+
+    public init(name: String, model: String, input: StageInput = .frame, postprocess: PostprocessSpec = .raw(RawSpec())) {
+        self.name = name
+        self.model = model
+        self.input = input
+        self.postprocess = postprocess
+    }
+
+    /// Names of the stages this stage reads from.
+    public var dependencies: [String] {
+        switch input {
+        case .frame: []
+        case let .crops(source): [source.stage] + (source.orient.map { [$0] } ?? [])
+        case let .tensors(bindings): bindings.map(\.stage)
+        }
+    }
+}
+
+/// What a stage consumes.
+public enum StageInput: Sendable, Equatable {
+    /// The sampled frame, preprocessed for the stage's model.
+    case frame
+    /// One item per box that another stage detected in the frame (fan-out).
+    case crops(CropSource)
+    /// Output tensors of other stages, bound to the model's inputs (joins).
+    case tensors([TensorBinding])
+}
+
+/// Crops from a detector stage's boxes, optionally turned upright by an orientation stage on the same crops.
+public struct CropSource: Sendable, Equatable {
+    /// The stage whose boxes are cropped.
+    public var stage: String
+    /// A classification stage on the same crops whose top label "180" flips a crop before this stage.
+    public var orient: String?
+    /// Extra margin around each box, as a fraction of its height.
+    public var padding: Double
+    /// At most this many crops per frame (highest scores first).
+    public var maxPerFrame: Int
+
+    public init(stage: String, orient: String? = nil, padding: Double = 0, maxPerFrame: Int = 64) {
+        self.stage = stage
+        self.orient = orient
+        self.padding = padding
+        self.maxPerFrame = maxPerFrame
+    }
+}
+
+/// A model input fed by an output tensor of another stage.
+public struct TensorBinding: Sendable, Equatable {
+    /// The model's input name.
+    public var input: String
+    /// The stage that produces the tensor.
+    public var stage: String
+    /// That stage model's output name (nil: its first output).
+    public var output: String?
+
+    public init(input: String, stage: String, output: String? = nil) {
+        self.input = input
+        self.stage = stage
+        self.output = output
+    }
+}
+
+/// A per-video aggregation: reduce one value of one stage's output over all frames.
+public struct SummarySpec: Sendable, Equatable {
+    public var name: String
+    public var stage: String
+    /// Dotted path into the stage's per-frame output (e.g. `scores.nsfw`, `count`, `text`).
+    public var value: String
+    public var reduce: Reduction
+
+    public init(name: String, stage: String, value: String, reduce: Reduction) {
+        self.name = name
+        self.stage = stage
+        self.value = value
+        self.reduce = reduce
+    }
+}
+
+/// How frame values become one summary value.
+public enum Reduction: String, Sendable, Equatable, CaseIterable {
+    case max, min, mean, sum
+    /// Number of values.
+    case count
+    /// Number of frames whose value is non-zero (e.g. frames with faces).
+    case countNonzero = "count_nonzero"
+    /// Distinct values in order of first appearance (e.g. texts read).
+    case unique
+}

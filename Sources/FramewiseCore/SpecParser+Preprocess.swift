@@ -1,0 +1,79 @@
+import Yams
+
+extension SpecParser {
+    mutating func parsePreprocess(_ node: Node, _ field: String) -> PreprocessSpec? {
+        reader.rejectUnknownKeys(node, field, allowed: ["size", "layout", "channels", "dtype", "scale", "mean", "std", "resize"])
+        _ = reader.entries(node, field)
+        guard let size = reader.numbers(node["size"], "\(field).size", count: 2) else {
+            if node["size"] == nil { reader.fail("\(field).size", "missing required field [width, height]", at: node) }
+            return nil
+        }
+        guard size[0] >= 1, size[1] >= 1, size[0] <= 16384, size[1] <= 16384 else {
+            reader.fail("\(field).size", "width and height must be between 1 and 16384", at: node["size"])
+            return nil
+        }
+        var spec = PreprocessSpec(width: Int(size[0]), height: Int(size[1]))
+        if let layout = reader.string(node["layout"], "\(field).layout") {
+            if let l = TensorLayout(rawValue: layout.lowercased()) { spec.layout = l } else {
+                reader.fail("\(field).layout", "unknown layout '\(layout)' (expected nchw or nhwc)", at: node["layout"])
+            }
+        }
+        if let channels = reader.string(node["channels"], "\(field).channels") {
+            if let c = ChannelOrder(rawValue: channels.lowercased()) { spec.channelOrder = c } else {
+                reader.fail("\(field).channels", "unknown channel order '\(channels)' (expected rgb or bgr)", at: node["channels"])
+            }
+        }
+        if let dtype = reader.string(node["dtype"], "\(field).dtype") {
+            switch dtype {
+            case "float32", "float": spec.elementType = .float32
+            case "uint8": spec.elementType = .uint8
+            default: reader.fail("\(field).dtype", "unsupported dtype '\(dtype)' (expected float32 or uint8)", at: node["dtype"])
+            }
+        }
+        if let s = reader.double(node["scale"], "\(field).scale") { spec.scale = Float(s) }
+        if let m = reader.numbers(node["mean"], "\(field).mean") {
+            if let v = perChannel(m, "\(field).mean", node["mean"]) { spec.mean = v }
+        }
+        if let s = reader.numbers(node["std"], "\(field).std") {
+            if s.contains(0) {
+                reader.fail("\(field).std", "std must not contain 0", at: node["std"])
+            } else if let v = perChannel(s, "\(field).std", node["std"]) {
+                spec.std = v
+            }
+        }
+        if let r = node["resize"] { spec.resize = parseResize(r, "\(field).resize") }
+        return spec
+    }
+
+    private mutating func perChannel(_ values: [Double], _ field: String, _ node: Node?) -> [Float]? {
+        switch values.count {
+        case 1: return Array(repeating: Float(values[0]), count: 3)
+        case 3: return values.map { Float($0) }
+        default:
+            reader.fail(field, "expected 1 or 3 numbers, got \(values.count)", at: node)
+            return nil
+        }
+    }
+
+    mutating func parseResize(_ node: Node, _ field: String) -> ResizeMode {
+        guard let (kind, arg) = reader.variant(node, field) else { return .stretch }
+        switch kind {
+        case "stretch": return .stretch
+        case "letterbox":
+            var anchor = LetterboxAnchor.center
+            if let a = arg, let word = reader.string(a, "\(field).letterbox") {
+                if let parsed = LetterboxAnchor(rawValue: word) { anchor = parsed } else {
+                    reader.fail("\(field).letterbox", "unknown anchor '\(word)' (expected center or top_left)", at: a)
+                }
+            }
+            let pad = reader.double(node["pad"], "\(field).pad") ?? 0
+            return .letterbox(anchor: anchor, pad: Float(pad))
+        case "short_side_crop":
+            let side = arg.flatMap { reader.int($0, "\(field).short_side_crop", min: 1) } ?? 0
+            return .shortSideCenterCrop(shortSide: side)
+        default:
+            reader.fail(field, "unknown resize '\(kind)' (expected stretch, letterbox or {short_side_crop: N})", at: node)
+            return .stretch
+        }
+    }
+}

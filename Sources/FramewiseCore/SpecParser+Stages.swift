@@ -1,0 +1,129 @@
+import Foundation
+import Yams
+
+extension SpecParser {
+    mutating func parseStage(_ name: String, _ node: Node, _ field: String) -> StageSpec? {
+        reader.rejectUnknownKeys(node, field, allowed: ["model", "input", "postprocess"])
+        _ = reader.entries(node, field)
+        guard let model = reader.string(node["model"], "\(field).model") else {
+            if node["model"] == nil { reader.fail("\(field).model", "missing required field", at: node) }
+            return nil
+        }
+        let input = node["input"].map { parseInput($0, "\(field).input") } ?? .frame
+        let post = node["postprocess"].map { parsePostprocess($0, "\(field).postprocess") } ?? .raw(RawSpec())
+        return StageSpec(name: name, model: model, input: input, postprocess: post)
+    }
+
+    mutating func parseInput(_ node: Node, _ field: String) -> StageInput {
+        guard let (kind, arg) = reader.variant(node, field) else { return .frame }
+        switch kind {
+        case "frame": return .frame
+        case "crops":
+            reader.rejectUnknownKeys(node, field, allowed: ["crops", "orient", "padding", "max"])
+            guard let from = reader.string(arg, "\(field).crops") else { return .frame }
+            var source = CropSource(stage: from)
+            source.orient = reader.string(node["orient"], "\(field).orient")
+            if let p = reader.double(node["padding"], "\(field).padding") { source.padding = p }
+            if let m = reader.int(node["max"], "\(field).max", min: 1) { source.maxPerFrame = m }
+            return .crops(source)
+        case "tensors":
+            guard let arg else { return .frame }
+            var bindings: [TensorBinding] = []
+            for (input, value) in reader.entries(arg, "\(field).tensors") {
+                guard let ref = reader.string(value, "\(field).tensors.\(input)") else { continue }
+                let parts = ref.split(separator: ".", maxSplits: 1).map(String.init)
+                bindings.append(TensorBinding(input: input, stage: parts[0], output: parts.count > 1 ? parts[1] : nil))
+            }
+            if bindings.isEmpty { reader.fail("\(field).tensors", "expected at least one input: stage.output", at: arg) }
+            return .tensors(bindings)
+        default:
+            reader.fail(field, "unknown input '\(kind)' (expected frame, {crops: STAGE} or {tensors: {INPUT: STAGE.OUTPUT}})", at: node)
+            return .frame
+        }
+    }
+
+    mutating func parsePostprocess(_ node: Node, _ field: String) -> PostprocessSpec {
+        guard let (kind, arg) = reader.variant(node, field) else { return .raw(RawSpec()) }
+        let f = "\(field).\(kind)"
+        let options = arg?.mapping != nil ? arg : nil
+        switch kind {
+        case "raw":
+            var spec = RawSpec()
+            if let o = options {
+                reader.rejectUnknownKeys(o, f, allowed: ["outputs", "max_values"])
+                spec.outputs = reader.strings(o["outputs"], "\(f).outputs") ?? []
+                if let m = reader.int(o["max_values"], "\(f).max_values", min: 1) { spec.maxValues = m }
+            }
+            return .raw(spec)
+        case "classify":
+            var spec = ClassifySpec()
+            if let o = options {
+                reader.rejectUnknownKeys(o, f, allowed: ["labels", "labels_file", "top_k", "softmax", "output"])
+                spec.labels = reader.strings(o["labels"], "\(f).labels") ?? []
+                if let file = reader.string(o["labels_file"], "\(f).labels_file") {
+                    let path = resolvePath(file, base: baseDirectory)
+                    if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                        spec.labels = text.split(whereSeparator: \.isNewline).map { String($0).trimmingCharacters(in: .whitespaces) }
+                    } else {
+                        reader.fail("\(f).labels_file", "cannot read labels file \(path)", at: o["labels_file"])
+                    }
+                }
+                if let k = reader.int(o["top_k"], "\(f).top_k", min: 1) { spec.topK = k }
+                if let s = reader.bool(o["softmax"], "\(f).softmax") { spec.softmax = s }
+                spec.output = reader.string(o["output"], "\(f).output")
+            }
+            return .classify(spec)
+        case "centerface", "yolo":
+            var spec = DetectionSpec(threshold: kind == "yolo" ? 0.25 : 0.5, nms: kind == "yolo" ? 0.45 : 0.3)
+            if let o = options {
+                reader.rejectUnknownKeys(o, f, allowed: ["threshold", "nms", "labels", "max_boxes"])
+                if let t = reader.double(o["threshold"], "\(f).threshold") { spec.threshold = Float(t) }
+                if let n = reader.double(o["nms"], "\(f).nms") { spec.nms = Float(n) }
+                spec.labels = reader.strings(o["labels"], "\(f).labels") ?? []
+                if let m = reader.int(o["max_boxes"], "\(f).max_boxes", min: 1) { spec.maxBoxes = m }
+            }
+            return kind == "yolo" ? .yolo(spec) : .centerFace(spec)
+        case "text_boxes":
+            var spec = TextBoxSpec()
+            if let o = options {
+                reader.rejectUnknownKeys(o, f, allowed: ["threshold", "box_threshold", "unclip", "min_size", "max_boxes"])
+                if let t = reader.double(o["threshold"], "\(f).threshold") { spec.threshold = Float(t) }
+                if let t = reader.double(o["box_threshold"], "\(f).box_threshold") { spec.boxThreshold = Float(t) }
+                if let u = reader.double(o["unclip"], "\(f).unclip") { spec.unclip = Float(u) }
+                if let m = reader.int(o["min_size"], "\(f).min_size", min: 1) { spec.minSize = m }
+                if let m = reader.int(o["max_boxes"], "\(f).max_boxes", min: 1) { spec.maxBoxes = m }
+            }
+            return .textBoxes(spec)
+        case "ctc":
+            var spec = CTCSpec()
+            if let o = options {
+                reader.rejectUnknownKeys(o, f, allowed: ["characters", "metadata_key", "blank", "append_space"])
+                spec.characters = reader.strings(o["characters"], "\(f).characters")
+                if let k = reader.string(o["metadata_key"], "\(f).metadata_key") { spec.metadataKey = k }
+                if let b = reader.int(o["blank"], "\(f).blank", min: 0) { spec.blank = b }
+                if let s = reader.bool(o["append_space"], "\(f).append_space") { spec.appendSpace = s }
+            }
+            return .ctc(spec)
+        default:
+            reader.fail(field, "unknown postprocess '\(kind)' (expected raw, classify, centerface, yolo, text_boxes or ctc)", at: node)
+            return .raw(RawSpec())
+        }
+    }
+
+    mutating func parseSummary(_ name: String, _ node: Node, _ field: String) -> SummarySpec? {
+        reader.rejectUnknownKeys(node, field, allowed: ["stage", "value", "reduce"])
+        _ = reader.entries(node, field)
+        guard let stage = reader.string(node["stage"], "\(field).stage") else {
+            if node["stage"] == nil { reader.fail("\(field).stage", "missing required field", at: node) }
+            return nil
+        }
+        let value = reader.string(node["value"], "\(field).value") ?? ""
+        let word = reader.string(node["reduce"], "\(field).reduce") ?? "max"
+        guard let reduce = Reduction(rawValue: word) else {
+            let all = Reduction.allCases.map(\.rawValue).joined(separator: ", ")
+            reader.fail("\(field).reduce", "unknown reduction '\(word)' (expected one of: \(all))", at: node["reduce"])
+            return nil
+        }
+        return SummarySpec(name: name, stage: stage, value: value, reduce: reduce)
+    }
+}

@@ -1,0 +1,117 @@
+/// The outcome of one video: one line of a run's JSONL output.
+public struct VideoResult: Sendable {
+    /// Whether the video ran through the pipeline or failed (with `error`).
+    public enum Status: String, Sendable, Equatable {
+        case ok, failed
+    }
+
+    public var video: String
+    public var status: Status
+    public var error: String?
+    public var frames: [FrameResult]
+    /// Per-video aggregations, in the pipeline's order.
+    public var summary: [JSONField]
+    public var stats: VideoStats
+
+    public init(video: String, status: Status, error: String? = nil, frames: [FrameResult] = [], summary: [JSONField] = [], stats: VideoStats = VideoStats()) {
+        self.video = video
+        self.status = status
+        self.error = error
+        self.frames = frames
+        self.summary = summary
+        self.stats = stats
+    }
+
+    /// The result as JSON: video, status, error (when failed), frames, summary, stats.
+    public var json: JSONValue {
+        var fields = [JSONField("video", .string(video)), JSONField("status", .string(status.rawValue))]
+        if let error { fields.append(JSONField("error", .string(error))) }
+        fields.append(JSONField("frames", .array(frames.map(\.json))))
+        fields.append(JSONField("summary", .object(summary)))
+        fields.append(JSONField("stats", stats.json))
+        return .object(fields)
+    }
+}
+
+/// The results of one sampled frame: its index and time, and each stage's output.
+public struct FrameResult: Sendable {
+    /// Sample ordinal within the video (0, 1, 2, ...).
+    public var index: Int
+    /// Presentation time in seconds from the start of the stream.
+    public var time: Double
+    /// Stage name -> output, in the pipeline's stage order.
+    public var outputs: [JSONField]
+
+    public init(index: Int, time: Double, outputs: [JSONField]) {
+        self.index = index
+        self.time = time
+        self.outputs = outputs
+    }
+
+    public var json: JSONValue {
+        .object([JSONField("index", .number(Double(index))), JSONField("time", .number((time * 1000).rounded() / 1000))] + outputs)
+    }
+}
+
+/// Where one video's time went.
+public struct VideoStats: Sendable, Equatable {
+    /// Frames the codec decoded (more than sampled unless every frame is kept).
+    public var decodedFrames: Int
+    /// Frames kept by sampling.
+    public var sampledFrames: Int
+    /// Wall time from start to result.
+    public var wallSeconds: Double
+    /// Seconds spent decoding (on the decode thread).
+    public var decodeSeconds: Double
+    /// Per stage: preprocess, inference and post-process seconds.
+    public var stages: [String: StageTime]
+
+    public init(decodedFrames: Int = 0, sampledFrames: Int = 0, wallSeconds: Double = 0, decodeSeconds: Double = 0, stages: [String: StageTime] = [:]) {
+        self.decodedFrames = decodedFrames
+        self.sampledFrames = sampledFrames
+        self.wallSeconds = wallSeconds
+        self.decodeSeconds = decodeSeconds
+        self.stages = stages
+    }
+
+    public var json: JSONValue {
+        func ms(_ s: Double) -> JSONValue { .number((s * 1e5).rounded() / 100) }
+        let stageFields = stages.keys.sorted().map { name -> JSONField in
+            let t = stages[name] ?? StageTime()
+            return JSONField(name, .object([
+                "items": .number(Double(t.items)), "batches": .number(Double(t.batches)),
+                "preprocess_ms": ms(t.preprocessSeconds), "inference_ms": ms(t.inferenceSeconds), "postprocess_ms": ms(t.postprocessSeconds),
+            ]))
+        }
+        return .object([
+            JSONField("decoded_frames", .number(Double(decodedFrames))), JSONField("sampled_frames", .number(Double(sampledFrames))),
+            JSONField("wall_ms", ms(wallSeconds)), JSONField("decode_ms", ms(decodeSeconds)), JSONField("stages", .object(stageFields)),
+        ])
+    }
+}
+
+/// Time one stage spent on a video.
+public struct StageTime: Sendable, Equatable {
+    public var items: Int = 0
+    public var batches: Int = 0
+    public var preprocessSeconds: Double = 0
+    public var inferenceSeconds: Double = 0
+    public var postprocessSeconds: Double = 0
+    public init() {}
+
+    public mutating func add(_ other: StageTime) {
+        items += other.items
+        batches += other.batches
+        preprocessSeconds += other.preprocessSeconds
+        inferenceSeconds += other.inferenceSeconds
+        postprocessSeconds += other.postprocessSeconds
+    }
+}
+
+/// Where finished videos go (a JSONL file for runs; a durable store for the server).
+public protocol ResultSink: Sendable {
+    /// Records one video's result. Called once per video.
+    func write(_ result: VideoResult) async throws
+    /// Flushes and closes.
+    func finish() async throws
+}

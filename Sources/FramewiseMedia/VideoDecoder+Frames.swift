@@ -1,0 +1,55 @@
+import CFFmpeg
+
+extension VideoDecoder {
+    /// Timestamps the frame just decoded and, if the sampler keeps it, moves it into a `VideoFrame`.
+    func takeDecodedFrame() throws(MediaError) -> VideoFrame? {
+        guard let frame = handles.frame else { return nil }
+        let nopts = fw_av_nopts_value()
+        var pts = frame.pointee.best_effort_timestamp
+        if pts == nopts { pts = frame.pointee.pts }
+        if pts == nopts { pts = lastPts.map { $0 + frameDuration } ?? startPts ?? 0 }
+        lastPts = pts
+        if startPts == nil { startPts = pts }
+        let time = Double(pts - (startPts ?? pts)) * timeBase
+        let sourceIndex: Int
+        if sampling == .keyframes {
+            // Closed GOP: a keyframe's presentation index equals the number of packets before it in decode order.
+            let estimate = Int((time * info.averageFPS).rounded())
+            sourceIndex = keyPacketOrdinals.removeValue(forKey: frame.pointee.pts) ?? estimate
+        } else {
+            sourceIndex = decodedFrameCount - 1
+        }
+        if sampler.offer(time: time, isKeyframe: frame.pointee.key_frame != 0) {
+            return try moveOut(frame, sourceIndex: sourceIndex, time: time)
+        }
+        if sampler.holdsLastFrame {
+            // Keep this frame (a reference swap, no copy) in case the stream ends before the next target.
+            handles.frame = handles.heldFrame ?? av_frame_alloc()
+            handles.heldFrame = frame
+            held = (sourceIndex, time)
+        }
+        if let reusable = handles.frame { av_frame_unref(reusable) }
+        return nil
+    }
+
+    /// The held last frame, at end of stream, when `.uniform` targets remain unserved.
+    func emitHeldFrame() -> VideoFrame? {
+        guard let frame = handles.heldFrame, let held else { return nil }
+        handles.heldFrame = nil
+        self.held = nil
+        return try? moveOut(frame, sourceIndex: held.sourceIndex, time: held.time)
+    }
+
+    private func moveOut(_ frame: UnsafeMutablePointer<AVFrame>, sourceIndex: Int, time: Double) throws(MediaError) -> VideoFrame {
+        if frame == handles.frame {
+            guard let fresh = av_frame_alloc() else {
+                throw MediaError(.decodeFailed, path: info.path, message: "out of memory")
+            }
+            handles.frame = fresh
+        }
+        let sampled = VideoFrame(taking: frame, index: sampledFrameCount, sourceIndex: sourceIndex, time: time,
+                                 videoPath: info.path)
+        sampledFrameCount += 1
+        return sampled
+    }
+}

@@ -1,0 +1,44 @@
+import CFFmpeg
+
+/// One sampled, decoded frame. Owns a reference to FFmpeg's frame buffer, released when the object goes.
+///
+/// Read-only after creation, so it may be handed to another thread (`@unchecked Sendable`);
+/// the pixels stay in the decoder's pixel format until a `Preprocessor` converts them.
+public final class VideoFrame: @unchecked Sendable {
+    /// Ordinal among the sampled frames of this decode: 0, 1, 2, ...
+    public let index: Int
+    /// The frame's position among all frames of the video in presentation order (0-based).
+    public let sourceIndex: Int
+    /// Presentation time in seconds from the stream start.
+    public let time: Double
+    /// Whether the frame is a keyframe.
+    public let isKeyframe: Bool
+    /// The video it came from (for error messages).
+    public let videoPath: String
+    /// The decoded frame; owned by this object.
+    let avFrame: UnsafeMutablePointer<AVFrame>
+
+    /// Frame width in pixels.
+    public var width: Int { Int(avFrame.pointee.width) }
+    /// Frame height in pixels.
+    public var height: Int { Int(avFrame.pointee.height) }
+    /// FFmpeg's name of the pixel format, e.g. `yuv420p`.
+    public var pixelFormatName: String {
+        av_get_pix_fmt_name(AVPixelFormat(avFrame.pointee.format)).map { String(cString: $0) } ?? "unknown"
+    }
+
+    /// Takes ownership of `avFrame` (a frame allocated with av_frame_alloc holding a reference).
+    init(taking avFrame: UnsafeMutablePointer<AVFrame>, index: Int, sourceIndex: Int, time: Double, videoPath: String) {
+        self.avFrame = avFrame
+        self.index = index
+        self.sourceIndex = sourceIndex
+        self.time = time
+        self.isKeyframe = avFrame.pointee.key_frame != 0
+        self.videoPath = videoPath
+    }
+
+    deinit {
+        var frame: UnsafeMutablePointer<AVFrame>? = avFrame
+        av_frame_free(&frame)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import FramewiseCore
+import FramewiseMedia
+
+/// Decodes one video on its own thread (an FFmpeg decoder stays on one thread) and hands the
+/// sampled frames to the consumer through a bounded channel, so decoding runs ahead of
+/// inference by at most `readAhead` frames.
+final class DecodeWorker: @unchecked Sendable {
+    let channel: FrameChannel<VideoFrame>
+    private let lock = NSLock()
+    private var _decoded = 0
+    private var _seconds = 0.0
+
+    init(readAhead: Int) { channel = FrameChannel(capacity: readAhead) }
+
+    /// Frames the codec decoded and seconds spent decoding, so far.
+    var stats: (decoded: Int, seconds: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (_decoded, _seconds)
+    }
+
+    /// Starts decoding `path` on a new thread.
+    func start(path: String, sampling: SamplingPolicy, threads: Int) {
+        let thread = Thread { [self] in self.decode(path: path, sampling: sampling, threads: threads) }
+        thread.name = "decode"
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    private func decode(path: String, sampling: SamplingPolicy, threads: Int) {
+        let clock = ContinuousClock()
+        var started = clock.now
+        do {
+            let decoder = try VideoDecoder(path: path, sampling: sampling, threads: threads)
+            while true {
+                let frame = try decoder.next()
+                record(decoder.decodedFrameCount, clock.now - started)
+                guard let frame else { break }
+                guard channel.send(frame) else { break }
+                started = clock.now
+            }
+            channel.finish()
+        } catch {
+            record(nil, clock.now - started)
+            channel.finish(throwing: error)
+        }
+    }
+
+    private func record(_ decoded: Int?, _ elapsed: Duration) {
+        lock.lock()
+        if let decoded { _decoded = decoded }
+        _seconds += elapsed.seconds
+        lock.unlock()
+    }
+}

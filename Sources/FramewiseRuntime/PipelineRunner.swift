@@ -1,0 +1,63 @@
+import Foundation
+import FramewiseCore
+
+/// Runs a loaded pipeline over many videos, a few at a time, and writes each result to the
+/// sink in input order. One video's failure never stops the others.
+public final class PipelineRunner: Sendable {
+    public let pipeline: LoadedPipeline
+    public let configuration: RunConfiguration
+    private let pool: BlockingPool
+    private let videoRunner: VideoRunner
+
+    public init(pipeline: LoadedPipeline, configuration: RunConfiguration = RunConfiguration()) {
+        self.pipeline = pipeline
+        self.configuration = configuration
+        let pool = BlockingPool(name: "framewise-worker", threads: configuration.workerThreads)
+        self.pool = pool
+        let runners = Dictionary(uniqueKeysWithValues: pipeline.stages.map { ($0.spec.name, StageRunner(stage: $0, pool: pool)) })
+        let decodeThreads = pipeline.spec.decode.threads > 0 ? pipeline.spec.decode.threads : configuration.decodeThreads
+        self.videoRunner = VideoRunner(pipeline: pipeline, runners: runners, decodeThreads: decodeThreads)
+    }
+
+    deinit { pool.shutdown() }
+
+    /// Processes one video.
+    public func process(video: String) async -> VideoResult {
+        await videoRunner.process(path: video)
+    }
+
+    /// Processes `videos`, writing each result to `sink` in input order, and returns the run's report.
+    /// `progress` is called after each video with (videos done, total).
+    public func run(videos: [String], sink: any ResultSink, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RunReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var report = RunReport()
+        var pending: [Int: VideoResult] = [:]
+        var nextToWrite = 0
+        var done = 0
+        try await withThrowingTaskGroup(of: (Int, VideoResult).self) { group in
+            var next = 0
+            func launch() {
+                guard next < videos.count else { return }
+                let index = next, path = videos[index]
+                next += 1
+                group.addTask { [videoRunner] in (index, await videoRunner.process(path: path)) }
+            }
+            for _ in 0..<configuration.concurrentVideos { launch() }
+            while let (index, result) = try await group.next() {
+                pending[index] = result
+                while let ready = pending.removeValue(forKey: nextToWrite) {
+                    try await sink.write(ready)
+                    report.add(ready)
+                    nextToWrite += 1
+                }
+                done += 1
+                progress?(done, videos.count)
+                launch()
+            }
+        }
+        try await sink.finish()
+        report.wallSeconds = (clock.now - start).seconds
+        return report
+    }
+}

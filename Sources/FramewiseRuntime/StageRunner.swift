@@ -1,0 +1,113 @@
+import Foundation
+import FramewiseCore
+import FramewiseMedia
+import FramewisePostprocess
+
+/// Runs one stage's items through its model in batches of at most the model's batch limit.
+/// Each batch is preprocessed, inferred and post-processed in one job on the blocking pool.
+final class StageRunner: Sendable {
+    let stage: LoadedStage
+    let pool: BlockingPool
+    private let preprocessors: PreprocessorPool?
+
+    init(stage: LoadedStage, pool: BlockingPool) {
+        self.stage = stage
+        self.pool = pool
+        if case let .image(_, spec) = stage.feed { preprocessors = PreprocessorPool(spec: spec) } else { preprocessors = nil }
+    }
+
+    /// Results for `items`, in the same order.
+    func run(_ items: [StageItem]) async throws -> ([StageItemResult], StageTime) {
+        var results: [StageItemResult] = []
+        results.reserveCapacity(items.count)
+        var time = StageTime()
+        var start = 0
+        let limit = max(1, stage.model.batchLimit)
+        while start < items.count {
+            let batch = Array(items[start..<min(start + limit, items.count)])
+            start += batch.count
+            let (r, t) = try await pool.run { [self] in try self.runBatch(batch) }
+            results += r
+            time.add(t)
+        }
+        return (results, time)
+    }
+
+    private func fail(_ message: String) -> StageError {
+        StageError(stage: stage.spec.name, model: stage.model.name, message: message)
+    }
+
+    /// Preprocess, infer and post-process one batch (blocking).
+    func runBatch(_ items: [StageItem]) throws -> ([StageItemResult], StageTime) {
+        var time = StageTime()
+        time.items = items.count
+        time.batches = 1
+        let clock = ContinuousClock()
+        var t0 = clock.now
+        var inputs: [String: Tensor] = [:]
+        var transforms: [ImageTransform?] = Array(repeating: nil, count: items.count)
+        switch stage.feed {
+        case let .image(input, spec):
+            let tensor = Tensor(elementType: spec.elementType, shape: [items.count] + spec.itemShape)
+            guard let preprocessors else { throw fail("no preprocessor") }
+            try preprocessors.withPreprocessor { p in
+                for (i, item) in items.enumerated() {
+                    guard let frame = item.frame else { throw fail("image item without a frame") }
+                    let dst = tensor.buffer.baseAddress + i * spec.itemByteCount
+                    do {
+                        transforms[i] = try p.process(frame, crop: item.crop, rotate180: item.rotate180, into: dst)
+                    } catch {
+                        throw fail("preprocessing frame \(frame.index): \(error)")
+                    }
+                }
+            }
+            inputs[input] = tensor
+        case let .tensors(bindings):
+            for b in bindings {
+                guard let first = items.first?.tensors[b.input] else { throw fail("missing joined tensor for input '\(b.input)'") }
+                let per = first.values.count
+                var values: [Float] = []
+                values.reserveCapacity(per * items.count)
+                for item in items {
+                    guard let t = item.tensors[b.input], t.values.count == per else {
+                        throw fail("joined tensors for input '\(b.input)' differ in size within a batch")
+                    }
+                    values += t.values
+                }
+                inputs[b.input] = try Tensor.float32(shape: [items.count] + first.shape, values: values)
+            }
+        }
+        time.preprocessSeconds = (clock.now - t0).seconds
+        t0 = clock.now
+        let raw: [String: Tensor]
+        do {
+            raw = try stage.session.run(inputs)
+        } catch {
+            throw fail("\(error)")
+        }
+        time.inferenceSeconds = (clock.now - t0).seconds
+        t0 = clock.now
+        let ordered = stage.session.outputs.compactMap { info in raw[info.name].map { (name: info.name, tensor: $0) } }
+        let perItem = ItemOutputs.split(ordered, batch: items.count)
+        var results: [StageItemResult] = []
+        results.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            do {
+                let head = try stage.head.apply(perItem[i], transform: transforms[i])
+                results.append(StageItemResult(slot: item.slot, crop: item.crop, head: head, outputs: perItem[i]))
+            } catch {
+                throw fail(error.description)
+            }
+        }
+        time.postprocessSeconds = (clock.now - t0).seconds
+        return (results, time)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a Double.
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
+    }
+}

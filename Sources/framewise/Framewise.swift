@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `framewise` command: runs video-analytics pipelines of ONNX models over video.
+@main
+struct Framewise: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "framewise",
+        abstract: "Run pipelines of ONNX models over video, fast.",
+        subcommands: [RunCommand.self, ValidateCommand.self],
+        defaultSubcommand: nil
+    )
+}

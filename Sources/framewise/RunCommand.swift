@@ -1,0 +1,52 @@
+import ArgumentParser
+import FramewiseCore
+import FramewiseRuntime
+import Foundation
+
+/// `framewise run PIPELINE INPUT... [--output results.jsonl]`.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a pipeline over videos and write one JSON line per video.",
+        discussion: "Exits 0 when the run completed, even if some videos failed; 2 when the pipeline or arguments are invalid (then nothing runs).")
+
+    @Argument(help: "Pipeline YAML file.") var pipeline: String
+    @Argument(help: "Video files or folders.") var inputs: [String]
+    @Option(name: .shortAndLong, help: "Write JSONL here (default: standard output).") var output: String?
+    @Option(help: "Videos processed at once (default: from the core count).") var concurrency: Int?
+    @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
+    @Option(name: .customLong("decode-threads"), help: "Decoder threads per video (default: automatic).") var decodeThreads: Int = 0
+    @Flag(help: "No progress bar or summary.") var quiet = false
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one video file or folder") }
+        if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
+        if decodeThreads < 0 { throw ValidationError("--decode-threads must not be negative") }
+    }
+
+    func run() async throws {
+        engine.bootstrapLogging()
+        let loaded = try loadPipeline(pipeline, options: engine)
+        let videos = VideoInputs.expand(inputs)
+        guard !videos.isEmpty else {
+            FileHandle.standardError.write(Data("error: no videos found in \(inputs.joined(separator: ", "))\n".utf8))
+            throw ExitCode(2)
+        }
+        let sink: JSONLinesSink
+        do { sink = try JSONLinesSink(path: output) } catch {
+            FileHandle.standardError.write(Data("error: cannot write \(output ?? "stdout"): \(error.localizedDescription)\n".utf8))
+            throw ExitCode(2)
+        }
+        let config = RunConfiguration(concurrentVideos: concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
+        let runner = PipelineRunner(pipeline: loaded, configuration: config)
+        let bar = quiet ? nil : ProgressBar(total: videos.count)
+        let report = try await runner.run(videos: videos, sink: sink) { done, total in bar?.update(done: done, total: total) }
+        bar?.finish()
+        if !quiet {
+            let text = "\(loaded.spec.name): \(report.text)\n"
+            if output == nil { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import FramewiseRuntime
+import Foundation
+
+/// `framewise validate PIPELINE`: checks the file and loads its models without running anything.
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Check a pipeline file and its models; run nothing.")
+
+    @Argument(help: "Pipeline YAML file.") var pipeline: String
+    @OptionGroup var engine: EngineOptions
+
+    func run() async throws {
+        engine.bootstrapLogging()
+        let loaded = try loadPipeline(pipeline, options: engine)
+        print("\(pipeline): ok (\(loaded.stages.count) stages in \(loaded.levels.count) levels)")
+        for stage in loaded.stages {
+            let inputs = stage.session.inputs.map(\.description).joined(separator: ", ")
+            print("  \(stage.spec.name): model \(stage.model.name) [\(inputs)] -> \(stage.spec.postprocess.kind)")
+        }
+    }
+}
