@@ -17,6 +17,7 @@ struct YAMLReader {
         issues.append(PipelineIssue(location: location(node), field: field, message: message))
     }
 
+    /// Records where `field` was written (its key's line and column).
     mutating func note(_ field: String, _ node: Node) { locations[field] = location(node) }
 
     /// The entries of a mapping in written order, or an issue if `node` is not a mapping.
@@ -30,7 +31,7 @@ struct YAMLReader {
                 fail(field, "keys must be strings", at: key)
                 return nil
             }
-            note(field.isEmpty ? name : "\(field).\(name)", value)
+            note(field.isEmpty ? name : "\(field).\(name)", key)
             return (name, value)
         }
     }
@@ -90,6 +91,7 @@ struct YAMLReader {
 
     mutating func numbers(_ node: Node?, _ field: String, count: Int? = nil) -> [Double]? {
         guard let node else { return nil }
+        if node.scalar != nil, count == nil || count == 1, let single = node.float { return [single] }
         guard let seq = node.sequence else {
             fail(field, "expected a list of numbers", at: node)
             return nil

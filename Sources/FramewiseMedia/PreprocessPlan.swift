@@ -22,10 +22,12 @@ struct PreprocessPlan: Equatable {
         // The region to read, in whole pixels, clamped, origin aligned down to the chroma grid.
         let rect = crop ?? Rect(x: 0, y: 0, width: Double(frameWidth), height: Double(frameHeight))
         guard rect.x.isFinite, rect.y.isFinite, rect.width.isFinite, rect.height.isFinite else { return nil }
-        let x1 = min(Int(max(rect.x + rect.width, 0).rounded(.up)), frameWidth)
-        let y1 = min(Int(max(rect.y + rect.height, 0).rounded(.up)), frameHeight)
+        // Both ends snap outward to the chroma grid: an odd-width 4:2:0 region would make libswscale
+        // resample its chroma by a factor that is not exactly 2, shifting colour edges.
         let x0 = Self.alignDown(min(max(Int(rect.x.rounded(.down)), 0), frameWidth), alignX)
         let y0 = Self.alignDown(min(max(Int(rect.y.rounded(.down)), 0), frameHeight), alignY)
+        let x1 = min(Self.alignUp(Int(max(rect.x + rect.width, 0).rounded(.up)), alignX), frameWidth)
+        let y1 = min(Self.alignUp(Int(max(rect.y + rect.height, 0).rounded(.up)), alignY), frameHeight)
         guard x1 - x0 >= 1, y1 - y0 >= 1 else { return nil }
         var source = (x: x0, y: y0, w: x1 - x0, h: y1 - y0)
         var content = (x: 0, y: 0, w: target.w, h: target.h)
@@ -46,8 +48,8 @@ struct PreprocessPlan: Equatable {
             // centre target/scale region of the source and scaling it to the target: one pass.
             let side = shortSide > 0 ? shortSide : max(target.w, target.h)
             let s = Double(side) / Double(min(source.w, source.h))
-            let w = min(source.w, max(1, Int((Double(target.w) / s).rounded())))
-            let h = min(source.h, max(1, Int((Double(target.h) / s).rounded())))
+            let w = min(source.w, Self.alignUp(max(1, Int((Double(target.w) / s).rounded())), alignX))
+            let h = min(source.h, Self.alignUp(max(1, Int((Double(target.h) / s).rounded())), alignY))
             let x = Self.alignDown(source.x + (source.w - w) / 2, alignX)
             let y = Self.alignDown(source.y + (source.h - h) / 2, alignY)
             source = (x, y, w, h)
@@ -71,4 +73,5 @@ struct PreprocessPlan: Equatable {
     }
 
     private static func alignDown(_ value: Int, _ grid: Int) -> Int { grid > 1 ? value - value % grid : value }
+    private static func alignUp(_ value: Int, _ grid: Int) -> Int { alignDown(value + grid - 1, grid) }
 }

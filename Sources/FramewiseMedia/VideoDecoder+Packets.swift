@@ -15,7 +15,12 @@ extension VideoDecoder {
                 return
             }
             avcodec_send_packet(codec, nil)
-            phase = .flushing(nil)
+            // A file whose last video packet the demuxer had to cut short ("partial file") is truncated.
+            let truncated = lastPacketCorrupt
+                ? MediaError(.readFailed, path: info.path, message: "the file ends inside a packet (truncated?) "
+                             + "after \(decodedFrameCount) decoded frames")
+                : nil
+            phase = .flushing(truncated)
             return
         }
         defer { av_packet_unref(packet) }
@@ -24,6 +29,7 @@ extension VideoDecoder {
             keyPacketOrdinals[packet.pointee.pts] = packetsRead
         }
         packetsRead += 1
+        lastPacketCorrupt = packet.pointee.flags & AV_PKT_FLAG_CORRUPT != 0
         let sent = avcodec_send_packet(codec, packet)
         if sent < 0, sent != fw_averror_eagain() {
             skippedPacketCount += 1

@@ -11,9 +11,11 @@ import Logging
 /// filled in as the previous one plus one frame duration), not on frame indices.
 ///
 /// Damaged input: a packet the decoder rejects mid-file is skipped and logged (`skippedPacketCount`);
-/// decoding continues. If reading stops with an error before the end of the file (e.g. a truncated
-/// file), `next()` first returns every frame decoded before the cut, then throws
-/// `MediaError.Kind.readFailed` once, then returns nil.
+/// decoding continues (more than 64 decode errors in a row with no frame between them throw
+/// `MediaError.Kind.decodeFailed`). A truncated file (reading fails before the end, or the last video
+/// packet is one the demuxer had to cut short): `next()` first returns every frame decoded before the
+/// cut, then throws `MediaError.Kind.readFailed` once, then returns nil. A truncated MP4 whose index
+/// (moov) was at the end cannot be opened at all (`.cannotOpen`).
 public final class VideoDecoder {
     /// What the headers say about the video.
     public internal(set) var info: VideoInfo
@@ -42,6 +44,10 @@ public final class VideoDecoder {
     var packetsRead = 0
     var keyPacketOrdinals: [Int64: Int] = [:]
     var held: (sourceIndex: Int, time: Double)?
+    var consecutiveErrors = 0
+    var lastPacketCorrupt = false
+    /// Decode errors in a row (with no frame between them) after which the video counts as undecodable.
+    static let maxConsecutiveErrors = 64
     let logger = Logger(label: "framewise.media")
 
     /// `flushing` carries the read error to throw once the decoder is drained, if reading failed.
@@ -92,6 +98,7 @@ public final class VideoDecoder {
             let result = avcodec_receive_frame(codec, frame)
             if result == 0 {
                 decodedFrameCount += 1
+                consecutiveErrors = 0
                 if let sampled = try takeDecodedFrame() { return sampled }
             } else if result == fw_averror_eagain() {
                 if case .flushing = phase { phase = .finished } else { try feedPacket() }
@@ -99,8 +106,17 @@ public final class VideoDecoder {
                 if case let .flushing(error?) = phase { phase = .failing(error) } else { phase = .finished }
                 if sampler.finish(), let last = emitHeldFrame() { return last }
             } else {
-                phase = .finished
-                throw MediaError(.decodeFailed, path: info.path, code: result)
+                // With frame threading a damaged packet's error surfaces here, one call later: skip it,
+                // unless errors keep coming without a frame in between.
+                consecutiveErrors += 1
+                skippedPacketCount += 1
+                logger.warning("skipping undecodable data",
+                               metadata: ["video": "\(info.path)", "error": "\(MediaError.ffmpegMessage(result))"])
+                if consecutiveErrors > Self.maxConsecutiveErrors {
+                    phase = .finished
+                    throw MediaError(.decodeFailed, path: info.path, code: result,
+                                     context: "\(consecutiveErrors) errors in a row after \(decodedFrameCount) frames")
+                }
             }
         }
     }

@@ -25,7 +25,7 @@ struct EngineOptions: ParsableArguments {
             handler.logLevel = level
             return handler
         }
-        FFmpegLogging.install(level: level)
+        FFmpegLogging.install(level: verbose ? .info : .critical)
     }
 }
 

@@ -302,14 +302,14 @@ struct PipelineErrorTests {
 
     @Test func invalidYAMLMessageSaysSo() throws {
         let error = try #require(pipelineError("a: [1, 2\nb: 3\n", file: "syntax.yaml", baseDirectory: "/"))
-        #expect(error.issues.count == 1)
+        try #require(error.issues.count == 1)
         #expect(error.issues[0].message.contains("YAML"))
         #expect(error.issues[0].location.line >= 1)
     }
 
     @Test func commentOnlyFileIsEmpty() throws {
         let error = try #require(pipelineError("# nothing here\n", file: "empty.yaml", baseDirectory: "/"))
-        #expect(error.issues.count == 1)
+        try #require(error.issues.count == 1)
         #expect(error.issues[0].message.contains("empty"))
         #expect(error.description.contains("empty.yaml"))
     }

@@ -23,7 +23,7 @@ models:
       layout: nchw
       channels: bgr
       scale: 0.5
-      mean: 0.25
+      mean: [0.25]
       std: [0.25, 0.5, 4]
       resize: {letterbox: top_left, pad: 0}
   classifier:
@@ -32,7 +32,7 @@ models:
       size: [224, 200]
       layout: nhwc
       dtype: uint8
-      std: 2
+      std: [2]
       resize: {short_side_crop: 256}
   reader:
     file: rec.onnx

@@ -30,7 +30,7 @@ enum MediaFixtures {
     static func video(_ name: String) throws -> Video {
         let data = try Data(contentsOf: URL(fileURLWithPath: path("manifest.json")))
         let manifest = try JSONDecoder().decode(Manifest.self, from: data)
-        guard let video = manifest.videos[name] else { throw MissingFixture(path: "manifest.json entry \(name)") }
+        guard let video = manifest.videos[name] else { throw FixtureProblem(message: "manifest.json has no entry \(name): rerun make_media_fixtures.sh") }
         return video
     }
 
@@ -51,9 +51,15 @@ enum MediaFixtures {
     /// The frame with the given source index (decoded with `.everyFrame`).
     static func frame(_ name: String, at sourceIndex: Int) throws -> VideoFrame {
         let decoder = try VideoDecoder(path: path(name), sampling: .everyFrame)
-        while let frame = try decoder.next() where frame.sourceIndex <= sourceIndex {
+        while let frame = try decoder.next() {
             if frame.sourceIndex == sourceIndex { return frame }
         }
-        throw MissingFixture(path: "\(name) frame \(sourceIndex)")
+        throw FixtureProblem(message: "\(name) has no frame \(sourceIndex)")
     }
+}
+
+/// A fixture exists but does not hold what a test needs.
+struct FixtureProblem: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }

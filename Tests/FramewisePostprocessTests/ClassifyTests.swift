@@ -31,7 +31,7 @@ struct ClassifyTests {
         let equal = softmax([1000, 1000, 1000, 1000])
         #expect(equal.allSatisfy { $0.isFinite && approx($0, 0.25) })
         let extreme = softmax([1000, -1000])
-        #expect(extreme.allSatisfy(\.isFinite))
+        #expect(extreme.allSatisfy { $0.isFinite })
         #expect(approx(extreme[0], 1) && approx(extreme[1], 0))
         let shifted = softmax([10_001, 10_000])
         // e^1 / (e^1 + 1)

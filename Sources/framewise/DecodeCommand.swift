@@ -1,0 +1,47 @@
+import ArgumentParser
+import FramewiseCore
+import FramewiseMedia
+import Foundation
+
+/// `framewise decode VIDEO... --sampling P`: decode throughput per sampling policy.
+struct DecodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode", abstract: "Measure decoding: frames decoded and kept per second for each sampling policy.")
+
+    @Argument(help: "Video files.") var videos: [String]
+    @Option(name: .customLong("sampling"), parsing: .upToNextOption,
+            help: "Policies: every_frame keyframes fps:N every:N uniform:K (default: all five).")
+    var sampling: [SamplingArgument] = []
+    @Option(help: "Decoder threads (0: automatic).") var threads = 0
+    @Option(help: "Repeat each measurement this many times and keep the fastest.") var repeats = 1
+
+    func run() async throws {
+        FFmpegLogging.install(level: .critical)
+        let policies = sampling.isEmpty
+            ? ["every_frame", "keyframes", "fps:1", "every:5", "uniform:8"].compactMap(SamplingArgument.init(argument:)) : sampling
+        print("policy        decoded  kept   seconds  decoded fps  kept fps   (threads \(threads == 0 ? "auto" : String(threads)), \(videos.count) videos)")
+        for p in policies {
+            var best = Double.infinity
+            var decoded = 0, kept = 0
+            for _ in 0..<max(1, repeats) {
+                let clock = ContinuousClock()
+                let start = clock.now
+                decoded = 0
+                kept = 0
+                for video in videos {
+                    do {
+                        let decoder = try VideoDecoder(path: video, sampling: p.policy, threads: threads)
+                        while try decoder.next() != nil { kept += 1 }
+                        decoded += decoder.decodedFrameCount
+                    } catch {
+                        print("  \(video): \(error)")
+                    }
+                }
+                let d = clock.now - start
+                best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+            }
+            print(String(format: "%-12@ %8d %5d %9.3f %12.1f %9.1f", p.text as NSString, decoded, kept, best,
+                         Double(decoded) / best, Double(kept) / best))
+        }
+    }
+}
