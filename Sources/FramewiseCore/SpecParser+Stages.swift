@@ -15,7 +15,15 @@ extension SpecParser {
     }
 
     mutating func parseInput(_ node: Node, _ field: String) -> StageInput {
+        // A mapping is recognised by its key (`crops` or `tensors`) wherever it is written.
+        if let known = ["crops", "tensors"].first(where: { node[$0] != nil }) {
+            return parseInput(kind: known, arg: node[known], node, field)
+        }
         guard let (kind, arg) = reader.variant(node, field) else { return .frame }
+        return parseInput(kind: kind, arg: arg, node, field)
+    }
+
+    private mutating func parseInput(kind: String, arg: Node?, _ node: Node, _ field: String) -> StageInput {
         switch kind {
         case "frame": return .frame
         case "crops":

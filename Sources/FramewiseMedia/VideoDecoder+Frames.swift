@@ -7,15 +7,26 @@ extension VideoDecoder {
         let nopts = fw_av_nopts_value()
         var pts = frame.pointee.best_effort_timestamp
         if pts == nopts { pts = frame.pointee.pts }
-        if pts == nopts { pts = lastPts.map { $0 + frameDuration } ?? startPts ?? 0 }
+        // Closed GOP: a keyframe's presentation index equals the number of packets before it in decode order.
+        let keyOrdinal = sampling == .keyframes
+            ? (frame.pointee.pts != nopts ? keyPacketOrdinals.removeValue(forKey: frame.pointee.pts)
+                                          : keyPacketOrdinalsByPosition.removeValue(forKey: frame.pointee.pkt_pos))
+            : nil
+        if pts == nopts {
+            // No timestamp: one frame duration after the previous frame, or, when skipped frames were
+            // never decoded (keyframes only), the frame's ordinal times one frame duration.
+            if let keyOrdinal {
+                pts = (startPts ?? 0) + Int64(keyOrdinal) * frameDuration
+            } else {
+                pts = lastPts.map { $0 + frameDuration } ?? startPts ?? 0
+            }
+        }
         lastPts = pts
         if startPts == nil { startPts = pts }
         let time = Double(pts - (startPts ?? pts)) * timeBase
         let sourceIndex: Int
         if sampling == .keyframes {
-            // Closed GOP: a keyframe's presentation index equals the number of packets before it in decode order.
-            let estimate = Int((time * info.averageFPS).rounded())
-            sourceIndex = keyPacketOrdinals.removeValue(forKey: frame.pointee.pts) ?? estimate
+            sourceIndex = keyOrdinal ?? Int((time * info.averageFPS).rounded())
         } else {
             sourceIndex = decodedFrameCount - 1
         }

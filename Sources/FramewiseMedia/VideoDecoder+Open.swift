@@ -84,8 +84,9 @@ extension VideoDecoder {
     }
 
     /// Reads (not decodes) every packet of the video stream to find its duration, for `.uniform` when
-    /// the headers do not state one. Returns nil if the scan finds no timestamps.
-    static func scanDuration(_ path: String) -> Double? {
+    /// the headers do not state one: the last timestamp plus its duration, or, in a stream without any
+    /// timestamps, packet count / `fps`. Nil if neither works.
+    static func scanDuration(_ path: String, fps: Double) -> Double? {
         let handles = DecoderHandles()
         guard let index = try? openInput(path, into: handles), let format = handles.format,
               let stream = format.pointee.streams[Int(index)], let packet = av_packet_alloc() else { return nil }
@@ -93,14 +94,19 @@ extension VideoDecoder {
         let start = stream.pointee.start_time
         var first: Int64?
         var end: Int64?
+        var count = 0
         while av_read_frame(format, packet) >= 0 {
             defer { av_packet_unref(packet) }
-            guard packet.pointee.stream_index == index, packet.pointee.pts != fw_av_nopts_value() else { continue }
+            guard packet.pointee.stream_index == index else { continue }
+            count += 1
+            guard packet.pointee.pts != fw_av_nopts_value() else { continue }
             let pts = packet.pointee.pts
             first = min(first ?? pts, pts)
             end = max(end ?? pts, pts + max(packet.pointee.duration, 0))
         }
-        guard let end, let origin = start != fw_av_nopts_value() ? start : first else { return nil }
-        return Double(end - origin) * av_q2d(stream.pointee.time_base)
+        if let end, let origin = start != fw_av_nopts_value() ? start : first {
+            return Double(end - origin) * av_q2d(stream.pointee.time_base)
+        }
+        return count > 0 && fps > 0 ? Double(count) / fps : nil
     }
 }

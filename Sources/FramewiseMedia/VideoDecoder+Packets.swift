@@ -25,8 +25,13 @@ extension VideoDecoder {
         }
         defer { av_packet_unref(packet) }
         guard packet.pointee.stream_index == streamIndex else { return }
-        if sampling == .keyframes, packet.pointee.flags & AV_PKT_FLAG_KEY != 0, packet.pointee.pts != fw_av_nopts_value() {
-            keyPacketOrdinals[packet.pointee.pts] = packetsRead
+        if sampling == .keyframes, packet.pointee.flags & AV_PKT_FLAG_KEY != 0 {
+            // Keyed by pts, or by byte position in streams without timestamps (raw H.264).
+            if packet.pointee.pts != fw_av_nopts_value() {
+                keyPacketOrdinals[packet.pointee.pts] = packetsRead
+            } else if packet.pointee.pos >= 0 {
+                keyPacketOrdinalsByPosition[packet.pointee.pos] = packetsRead
+            }
         }
         packetsRead += 1
         lastPacketCorrupt = packet.pointee.flags & AV_PKT_FLAG_CORRUPT != 0

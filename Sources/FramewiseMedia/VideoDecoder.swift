@@ -43,6 +43,7 @@ public final class VideoDecoder {
     /// Video packets read so far (decode order); `.keyframes` maps keyframe pts to this ordinal.
     var packetsRead = 0
     var keyPacketOrdinals: [Int64: Int] = [:]
+    var keyPacketOrdinalsByPosition: [Int64: Int] = [:]
     var held: (sourceIndex: Int, time: Double)?
     var consecutiveErrors = 0
     var lastPacketCorrupt = false
@@ -65,7 +66,7 @@ public final class VideoDecoder {
             throw MediaError(.codecOpenFailed, path: path, message: "decoder not set up")
         }
         var info = Self.describe(path, format: format, stream: stream, codec: codec)
-        if case .uniform = sampling, info.duration == nil { info.duration = Self.scanDuration(path) }
+        if case .uniform = sampling, info.duration == nil { info.duration = Self.scanDuration(path, fps: info.averageFPS) }
         guard let sampler = FrameSampler(policy: sampling, duration: info.duration) else {
             throw MediaError(.invalidSampling, path: path, message: "\(sampling)")
         }

@@ -49,8 +49,21 @@ public struct TextBoxHead: Sendable {
             let b = transform.toSource(x: Double(maxX + 1) + d, y: Double(maxY + 1) + d)
             boxes.append(Detection(x1: a.x, y1: a.y, x2: b.x, y2: b.y, score: score))
         }
-        boxes.sort { abs($0.y1 - $1.y1) > 10 ? $0.y1 < $1.y1 : $0.x1 < $1.x1 }
-        let kept = Array(boxes.prefix(spec.maxBoxes))
+        let kept = Array(Self.readingOrder(boxes).prefix(spec.maxBoxes))
         return HeadResult(json: .object(["count": .number(Double(kept.count)), "boxes": .array(kept.map(\.json))]), detections: kept)
+    }
+
+    /// Boxes in reading order: grouped into lines (a box joins the line whose first box's top is
+    /// within half its height), lines top to bottom, boxes left to right. Deterministic.
+    public static func readingOrder(_ boxes: [Detection]) -> [Detection] {
+        var lines: [[Detection]] = []
+        for box in boxes.sorted(by: { ($0.y1, $0.x1) < ($1.y1, $1.x1) }) {
+            if let last = lines.last?.first, box.y1 - last.y1 <= max(last.height, box.height) / 2 {
+                lines[lines.count - 1].append(box)
+            } else {
+                lines.append([box])
+            }
+        }
+        return lines.flatMap { $0.sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) } }
     }
 }

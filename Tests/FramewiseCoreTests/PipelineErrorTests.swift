@@ -352,6 +352,33 @@ struct PipelineErrorTests {
         #expect(error.issues.contains { $0.field == "models.m.file" && $0.location.line == 3 })
     }
 
+    /// A field whose value is a block mapping is reported on the line of its key, where it was written.
+    @Test func blockMappingFieldsAreReportedAtTheirKey() throws {
+        let dir = try TempDirectory(files: existingModels)
+        defer { dir.remove() }
+        let yaml = """
+        models:
+          m:
+            file: a.onnx
+          fuse:
+            file: b.onnx
+            preprocess:
+              size: [8, 8]
+              layout: nchw
+        stages:
+          s:
+            model: m
+          j:
+            model: fuse
+            input:
+              tensors:
+                x: s
+        """
+        let error = try #require(pipelineError(yaml, file: "block.yaml", baseDirectory: dir.path))
+        let issue = try #require(error.issues.first { $0.field == "models.fuse.preprocess" }, "\(error)")
+        #expect(issue.location.line == 6)
+    }
+
     @Test func parseIssuesAreAllReportedTogether() throws {
         let dir = try TempDirectory(files: existingModels)
         defer { dir.remove() }
@@ -448,5 +475,24 @@ struct PipelineErrorTests {
     @Test func validatorRequiresModelsAndStages() {
         let issues = PipelineValidator.validate(PipelineSpec(name: "t", models: [], stages: []))
         #expect(Set(issues.map(\.field)) == ["models", "stages"])
+    }
+}
+
+@Suite struct StageInputKeyOrderTests {
+    @Test func cropsIsRecognisedWhateverTheKeyOrder() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fw-order-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("m.onnx").path, contents: Data([0]))
+        let yaml = """
+        models:
+          m: {file: m.onnx}
+        stages:
+          det: {model: m, postprocess: text_boxes}
+          cls: {model: m, input: {crops: det}, postprocess: classify}
+          rec: {model: m, input: {orient: cls, crops: det}, postprocess: ctc}
+        """
+        let spec = try PipelineLoader.parse(yaml: yaml, file: "order.yaml", baseDirectory: dir.path)
+        #expect(spec.stage(named: "rec")?.input == .crops(CropSource(stage: "det", orient: "cls")))
     }
 }

@@ -326,6 +326,36 @@ struct VariantParsingTests {
     }
 }
 
+@Suite("Mean and std broadcasting")
+struct NormalisationParsingTests {
+    @Test(arguments: [
+        ("0.5", "[0.25, 0.5, 1]", [Float(0.5), 0.5, 0.5], [Float(0.25), 0.5, 1]),
+        ("[0.5]", "[2]", [0.5, 0.5, 0.5], [2, 2, 2]),
+        ("[1, 2, 3]", "4", [1, 2, 3], [4, 4, 4]),
+        ("127.5", "127.5", [127.5, 127.5, 127.5], [127.5, 127.5, 127.5]),
+    ])
+    func singleValuesAreBroadcast(_ mean: String, _ std: String, _ expectedMean: [Float], _ expectedStd: [Float]) throws {
+        let dir = try TempDirectory(files: ["m.onnx"])
+        defer { dir.remove() }
+        let yaml = """
+        models:
+          m:
+            file: m.onnx
+            preprocess:
+              size: [8, 8]
+              mean: \(mean)
+              std: \(std)
+        stages:
+          s:
+            model: m
+        """
+        let spec = try PipelineLoader.parse(yaml: yaml, file: "p.yaml", baseDirectory: dir.path)
+        let pre = try #require(spec.models.first?.preprocess)
+        #expect(pre.mean == expectedMean)
+        #expect(pre.std == expectedStd)
+    }
+}
+
 @Suite("Stage levels built in code")
 struct StageLevelTests {
     @Test func chainDeclaredBackwardsStillLevelsByDependency() {

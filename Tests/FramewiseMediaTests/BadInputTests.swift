@@ -67,10 +67,11 @@ import Testing
         #expect(error?.kind == .invalidSampling)
     }
 
+    /// FFmpeg's own messages ("moov atom not found") then go to swift-log as `framewise.ffmpeg` lines.
     @Test func loggingInstallIsIdempotent() throws {
-        FFmpegLogging.install(level: .error)
         FFmpegLogging.install(level: .critical)
-        let path = try MediaFixtures.path("text.mp4")
+        FFmpegLogging.install(level: .error)
+        let path = try MediaFixtures.path("truncated_moov_end.mp4")
         #expect(throws: MediaError.self) { try VideoDecoder(path: path, sampling: .everyFrame) }
     }
 }

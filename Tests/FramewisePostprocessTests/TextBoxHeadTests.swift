@@ -91,3 +91,18 @@ struct TextBoxHeadTests {
         }
     }
 }
+
+@Suite struct ReadingOrderTests {
+    @Test func boxesOnOneSlightlySlantedLineComeLeftToRight() {
+        // Tops differ by a few pixels along one line; a second line lies well below.
+        let boxes = [
+            Detection(x1: 200, y1: 14, x2: 260, y2: 40, score: 1),
+            Detection(x1: 10, y1: 10, x2: 80, y2: 36, score: 1),
+            Detection(x1: 100, y1: 18, x2: 180, y2: 44, score: 1),
+            Detection(x1: 5, y1: 100, x2: 50, y2: 126, score: 1),
+        ]
+        let ordered = TextBoxHead.readingOrder(boxes).map(\.x1)
+        #expect(ordered == [10, 100, 200, 5])
+        #expect(TextBoxHead.readingOrder(boxes.reversed()).map(\.x1) == ordered, "independent of the input order")
+    }
+}
