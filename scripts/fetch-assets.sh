@@ -116,6 +116,14 @@ else
     fetched+=("$VIDEOS/ocr_text.mp4")
 fi
 
+# The synthetic 3-model DAG of examples/synthetic (generated with fixed seeds, not downloaded).
+if [[ -s "$MODELS/synthetic/m3.onnx" ]]; then
+    skipped=$((skipped + 1))
+else
+    .venv/bin/python scripts/python/make_synthetic_dag.py "$MODELS/synthetic" >/dev/null
+    fetched+=("$MODELS/synthetic")
+fi
+
 if ((${#fetched[@]})); then
     echo "fetch-assets.sh: wrote ${#fetched[@]} file(s), $skipped already present:"
     for f in "${fetched[@]}"; do

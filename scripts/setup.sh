@@ -8,7 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES=(ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config fonts-dejavu-core)
+APT_PACKAGES=(ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config fonts-dejavu-core redis-server)
 REQUIREMENTS="scripts/requirements.txt"
 VENV=".venv"
 STAMP="$VENV/.framewise-requirements"

@@ -80,7 +80,7 @@ public struct VideoStats: Sendable, Equatable {
             let t = stages[name] ?? StageTime()
             return JSONField(name, .object([
                 "items": .number(Double(t.items)), "batches": .number(Double(t.batches)),
-                "preprocess_ms": ms(t.preprocessSeconds), "inference_ms": ms(t.inferenceSeconds), "postprocess_ms": ms(t.postprocessSeconds),
+                "preprocess_ms": ms(t.preprocessSeconds), "queue_wait_ms": ms(t.queueWaitSeconds), "inference_ms": ms(t.inferenceSeconds), "postprocess_ms": ms(t.postprocessSeconds),
             ]))
         }
         return .object([
@@ -95,6 +95,8 @@ public struct StageTime: Sendable, Equatable {
     public var items: Int = 0
     public var batches: Int = 0
     public var preprocessSeconds: Double = 0
+    /// Time items waited between becoming ready and their batch starting.
+    public var queueWaitSeconds: Double = 0
     public var inferenceSeconds: Double = 0
     public var postprocessSeconds: Double = 0
     public init() {}
@@ -103,6 +105,7 @@ public struct StageTime: Sendable, Equatable {
         items += other.items
         batches += other.batches
         preprocessSeconds += other.preprocessSeconds
+        queueWaitSeconds += other.queueWaitSeconds
         inferenceSeconds += other.inferenceSeconds
         postprocessSeconds += other.postprocessSeconds
     }

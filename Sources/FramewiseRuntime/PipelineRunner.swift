@@ -32,7 +32,7 @@ public final class PipelineRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var report = RunReport()
-        var pending: [Int: VideoResult] = [:]
+        var pending: [Int: (result: VideoResult, latency: Double)] = [:]
         var nextToWrite = 0
         var done = 0
         try await withThrowingTaskGroup(of: (Int, VideoResult).self) { group in
@@ -45,10 +45,10 @@ public final class PipelineRunner: Sendable {
             }
             for _ in 0..<configuration.concurrentVideos { launch() }
             while let (index, result) = try await group.next() {
-                pending[index] = result
+                pending[index] = (result, (clock.now - start).seconds)
                 while let ready = pending.removeValue(forKey: nextToWrite) {
-                    try await sink.write(ready)
-                    report.add(ready)
+                    try await sink.write(ready.result)
+                    report.add(ready.result, latency: ready.latency)
                     nextToWrite += 1
                 }
                 done += 1

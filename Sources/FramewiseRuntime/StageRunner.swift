@@ -8,11 +8,14 @@ import FramewisePostprocess
 final class StageRunner: Sendable {
     let stage: LoadedStage
     let pool: BlockingPool
+    /// Largest batch this runner forms (the model's limit unless overridden).
+    let batchLimit: Int
     private let preprocessors: PreprocessorPool?
 
-    init(stage: LoadedStage, pool: BlockingPool) {
+    init(stage: LoadedStage, pool: BlockingPool, batchLimit: Int? = nil) {
         self.stage = stage
         self.pool = pool
+        self.batchLimit = max(1, batchLimit ?? stage.model.batchLimit)
         if case let .image(_, spec) = stage.feed { preprocessors = PreprocessorPool(spec: spec) } else { preprocessors = nil }
     }
 
@@ -22,11 +25,12 @@ final class StageRunner: Sendable {
         results.reserveCapacity(items.count)
         var time = StageTime()
         var start = 0
-        let limit = max(1, stage.model.batchLimit)
+        let limit = batchLimit
         while start < items.count {
             let batch = Array(items[start..<min(start + limit, items.count)])
             start += batch.count
-            let (r, t) = try await pool.run { [self] in try self.runBatch(batch) }
+            let submitted = ContinuousClock.now
+            let (r, t) = try await pool.run { [self] in try self.runBatch(batch, submitted: submitted) }
             results += r
             time.add(t)
         }
@@ -38,12 +42,13 @@ final class StageRunner: Sendable {
     }
 
     /// Preprocess, infer and post-process one batch (blocking).
-    func runBatch(_ items: [StageItem]) throws -> ([StageItemResult], StageTime) {
+    func runBatch(_ items: [StageItem], submitted: ContinuousClock.Instant? = nil) throws -> ([StageItemResult], StageTime) {
         var time = StageTime()
         time.items = items.count
         time.batches = 1
         let clock = ContinuousClock()
         var t0 = clock.now
+        if let submitted { time.queueWaitSeconds = (t0 - submitted).seconds * Double(items.count) }
         var inputs: [String: Tensor] = [:]
         var transforms: [ImageTransform?] = Array(repeating: nil, count: items.count)
         switch stage.feed {

@@ -1,0 +1,92 @@
+import Foundation
+import FramewiseCore
+import FramewiseMedia
+
+/// The machine's bound for a pipeline, measured in the same run as the benchmark: the throughput
+/// if decoding and inference each ran at their isolated best (each alone on all cores, inference
+/// at its best batch size) and nothing else cost time: 1 / (decode s/video + inference s/video).
+public struct MachineBound: Sendable {
+    /// Seconds of decoding per video with every core decoding (one decoder per core).
+    public var decodeSecondsPerVideo: Double
+    /// Per stage: the best items per second and the batch size that reached it.
+    public var stageThroughput: [String: (itemsPerSecond: Double, batch: Int)]
+    /// Seconds of inference per video: sum over stages of items per video / best items per second.
+    public var inferenceSecondsPerVideo: Double
+
+    /// Videos per second the machine could reach.
+    public var videosPerSecond: Double {
+        let s = decodeSecondsPerVideo + inferenceSecondsPerVideo
+        return s > 0 ? 1 / s : 0
+    }
+
+    /// Measures decode on `videos` with `cores` decoders at once, and each stage's model alone
+    /// with `workers` concurrent runs at each batch size, weighting stages by `itemsPerVideo`.
+    public static func measure(pipeline: LoadedPipeline, videos: [String], itemsPerVideo: [String: Double],
+                               cores: Int, workers: Int, secondsPerConfiguration: Double = 1.0) async throws -> MachineBound {
+        let decode = try await decodeSeconds(videos: videos, sampling: pipeline.spec.sampling, parallel: cores)
+        var throughput: [String: (Double, Int)] = [:]
+        var inference = 0.0
+        var seen = Set<String>()
+        for stage in pipeline.stages where seen.insert(stage.spec.name).inserted {
+            let items = itemsPerVideo[stage.spec.name] ?? 0
+            guard items > 0 else { continue }
+            var best = (0.0, 1)
+            var b = 1
+            while b <= max(1, stage.model.batchLimit) {
+                let rate = try await itemsPerSecond(stage: stage, batch: b, workers: workers, seconds: secondsPerConfiguration)
+                if rate > best.0 { best = (rate, b) }
+                b *= 2
+            }
+            throughput[stage.spec.name] = best
+            inference += items / best.0
+        }
+        return MachineBound(decodeSecondsPerVideo: decode / Double(max(1, videos.count)), stageThroughput: throughput,
+                            inferenceSecondsPerVideo: inference)
+    }
+
+    /// Wall seconds to decode (with sampling, nothing else) all `videos`, `parallel` at a time.
+    static func decodeSeconds(videos: [String], sampling: SamplingPolicy, parallel: Int) async throws -> Double {
+        let pool = BlockingPool(name: "bound-decode", threads: parallel)
+        defer { pool.shutdown() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for video in videos {
+                group.addTask {
+                    try await pool.run {
+                        guard let decoder = try? VideoDecoder(path: video, sampling: sampling, threads: 1) else { return }
+                        while (try? decoder.next()) != nil {}
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return (clock.now - start).seconds
+    }
+
+    /// Items per second of one stage's model alone, `workers` batches in flight at a time.
+    static func itemsPerSecond(stage: LoadedStage, batch: Int, workers: Int, seconds: Double) async throws -> Double {
+        let inputs = try ModelProfiler.inputs(for: stage, batch: batch)
+        _ = try stage.session.run(inputs)
+        let pool = BlockingPool(name: "bound-infer", threads: workers)
+        defer { pool.shutdown() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start.advanced(by: .milliseconds(Int(seconds * 1000)))
+        let session = stage.session
+        let runs = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    var n = 0
+                    while ContinuousClock.now < deadline {
+                        _ = try await pool.run { try session.run(inputs) }
+                        n += 1
+                    }
+                    return n
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return Double(runs * batch) / (clock.now - start).seconds
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import FramewiseCore
+import FramewiseRuntime
+import Foundation
+
+/// `framewise bench PIPELINE INPUT...`: the naive way and the engine side by side in one run,
+/// plus the machine's bound measured in the same run.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Compare the naive pipeline (each model decodes, sequential, batch 1) with the engine, and both with the machine's bound.")
+
+    @Argument(help: "Pipeline YAML file.") var pipeline: String
+    @Argument(help: "Video files or folders.") var inputs: [String]
+    @Option(help: "Cycle through the inputs until this many videos (default: the inputs once).") var videos: Int?
+    @Option(help: "Write the figures as JSON here.") var json: String?
+    @Flag(name: .customLong("skip-naive"), help: "Only the engine and the bound.") var skipNaive = false
+    @Option(help: "Videos processed at once by the engine (default: from the core count).") var concurrency: Int?
+    @Option(name: .customLong("worker-threads"), help: "Engine threads for preprocessing and inference.") var workerThreads: Int?
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one video file or folder") }
+        if let v = videos, v < 1 { throw ValidationError("--videos must be at least 1") }
+    }
+
+    func run() async throws {
+        engine.bootstrapLogging()
+        let loaded = try loadPipeline(pipeline, options: engine)
+        var list = VideoInputs.expand(inputs)
+        guard !list.isEmpty else { throw ValidationError("no videos found") }
+        if let n = videos { list = (0..<n).map { list[$0 % list.count] } }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let config = RunConfiguration(concurrentVideos: concurrency, workerThreads: workerThreads)
+        print("bench \(loaded.spec.name): \(list.count) videos, \(cores) cores, sampling \(loaded.spec.sampling)")
+
+        var naive: ModeFigures?
+        var naiveResults: [VideoResult] = []
+        if !skipNaive {
+            let sink = MemorySink()
+            let report = try await NaiveRunner(pipeline: loaded).run(videos: list, sink: sink)
+            naive = ModeFigures(report: report)
+            naiveResults = await sink.results
+            print(naive?.text("naive    ") ?? "")
+        }
+        let sink = MemorySink()
+        let report = try await PipelineRunner(pipeline: loaded, configuration: config).run(videos: list, sink: sink)
+        let optimized = ModeFigures(report: report)
+        let optimizedResults = await sink.results
+        print(optimized.text("optimized"))
+
+        var identical: Bool?
+        if !naiveResults.isEmpty {
+            identical = zip(naiveResults, optimizedResults).allSatisfy { a, b in
+                a.status == b.status && JSONValue.array(a.frames.map(\.json)) == JSONValue.array(b.frames.map(\.json))
+            }
+            print("results identical to the naive mode (except timings): \(identical == true ? "yes" : "NO")")
+        }
+
+        let perVideo = optimized.stages.mapValues { Double($0.items) / Double(max(1, list.count)) }
+        let bound = try await MachineBound.measure(pipeline: loaded, videos: Array(Set(list)).sorted(), itemsPerVideo: perVideo,
+                                                   cores: cores, workers: config.workerThreads)
+        let fraction = bound.videosPerSecond > 0 ? optimized.videosPerSecond / bound.videosPerSecond : 0
+        print(String(format: "bound: %.3f videos/s (decode %.3f s/video on %d cores + inference %.3f s/video at best batch)",
+                     bound.videosPerSecond, bound.decodeSecondsPerVideo, cores, bound.inferenceSecondsPerVideo))
+        for name in bound.stageThroughput.keys.sorted() {
+            guard let t = bound.stageThroughput[name] else { continue }
+            print(String(format: "    %-12@ %.1f items/s at batch %d", name as NSString, t.itemsPerSecond, t.batch))
+        }
+        print(String(format: "end to end: %.0f%% of the bound", fraction * 100))
+        var speedup: Double?
+        if let naive, naive.videosPerSecond > 0 {
+            speedup = optimized.videosPerSecond / naive.videosPerSecond
+            print(String(format: "speedup over naive: %.2fx videos/s; p99 %.2f s -> %.2f s", speedup ?? 0, naive.p99Seconds, optimized.p99Seconds))
+        }
+        if let json {
+            var fields: [JSONField] = [
+                JSONField("pipeline", .string(loaded.spec.name)), JSONField("videos", .number(Double(list.count))),
+                JSONField("cores", .number(Double(cores))),
+            ]
+            if let naive { fields.append(JSONField("naive", naive.json)) }
+            fields.append(JSONField("optimized", optimized.json))
+            fields.append(JSONField("bound", .object([
+                "videos_per_second": .number(bound.videosPerSecond),
+                "decode_seconds_per_video": .number(bound.decodeSecondsPerVideo),
+                "inference_seconds_per_video": .number(bound.inferenceSecondsPerVideo),
+            ])))
+            fields.append(JSONField("speedup", speedup.map { .number($0) } ?? .null))
+            fields.append(JSONField("bound_fraction", .number(fraction)))
+            fields.append(JSONField("identical_results", identical.map { .bool($0) } ?? .null))
+            try (JSONValue.object(fields).jsonText + "\n").write(toFile: json, atomically: true, encoding: .utf8)
+        }
+    }
+}
