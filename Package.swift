@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C declarations of the subset of ONNX Runtime's C API we use, plus a dlopen loader.
@@ -43,6 +45,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Control plane: profiles -> plans. Pure: no I/O, no async.
+        .target(name: "FramewisePlanner", dependencies: ["FramewiseCore"]),
+        // Redis Streams broker on a SwiftNIO RESP client.
+        .target(
+            name: "FramewiseRedis",
+            dependencies: [
+                "FramewiseCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "FramewiseTesting", dependencies: ["FramewiseCore"]),
         .executableTarget(
             name: "framewise",
@@ -56,7 +71,9 @@ let package = Package(
         .testTarget(name: "FramewiseMediaTests", dependencies: ["FramewiseMedia", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(name: "FramewiseONNXTests", dependencies: ["FramewiseONNX", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(name: "FramewisePostprocessTests", dependencies: ["FramewisePostprocess", "FramewiseCore"]),
-        .testTarget(name: "FramewiseRuntimeTests", dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseTesting"]),
+        .testTarget(name: "FramewiseRuntimeTests", dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewiseTesting"]),
+        .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
+        .testTarget(name: "FramewiseRedisTests", dependencies: ["FramewiseRedis", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(
             name: "FramewiseIntegrationTests",
             dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseTesting"]

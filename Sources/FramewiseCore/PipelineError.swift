@@ -1,11 +1,11 @@
 /// One problem found in a pipeline file: where, which field, and what is wrong.
 public struct PipelineIssue: Sendable, Equatable, CustomStringConvertible {
-    public var location: SourceLocation
+    public var location: FileLocation
     /// Dotted path of the field (e.g. `stages.faces.model`).
     public var field: String
     public var message: String
 
-    public init(location: SourceLocation, field: String, message: String) {
+    public init(location: FileLocation, field: String, message: String) {
         self.location = location
         self.field = field
         self.message = message

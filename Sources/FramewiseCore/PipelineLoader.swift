@@ -13,7 +13,7 @@ public enum PipelineLoader {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw PipelineError(file: path, issues: [PipelineIssue(
-                location: SourceLocation(file: path, line: 0, column: 0), field: "file",
+                location: FileLocation(file: path, line: 0, column: 0), field: "file",
                 message: "cannot read pipeline file: \(error.localizedDescription)")])
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -27,7 +27,7 @@ public enum PipelineLoader {
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 throw PipelineError(file: file, issues: [PipelineIssue(
-                    location: SourceLocation(file: file, line: 0, column: 0), field: "", message: "the file is empty")])
+                    location: FileLocation(file: file, line: 0, column: 0), field: "", message: "the file is empty")])
             }
             root = node
         } catch let error as PipelineError {
@@ -35,7 +35,7 @@ public enum PipelineLoader {
         } catch {
             let (line, column, message) = describeYAMLError(error)
             throw PipelineError(file: file, issues: [PipelineIssue(
-                location: SourceLocation(file: file, line: line, column: column), field: "", message: "not valid YAML: \(message)")])
+                location: FileLocation(file: file, line: line, column: column), field: "", message: "not valid YAML: \(message)")])
         }
         var parser = SpecParser(reader: reader, baseDirectory: base(baseDirectory))
         let spec = parser.parsePipeline(root, defaultName: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)

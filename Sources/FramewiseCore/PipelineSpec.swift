@@ -16,10 +16,10 @@ public struct PipelineSpec: Sendable {
     /// Per-video aggregations over frames.
     public var summary: [SummarySpec]
     /// Where each field was written, keyed by its dotted path (e.g. `models.nsfw.file`).
-    public var locations: [String: SourceLocation]
+    public var locations: [String: FileLocation]
 
     public init(name: String, file: String = "", sampling: SamplingPolicy = .everyFrame, decode: DecodeSpec = DecodeSpec(),
-                models: [ModelSpec], stages: [StageSpec], summary: [SummarySpec] = [], locations: [String: SourceLocation] = [:]) {
+                models: [ModelSpec], stages: [StageSpec], summary: [SummarySpec] = [], locations: [String: FileLocation] = [:]) {
         self.name = name
         self.file = file
         self.sampling = sampling
@@ -36,19 +36,19 @@ public struct PipelineSpec: Sendable {
     public func stage(named name: String) -> StageSpec? { stages.first { $0.name == name } }
 
     /// Where `field` was written, falling back to its closest written parent, then to the file.
-    public func location(of field: String) -> SourceLocation {
+    public func location(of field: String) -> FileLocation {
         var key = field
         while !key.isEmpty {
             if let loc = locations[key] { return loc }
             guard let dot = key.lastIndex(of: ".") else { break }
             key = String(key[..<dot])
         }
-        return SourceLocation(file: file, line: 0, column: 0)
+        return FileLocation(file: file, line: 0, column: 0)
     }
 }
 
 /// Where in a pipeline file something was written.
-public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
+public struct FileLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int

@@ -5,12 +5,12 @@ import Yams
 struct YAMLReader {
     let file: String
     private(set) var issues: [PipelineIssue] = []
-    private(set) var locations: [String: SourceLocation] = [:]
+    private(set) var locations: [String: FileLocation] = [:]
 
     init(file: String) { self.file = file }
 
-    func location(_ node: Node?) -> SourceLocation {
-        SourceLocation(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0)
+    func location(_ node: Node?) -> FileLocation {
+        FileLocation(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0)
     }
 
     mutating func fail(_ field: String, _ message: String, at node: Node?) {

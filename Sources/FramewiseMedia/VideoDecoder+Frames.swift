@@ -27,8 +27,23 @@ extension VideoDecoder {
         let sourceIndex: Int
         if sampling == .keyframes {
             sourceIndex = keyOrdinal ?? Int((time * info.averageFPS).rounded())
+        } else if let plan {
+            guard let rank = plan.rankByPts[pts] else {
+                abandonPlan("a frame whose pts the prescan did not see")
+                return try takeDecodedFrame()
+            }
+            if rank <= lastRank {
+                // Decoded again after a seek (or a leading frame before the keyframe): already offered.
+                av_frame_unref(frame)
+                return nil
+            }
+            // Frames between the last one offered and this one were discarded or jumped over: offer their times.
+            catchUp(to: rank)
+            lastRank = rank
+            sourceIndex = rank
         } else {
-            sourceIndex = decodedFrameCount - 1
+            sourceIndex = nextSourceIndex
+            nextSourceIndex += 1
         }
         if sampler.offer(time: time, isKeyframe: frame.pointee.key_frame != 0) {
             return try moveOut(frame, sourceIndex: sourceIndex, time: time)
@@ -41,6 +56,23 @@ extension VideoDecoder {
         }
         if let reusable = handles.frame { av_frame_unref(reusable) }
         return nil
+    }
+
+    /// With a plan: offers the sampler the frames from `lastRank + 1` up to (not including) `rank`, which
+    /// were never decoded. The plan only leaves out frames the sampler does not keep.
+    func catchUp(to rank: Int) {
+        guard let plan, lastRank + 1 < rank else { return }
+        // The held frame (`.uniform`) is no longer the last offered; the plan keeps the real last frame if needed.
+        held = nil
+        for r in (lastRank + 1)..<min(rank, plan.frameCount) {
+            let pts = plan.packets[plan.ordinalOfRank[r]].pts
+            if sentWithSkip.remove(pts) != nil { skippedFrameCount += 1 }
+            if sampler.offer(time: plan.times[r], isKeyframe: false) {
+                // Only when a kept frame failed to decode (damaged data).
+                logger.warning("a frame to keep was not decoded", metadata: ["video": "\(info.path)", "frame": "\(r)"])
+            }
+        }
+        lastRank = rank - 1
     }
 
     /// The held last frame, at end of stream, when `.uniform` targets remain unserved.

@@ -22,7 +22,7 @@ extension VideoDecoder {
     }
 
     /// Finds and opens the decoder for `stream`.
-    static func openCodec(_ path: String, stream: UnsafeMutablePointer<AVStream>, threads: Int, keyframesOnly: Bool,
+    static func openCodec(_ path: String, stream: UnsafeMutablePointer<AVStream>, options: DecoderOptions, keyframesOnly: Bool,
                           into handles: DecoderHandles) throws(MediaError) {
         guard let parameters = stream.pointee.codecpar else {
             throw MediaError(.noVideoStream, path: path, message: "stream has no codec parameters")
@@ -39,9 +39,16 @@ extension VideoDecoder {
         var result = avcodec_parameters_to_context(codec, parameters)
         guard result >= 0 else { throw MediaError(.codecOpenFailed, path: path, code: result) }
         codec.pointee.pkt_timebase = stream.pointee.time_base
-        codec.pointee.thread_count = Int32(clamping: max(threads, 0))
-        codec.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+        codec.pointee.thread_count = Int32(clamping: max(options.threads, 0))
+        switch options.threadType {
+        case .automatic: codec.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+        case .frame: codec.pointee.thread_type = FF_THREAD_FRAME
+        case .slice: codec.pointee.thread_type = FF_THREAD_SLICE
+        }
         if keyframesOnly { codec.pointee.skip_frame = AVDISCARD_NONKEY }
+        // Lossy knobs, off unless asked for.
+        if options.skipLoopFilter { codec.pointee.skip_loop_filter = AVDISCARD_ALL }
+        if options.lowres > 0 { codec.pointee.lowres = Int32(min(options.lowres, Int(decoder.pointee.max_lowres))) }
         result = avcodec_open2(codec, decoder, nil)
         guard result >= 0 else { throw MediaError(.codecOpenFailed, path: path, code: result) }
         handles.packet = av_packet_alloc()

@@ -42,3 +42,34 @@ public final class VideoFrame: @unchecked Sendable {
         av_frame_free(&frame)
     }
 }
+
+extension VideoFrame {
+    /// FNV-1a over the visible bytes of every plane (row by row, padding left out): equal pixels, equal sum.
+    func planeChecksum() -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let frame = avFrame.pointee
+        let format = AVPixelFormat(frame.format)
+        guard let descriptor = av_pix_fmt_desc_get(format) else { return 0 }
+        var rowBytes = [Int32](repeating: 0, count: 4)
+        guard av_image_fill_linesizes(&rowBytes, format, frame.width) >= 0 else { return 0 }
+        let planes = Int(av_pix_fmt_count_planes(format))
+        let chromaShift = Int32(descriptor.pointee.log2_chroma_h)
+        withUnsafeBytes(of: frame.data) { dataTuple in
+            withUnsafeBytes(of: frame.linesize) { lineTuple in
+                let data = dataTuple.bindMemory(to: UnsafeMutablePointer<UInt8>?.self)
+                let lines = lineTuple.bindMemory(to: Int32.self)
+                for p in 0..<min(planes, 4) {
+                    guard let base = data[p] else { continue }
+                    let rows = p == 1 || p == 2 ? -((-frame.height) >> chromaShift) : frame.height
+                    for y in 0..<Int(rows) {
+                        let row = base + y * Int(lines[p])
+                        for x in 0..<Int(rowBytes[p]) {
+                            hash = (hash ^ UInt64(row[x])) &* 0x100_0000_01b3
+                        }
+                    }
+                }
+            }
+        }
+        return hash
+    }
+}

@@ -15,8 +15,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Cycle through the inputs until this many videos (default: the inputs once).") var videos: Int?
     @Option(help: "Write the figures as JSON here.") var json: String?
     @Flag(name: .customLong("skip-naive"), help: "Only the engine and the bound.") var skipNaive = false
-    @Option(help: "Videos processed at once by the engine (default: from the core count).") var concurrency: Int?
+    @Option(help: "Videos decoding at once in the engine (default: the core count).") var concurrency: Int?
     @Option(name: .customLong("worker-threads"), help: "Engine threads for preprocessing and inference.") var workerThreads: Int?
+    @Option(help: "Concurrent batches per stage.") var instances = 1
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
@@ -44,7 +45,8 @@ struct BenchCommand: AsyncParsableCommand {
             print(naive?.text("naive    ") ?? "")
         }
         let sink = MemorySink()
-        let report = try await PipelineRunner(pipeline: loaded, configuration: config).run(videos: list, sink: sink)
+        let engineConfig = EngineConfiguration(decoders: concurrency, workerThreads: workerThreads, instancesPerStage: instances)
+        let report = try await StreamingEngine(pipeline: loaded, configuration: engineConfig).run(videos: list, sink: sink)
         let optimized = ModeFigures(report: report)
         let optimizedResults = await sink.results
         print(optimized.text("optimized"))

@@ -16,13 +16,24 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Videos processed at once (default: from the core count).") var concurrency: Int?
     @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
     @Option(name: .customLong("decode-threads"), help: "Decoder threads per video (default: automatic).") var decodeThreads: Int = 0
+    @Option(name: .customLong("engine"), help: "streaming (stages decoupled by a broker, batches across videos) or sequential (one video's frames in chunks).")
+    var engineKind: EngineKind = .streaming
+    @Option(help: "Concurrent batches per stage (streaming engine).") var instances = 1
+    @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for frames of other videos.") var maxQueueDelayMs = 5
     @Flag(help: "No progress bar or summary.") var quiet = false
     @OptionGroup var engine: EngineOptions
+
+    /// Which engine runs the pipeline.
+    enum EngineKind: String, ExpressibleByArgument, CaseIterable {
+        case streaming, sequential
+    }
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one video file or folder") }
         if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
+        if instances < 1 { throw ValidationError("--instances must be at least 1") }
+        if maxQueueDelayMs < 0 { throw ValidationError("--max-queue-delay-ms must not be negative") }
         if decodeThreads < 0 { throw ValidationError("--decode-threads must not be negative") }
     }
 
@@ -39,10 +50,18 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: cannot write \(output ?? "stdout"): \(error.localizedDescription)\n".utf8))
             throw ExitCode(2)
         }
-        let config = RunConfiguration(concurrentVideos: concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
-        let runner = PipelineRunner(pipeline: loaded, configuration: config)
         let bar = quiet ? nil : ProgressBar(total: videos.count)
-        let report = try await runner.run(videos: videos, sink: sink) { done, total in bar?.update(done: done, total: total) }
+        let progress: @Sendable (Int, Int) -> Void = { done, total in bar?.update(done: done, total: total) }
+        let report: RunReport
+        switch engineKind {
+        case .streaming:
+            let config = EngineConfiguration(decoders: concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
+                                             instancesPerStage: instances, maxQueueDelay: .milliseconds(maxQueueDelayMs))
+            report = try await StreamingEngine(pipeline: loaded, configuration: config).run(videos: videos, sink: sink, progress: progress)
+        case .sequential:
+            let config = RunConfiguration(concurrentVideos: concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
+            report = try await PipelineRunner(pipeline: loaded, configuration: config).run(videos: videos, sink: sink, progress: progress)
+        }
         bar?.finish()
         if !quiet {
             let text = "\(loaded.spec.name): \(report.text)\n"

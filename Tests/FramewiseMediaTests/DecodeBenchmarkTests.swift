@@ -19,14 +19,18 @@ struct DecodeBenchmarkTests {
         for path in Self.videos() {
             for threads in [1, 0] {
                 for policy in policies {
-                    let start = ContinuousClock.now
-                    let (frames, decoder) = try MediaFixtures.decodeAll(path, policy, threads: threads)
-                    let seconds = (ContinuousClock.now - start) / .seconds(1)
-                    let info = decoder.info
-                    print(String(format: "BENCH decode %@ %dx%d threads=%d %@: %d sampled, %d decoded in %.3f s = %.0f decoded fps, %.0f video-s/s",
-                                 (path as NSString).lastPathComponent, info.width, info.height, threads, "\(policy)",
-                                 frames.count, decoder.decodedFrameCount, seconds, Double(decoder.decodedFrameCount) / seconds,
-                                 (info.duration ?? 0) / seconds))
+                    // Full decode, then with the exact skipping / seeking (the default).
+                    for options in [DecoderOptions.fullDecode(threads: threads), DecoderOptions(threads: threads)] {
+                        let start = ContinuousClock.now
+                        let (frames, decoder) = try MediaFixtures.decodeAll(path, policy, options: options)
+                        let seconds = (ContinuousClock.now - start) / .seconds(1)
+                        let info = decoder.info
+                        print(String(format: "BENCH decode %@ %dx%d threads=%d %@ %@: %d sampled, %d decoded (%d skipped, %d seeks) in %.3f s = %.0f decoded fps, %.0f video-s/s",
+                                     (path as NSString).lastPathComponent, info.width, info.height, threads, "\(policy)",
+                                     options.allowSeek ? "optimized" : "full", frames.count, decoder.decodedFrameCount,
+                                     decoder.skippedFrameCount, decoder.seekCount, seconds,
+                                     Double(decoder.decodedFrameCount) / seconds, (info.duration ?? 0) / seconds))
+                    }
                 }
             }
         }

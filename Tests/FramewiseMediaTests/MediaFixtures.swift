@@ -42,7 +42,12 @@ enum MediaFixtures {
 
     /// Decodes every sampled frame.
     static func decodeAll(_ path: String, _ policy: SamplingPolicy, threads: Int = 0) throws -> (frames: [VideoFrame], decoder: VideoDecoder) {
-        let decoder = try VideoDecoder(path: path, sampling: policy, threads: threads)
+        try decodeAll(path, policy, options: DecoderOptions(threads: threads))
+    }
+
+    /// Decodes every sampled frame with `options`.
+    static func decodeAll(_ path: String, _ policy: SamplingPolicy, options: DecoderOptions) throws -> (frames: [VideoFrame], decoder: VideoDecoder) {
+        let decoder = try VideoDecoder(path: path, sampling: policy, options: options)
         var frames: [VideoFrame] = []
         while let frame = try decoder.next() { frames.append(frame) }
         return (frames, decoder)

@@ -1,0 +1,91 @@
+import Foundation
+import FramewiseCore
+import Synchronization
+
+/// State shared by the decoders and stage workers of one engine run: the frame store, the
+/// video tracker, the DAG's wiring, and where finished videos go.
+final class EngineContext: Sendable {
+    static let group = "framewise"
+    static func topic(_ stage: String) -> String { "stage.\(stage)" }
+
+    let pipeline: LoadedPipeline
+    let configuration: EngineConfiguration
+    let broker: any Broker<FrameMessage>
+    let frames = FrameStore()
+    let tracker: VideoTracker
+    /// Stage -> the stages that read it.
+    let downstream: [String: [String]]
+    /// Stage -> the stages it reads.
+    let dependencies: [String: Set<String>]
+    let started = ContinuousClock.now
+    private let totals = Mutex<[String: StageTime]>([:])
+    private let finished: AsyncStream<VideoTracker.Finished>.Continuation
+
+    init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
+         finished: AsyncStream<VideoTracker.Finished>.Continuation) {
+        self.pipeline = pipeline
+        self.configuration = configuration
+        self.broker = broker
+        self.finished = finished
+        self.tracker = VideoTracker(stageCount: pipeline.stages.count)
+        var down: [String: [String]] = [:]
+        var deps: [String: Set<String>] = [:]
+        for stage in pipeline.stages {
+            deps[stage.spec.name] = Set(stage.spec.dependencies)
+            for d in Set(stage.spec.dependencies) { down[d, default: []].append(stage.spec.name) }
+        }
+        self.downstream = down
+        self.dependencies = deps
+    }
+
+    /// Seconds since the run started.
+    func elapsed() -> Double { (ContinuousClock.now - started).seconds }
+
+    /// Stages that read the frame itself (no upstream stage).
+    var rootStages: [String] { pipeline.stages.filter { dependencies[$0.spec.name, default: []].isEmpty }.map(\.spec.name) }
+
+    func addTotals(stage: String, time: StageTime) { totals.withLock { $0[stage, default: StageTime()].add(time) } }
+    var stageTotals: [String: StageTime] { totals.withLock { $0 } }
+
+    /// Records a stage's output for a frame, publishes the frame to every downstream stage whose
+    /// inputs are now all present, and finishes the frame once every stage has run on it.
+    func stageFinished(stage: String, frame key: FrameKey, output: StageFrameOutput) async throws {
+        let done = frames.record(output, stage: stage, at: key)
+        let ready = (downstream[stage] ?? []).filter { next in dependencies[next, default: []].isSubset(of: done) }
+        let now = elapsed()
+        for next in ready {
+            try await broker.publish([FrameMessage(video: key.video, slot: key.slot, readyAt: now)], to: EngineContext.topic(next))
+        }
+        if done.count == pipeline.stages.count, let video = tracker.frameDone(key.video) {
+            deliver(video)
+        }
+    }
+
+    func fail(_ video: Int, error: String) {
+        if let finished = tracker.fail(video, error: error) { deliver(finished) }
+    }
+
+    func deliver(_ video: VideoTracker.Finished) {
+        finished.yield(video)
+    }
+
+    /// The result of a finished video, built from its frames' outputs, which are then released.
+    func assemble(_ video: VideoTracker.Finished) -> VideoResult {
+        let slots = video.frames.keys.sorted()
+        var frameResults: [FrameResult] = []
+        if video.error == nil {
+            for slot in slots {
+                guard let info = video.frames[slot] else { continue }
+                let outputs = frames.outputs(FrameKey(video: video.video, slot: slot))
+                let fields = pipeline.stages.compactMap { s in outputs[s.spec.name].map { JSONField(s.spec.name, $0.json) } }
+                frameResults.append(FrameResult(index: info.index, time: info.time, outputs: fields))
+            }
+        }
+        frames.removeVideo(video.video, slots: (slots.last ?? -1) + 1)
+        var stats = video.stats
+        stats.sampledFrames = frameResults.count
+        let summary = video.error == nil ? SummaryReducer.reduce(pipeline.spec.summary, frames: frameResults) : []
+        return VideoResult(video: video.path, status: video.error == nil ? .ok : .failed, error: video.error,
+                           frames: frameResults, summary: summary, stats: stats)
+    }
+}

@@ -1,0 +1,83 @@
+import FramewiseCore
+import Synchronization
+
+/// Knows, for every video in flight, which frames exist and which stages finished them, and
+/// finishes the video (result or failure) exactly once: when decoding ended and every frame
+/// went through every stage, or at its first error.
+final class VideoTracker: Sendable {
+    struct Video {
+        let path: String
+        var frames: [Int: (index: Int, time: Double)] = [:]
+        var framesDone = 0
+        var totalFrames: Int?
+        var error: String?
+        var finished = false
+        var stats = VideoStats()
+    }
+
+    /// A finished video, ready to be assembled into a result.
+    struct Finished: Sendable {
+        let video: Int
+        let path: String
+        let frames: [Int: (index: Int, time: Double)]
+        let error: String?
+        let stats: VideoStats
+    }
+
+    private let videos = Mutex<[Int: Video]>([:])
+    let stageCount: Int
+
+    init(stageCount: Int) { self.stageCount = stageCount }
+
+    func start(_ video: Int, path: String) { videos.withLock { $0[video] = Video(path: path) } }
+
+    func isFailed(_ video: Int) -> Bool { videos.withLock { $0[video]?.error != nil || $0[video]?.finished == true } }
+
+    func frameDecoded(_ video: Int, slot: Int, index: Int, time: Double) {
+        videos.withLock { $0[video]?.frames[slot] = (index, time) }
+    }
+
+    func addStageTime(_ video: Int, stage: String, time: StageTime) {
+        videos.withLock { $0[video]?.stats.stages[stage, default: StageTime()].add(time) }
+    }
+
+    /// Decoding ended with `frames` sampled frames; returns the video if that finishes it.
+    func decodeFinished(_ video: Int, frames: Int, decoded: Int, decodeSeconds: Double, error: String?) -> Finished? {
+        videos.withLock { all in
+            guard var v = all[video] else { return nil }
+            v.totalFrames = frames
+            v.stats.decodedFrames = decoded
+            v.stats.decodeSeconds = decodeSeconds
+            if let error, v.error == nil { v.error = error }
+            if frames == 0 && v.error == nil { v.error = "no frames decoded from \(v.path)" }
+            all[video] = v
+            return finishIfDone(&all, video)
+        }
+    }
+
+    /// Every stage finished one frame; returns the video if that finishes it.
+    func frameDone(_ video: Int) -> Finished? {
+        videos.withLock { all in
+            all[video]?.framesDone += 1
+            return finishIfDone(&all, video)
+        }
+    }
+
+    /// The video failed; returns it if it was not finished yet (its decoder may still run).
+    func fail(_ video: Int, error: String) -> Finished? {
+        videos.withLock { all in
+            guard var v = all[video], !v.finished else { return nil }
+            if v.error == nil { v.error = error }
+            all[video] = v
+            return finishIfDone(&all, video, force: v.totalFrames != nil)
+        }
+    }
+
+    private func finishIfDone(_ all: inout [Int: Video], _ video: Int, force: Bool = false) -> Finished? {
+        guard var v = all[video], !v.finished, let total = v.totalFrames else { return nil }
+        guard force || v.error != nil || v.framesDone >= total else { return nil }
+        v.finished = true
+        all[video] = v
+        return Finished(video: video, path: v.path, frames: v.frames, error: v.error, stats: v.stats)
+    }
+}
