@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "framewise",
             dependencies: [
-                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseRuntime",
+                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseRuntime", "FramewisePlanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -85,6 +85,8 @@ public struct ModelSpec: Sendable, Equatable {
     public var batchLimit: Int
     /// Session options (threads, execution providers).
     public var session: SessionOptions
+    /// How batches form across frames and videos.
+    public var batching: BatchingSpec = BatchingSpec()
 
     public init(name: String, path: String, inputName: String? = nil, preprocess: PreprocessSpec? = nil,
                 batchLimit: Int = 8, session: SessionOptions = SessionOptions()) {
@@ -94,6 +96,21 @@ public struct ModelSpec: Sendable, Equatable {
         self.preprocess = preprocess
         self.batchLimit = batchLimit
         self.session = session
+    }
+}
+
+/// How a model's batches form: Triton's dynamic batcher knobs plus an adaptive mode.
+public struct BatchingSpec: Sendable, Equatable {
+    /// Longest a partly filled batch waits for more requests while an instance is free.
+    public var maxQueueDelayMilliseconds: Double
+    /// Also fire early when waiting would not raise throughput (learned batch latency and arrival rate).
+    public var adaptive: Bool
+    /// Batch sizes the model runs best at (empty: any).
+    public var preferredSizes: [Int]
+    public init(maxQueueDelayMilliseconds: Double = 5, adaptive: Bool = true, preferredSizes: [Int] = []) {
+        self.maxQueueDelayMilliseconds = maxQueueDelayMilliseconds
+        self.adaptive = adaptive
+        self.preferredSizes = preferredSizes
     }
 }
 

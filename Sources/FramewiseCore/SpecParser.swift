@@ -76,7 +76,7 @@ struct SpecParser {
     }
 
     mutating func parseModel(_ name: String, _ node: Node, _ field: String) -> ModelSpec? {
-        reader.rejectUnknownKeys(node, field, allowed: ["file", "input", "batch", "threads", "providers", "preprocess"])
+        reader.rejectUnknownKeys(node, field, allowed: ["file", "input", "batch", "threads", "providers", "preprocess", "batching"])
         _ = reader.entries(node, field)
         guard let file = reader.string(node["file"], "\(field).file", required: true) else {
             if node["file"] == nil { reader.fail("\(field).file", "missing required field", at: node) }
@@ -93,6 +93,7 @@ struct SpecParser {
         if let t = reader.int(node["threads"], "\(field).threads", min: 0) { model.session.intraOpThreads = t }
         if let p = node["providers"] { model.session.providers = parseProviders(p, "\(field).providers") }
         if let p = node["preprocess"] { model.preprocess = parsePreprocess(p, "\(field).preprocess") }
+        if let b = node["batching"] { model.batching = parseBatching(b, "\(field).batching") }
         return model
     }
 
@@ -113,5 +114,28 @@ struct SpecParser {
             }
         }
         return out
+    }
+
+    mutating func parseBatching(_ node: Node, _ field: String) -> BatchingSpec {
+        reader.rejectUnknownKeys(node, field, allowed: ["max_queue_delay_ms", "mode", "preferred"])
+        var spec = BatchingSpec()
+        if let d = reader.double(node["max_queue_delay_ms"], "\(field).max_queue_delay_ms") {
+            if d < 0 { reader.fail("\(field).max_queue_delay_ms", "must not be negative", at: node["max_queue_delay_ms"]) } else { spec.maxQueueDelayMilliseconds = d }
+        }
+        if let mode = reader.string(node["mode"], "\(field).mode") {
+            switch mode {
+            case "adaptive": spec.adaptive = true
+            case "fixed": spec.adaptive = false
+            default: reader.fail("\(field).mode", "unknown batching mode '\(mode)' (expected adaptive or fixed)", at: node["mode"])
+            }
+        }
+        if let sizes = reader.numbers(node["preferred"], "\(field).preferred") {
+            if sizes.contains(where: { $0 < 1 || $0 != $0.rounded() }) {
+                reader.fail("\(field).preferred", "batch sizes must be whole numbers of at least 1", at: node["preferred"])
+            } else {
+                spec.preferredSizes = sizes.map { Int($0) }
+            }
+        }
+        return spec
     }
 }

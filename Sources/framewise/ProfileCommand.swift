@@ -1,38 +1,91 @@
 import ArgumentParser
 import FramewiseCore
+import FramewisePlanner
 import FramewiseRuntime
 import Foundation
 
-/// `framewise profile PIPELINE`: inference latency per batch size for each model of a pipeline.
+/// `framewise profile PIPELINE`: per model, batch latency (mean, std, p99) and memory against
+/// batch size, pre- and post-processing per item; saves one `ModelProfile` JSON per model.
 struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "profile", abstract: "Measure each model's inference latency against batch size.")
+        commandName: "profile",
+        abstract: "Measure each model's latency and memory against batch size and save its profile for `plan`.",
+        discussion: """
+            Profiles are saved as <model>.onnx.profile-<device>.json beside each model (or in --profiles DIR), \
+            keyed by the SHA-256 of the model file and the device name. Memory is approximate: the model file \
+            size plus the growth of the process's peak resident set while the batch size runs.
+            """)
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
-    @Option(parsing: .upToNextOption, help: "Batch sizes (default: 1 2 4 8).") var batches: [Int] = [1, 2, 4, 8]
-    @Option(help: "Timed runs per batch size.") var iterations = 10
+    @Option(parsing: .upToNextOption, help: "Batch sizes (default: powers of two up to each model's batch limit, and the limit).")
+    var batches: [Int] = []
+    @Option(help: "Timed runs per batch size.") var iterations = 20
+    @Option(help: "Time preprocessing on frames of this video (default: a synthetic 1280x720 frame).") var video: String?
+    @Option(help: "Device name to save the profiles under (default: cpu-<cores>c-<cpu model>).") var device: String?
+    @Option(help: "Save profiles in this folder instead of beside the models.") var profiles: String?
+    @Flag(name: .customLong("no-save"), help: "Print the table only.") var noSave = false
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
         if batches.contains(where: { $0 < 1 }) { throw ValidationError("batch sizes must be at least 1") }
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if let device, device.isEmpty { throw ValidationError("--device must not be empty") }
     }
 
     func run() async throws {
         engine.bootstrapLogging()
         let loaded = try loadPipeline(pipeline, options: engine)
+        let deviceName = device ?? DeviceName.local()
+        let frames = try ProfileFrames.load(video: video, sampling: loaded.spec.sampling)
+        let source = video.map { "\(frames.count) frames of \($0)" } ?? "a synthetic 1280x720 frame"
+        let profiler = StageProfiler(configuration: .init(batches: batches.isEmpty ? nil : batches, iterations: iterations))
+        if let profiles { try FileManager.default.createDirectory(atPath: profiles, withIntermediateDirectories: true) }
+        print("device \(deviceName); preprocessing timed on \(source)")
+        print("model          input                      batch   mean ms    std ms    p99 ms   ms/item   items/s   memory MB")
         var seen = Set<String>()
-        print("model          input                      batch   mean ms    p99 ms   ms/item   items/s")
         for stage in loaded.stages where seen.insert(stage.model.name).inserted {
-            for b in batches {
-                let inputs = try ModelProfiler.inputs(for: stage, batch: b)
-                let times = try ModelProfiler.measure(session: stage.session, inputs: inputs, iterations: iterations)
-                let mean = times.reduce(0, +) / Double(times.count)
-                let p99 = times.sorted()[min(times.count - 1, Int((0.99 * Double(times.count)).rounded(.up)) - 1)]
-                let shape = inputs.map { "\($0.key)\($0.value.shape)" }.sorted().joined(separator: " ")
-                print(String(format: "%-14@ %-26@ %5d %9.2f %9.2f %9.2f %9.1f", stage.model.name as NSString, shape as NSString,
-                             b, mean * 1000, p99 * 1000, mean * 1000 / Double(b), Double(b) / mean))
+            let m = try profiler.profile(stage: stage, frames: frames, frameSource: source)
+            for b in m.batches {
+                print(String(format: "%-14@ %-26@ %5d %9.2f %9.2f %9.2f %9.2f %9.1f %11.1f", m.modelName as NSString,
+                             b.inputShapes as NSString, b.batchSize, b.latencyMean * 1000, b.latencyStd * 1000, b.latencyP99 * 1000,
+                             b.latencyMean * 1000 / Double(b.batchSize), Double(b.batchSize) / b.latencyMean, Double(b.memoryBytes) / 1e6))
             }
+            print(String(format: "%-14@ per item: preprocess %.3f ms, postprocess %.3f ms", m.modelName as NSString,
+                         m.preprocessSeconds * 1000, m.postprocessSeconds * 1000))
+            guard !noSave else { continue }
+            let path = DeviceName.profilePath(modelPath: m.modelPath, device: deviceName, directory: profiles)
+            try ProfileFile.write(ModelProfile(m, device: deviceName), to: path)
+            print("  saved \(path)")
         }
+    }
+}
+
+extension ModelProfile {
+    /// The planner's profile of a measurement on `device`.
+    init(_ m: StageMeasurement, device: String) {
+        self.init(modelName: m.modelName, modelHash: m.modelHash, deviceName: device,
+                  entries: m.batches.map {
+                      BatchProfile(batchSize: $0.batchSize, latencyMean: $0.latencyMean, latencyStd: $0.latencyStd,
+                                   latencyP99: $0.latencyP99, memoryBytes: $0.memoryBytes)
+                  },
+                  preprocessSeconds: m.preprocessSeconds, postprocessSeconds: m.postprocessSeconds)
+    }
+}
+
+/// Reading and writing profile JSON files: one `ModelProfile` per file, or a `ProfileCatalog`
+/// array of them (for imported profiles of other hardware).
+enum ProfileFile {
+    static func write(_ profile: ModelProfile, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(profile).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// The profiles in the file at `path` (a single profile or an array).
+    static func read(_ path: String) throws -> [ModelProfile] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let decoder = JSONDecoder()
+        if let one = try? decoder.decode(ModelProfile.self, from: data) { return [one] }
+        return try decoder.decode(ProfileCatalog.self, from: data).profiles
     }
 }

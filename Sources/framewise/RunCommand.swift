@@ -1,5 +1,6 @@
 import ArgumentParser
 import FramewiseCore
+import FramewisePlanner
 import FramewiseRuntime
 import Foundation
 
@@ -19,7 +20,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("engine"), help: "streaming (stages decoupled by a broker, batches across videos) or sequential (one video's frames in chunks).")
     var engineKind: EngineKind = .streaming
     @Option(help: "Concurrent batches per stage (streaming engine).") var instances = 1
-    @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for frames of other videos.") var maxQueueDelayMs = 5
+    @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for frames of other videos (default: each model's batching setting).") var maxQueueDelayMs: Int?
+    @Option(help: "Apply a capacity plan (`framewise plan --json`): per-stage instances and batch sizes, its device count as worker threads (streaming engine).")
+    var plan: String?
     @Flag(help: "No progress bar or summary.") var quiet = false
     @OptionGroup var engine: EngineOptions
 
@@ -33,8 +36,26 @@ struct RunCommand: AsyncParsableCommand {
         if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
         if instances < 1 { throw ValidationError("--instances must be at least 1") }
-        if maxQueueDelayMs < 0 { throw ValidationError("--max-queue-delay-ms must not be negative") }
+        if let d = maxQueueDelayMs, d < 0 { throw ValidationError("--max-queue-delay-ms must not be negative") }
         if decodeThreads < 0 { throw ValidationError("--decode-threads must not be negative") }
+        if plan != nil, engineKind != .streaming { throw ValidationError("--plan needs the streaming engine") }
+    }
+
+    /// `config` with the plan in `path` applied; `--worker-threads` wins over the plan's device count.
+    private func applyPlan(_ path: String, to config: EngineConfiguration, stages: [String]) throws -> EngineConfiguration {
+        do {
+            let plan = try JSONDecoder().decode(CapacityPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            let entries = plan.rows.map { StagePlanEntry(stage: $0.stage, instances: $0.instances, batchSize: $0.batchSize) }
+            let applied = try config.applying(plan: entries, workers: workerThreads == nil ? plan.deviceCount : nil, pipelineStages: stages)
+            if !quiet {
+                let text = entries.map { "\($0.stage) x\(max(1, $0.instances)) batch \($0.batchSize)" }.joined(separator: ", ")
+                FileHandle.standardError.write(Data("plan \(path): \(text); \(applied.workerThreads) worker threads\n".utf8))
+            }
+            return applied
+        } catch {
+            FileHandle.standardError.write(Data("error: --plan \(path): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 
     func run() async throws {
@@ -55,8 +76,9 @@ struct RunCommand: AsyncParsableCommand {
         let report: RunReport
         switch engineKind {
         case .streaming:
-            let config = EngineConfiguration(decoders: concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
-                                             instancesPerStage: instances, maxQueueDelay: .milliseconds(maxQueueDelayMs))
+            var config = EngineConfiguration(decoders: concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
+                                             instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
+            if let plan { config = try applyPlan(plan, to: config, stages: loaded.stages.map(\.spec.name)) }
             report = try await StreamingEngine(pipeline: loaded, configuration: config).run(videos: videos, sink: sink, progress: progress)
         case .sequential:
             let config = RunConfiguration(concurrentVideos: concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)

@@ -11,7 +11,9 @@
 ///      `L(n) / (n·k·u)` seconds, `L(n) = a·n + b`. If arrivals are at least that far apart
 ///      (`max(g, now − last arrival)`), the batch size `n` already serves the load; waiting would
 ///      add latency without raising useful throughput → fire. Only at a preferred size, and only
-///      once the latency model has enough data.
+///      once the latency model knows something (its never-optimistic `perRequestSeconds`).
+///      So after a silence of one per-request service time, the queued batch fires: a closed-loop
+///      caller is not held for the whole `maxQueueDelay`.
 ///    - No arrivals expected: the next arrival is expected at `last + g`; once that has passed,
 ///      the silence so far is taken as the interval (`now + (now − last)`). If it comes at or
 ///      after `fireBy`, waiting buys no larger batch → fire. A lone request after a quiet spell
@@ -61,9 +63,8 @@ extension AdaptiveBatcher {
             (max(last.advanced(by: BatchTime.duration(gap)), last.advanced(by: window / 2)), .noArrivalsExpected)
         }
         // The queued size keeps up with the arrival rate (wins ties: the stronger reason).
-        if latencyModel.hasEnoughData, !hasPreferredSizes || configuration.isPreferred(n) {
-            let perRequest = latencyModel.predictedSeconds(batchSize: n)
-                / (Double(n) * capacityFactor)
+        if !hasPreferredSizes || configuration.isPreferred(n), let cost = latencyModel.perRequestSeconds(batchSize: n) {
+            let perRequest = cost / capacityFactor
             let keepsUp = gap >= perRequest ? last : last.advanced(by: BatchTime.duration(perRequest))
             if keepsUp <= best.0 { best = (keepsUp, .keepsUp) }
         }

@@ -15,6 +15,8 @@ public struct BatchLatencyModel: Sendable, Equatable {
     private var seed: (a: Double, b: Double)?
     private var fit: (a: Double, b: Double)?
     private var fitFromData = false
+    /// Mean size and seconds while the data cannot separate `a` from `b`.
+    private var sparse: (size: Double, seconds: Double)?
 
     /// An empty model that learns from `observe`; keeps the last `window` observations.
     public init(window: Int = 64) {
@@ -55,6 +57,17 @@ public struct BatchLatencyModel: Sendable, Equatable {
         return fit.a * Double(max(0, size)) + fit.b
     }
 
+    /// Seconds of instance time per request at batch size `size`, never optimistic: the fit's
+    /// `(a·n + b)/n` once it has enough data (or a seed); before that, from the mean observation
+    /// (n̄, ȳ), `ȳ / min(n, n̄)`: smaller batches assumed no cheaper than n̄, larger ones no more
+    /// efficient. Nil when nothing is known.
+    public func perRequestSeconds(batchSize size: Int) -> Double? {
+        let n = Double(max(1, size))
+        if hasEnoughData { return predictedSeconds(batchSize: size) / n }
+        guard let sparse else { return nil }
+        return sparse.seconds / min(n, max(1, sparse.size))
+    }
+
     /// Records that a batch of `size` took `duration`, and refits.
     public mutating func observe(batchSize size: Int, duration: Duration) {
         guard size > 0 else { return }
@@ -80,6 +93,7 @@ public struct BatchLatencyModel: Sendable, Equatable {
         let meanX = sx / n, meanY = sy / n
         let varX = sxx - sx * meanX
         fitFromData = sizes.count >= Self.minimumObservations && varX > 1e-9 * max(1, sxx)
+        sparse = fitFromData ? nil : (meanX, meanY)
         guard fitFromData else {
             // One batch size seen: keep the seed's slope, or assume cost proportional to size.
             let slope = seed?.a ?? meanY / max(meanX, 1)

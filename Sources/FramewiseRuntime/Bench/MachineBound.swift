@@ -23,7 +23,11 @@ public struct MachineBound: Sendable {
     /// with `workers` concurrent runs at each batch size, weighting stages by `itemsPerVideo`.
     public static func measure(pipeline: LoadedPipeline, videos: [String], itemsPerVideo: [String: Double],
                                cores: Int, workers: Int, secondsPerConfiguration: Double = 1.0) async throws -> MachineBound {
-        let decode = try await decodeSeconds(videos: videos, sampling: pipeline.spec.sampling, parallel: cores)
+        // Decoding alone on all cores, in its best configuration: one single-threaded decoder per
+        // core, or fewer decoders each using several threads.
+        let perCore = try await decodeSeconds(videos: videos, sampling: pipeline.spec.sampling, parallel: cores, threads: 1)
+        let threaded = try await decodeSeconds(videos: videos, sampling: pipeline.spec.sampling, parallel: max(1, cores / 2), threads: 0)
+        let decode = min(perCore, threaded)
         var throughput: [String: (Double, Int)] = [:]
         var inference = 0.0
         var seen = Set<String>()
@@ -45,7 +49,7 @@ public struct MachineBound: Sendable {
     }
 
     /// Wall seconds to decode (with sampling, nothing else) all `videos`, `parallel` at a time.
-    static func decodeSeconds(videos: [String], sampling: SamplingPolicy, parallel: Int) async throws -> Double {
+    static func decodeSeconds(videos: [String], sampling: SamplingPolicy, parallel: Int, threads: Int) async throws -> Double {
         let pool = BlockingPool(name: "bound-decode", threads: parallel)
         defer { pool.shutdown() }
         let clock = ContinuousClock()
@@ -54,7 +58,7 @@ public struct MachineBound: Sendable {
             for video in videos {
                 group.addTask {
                     try await pool.run {
-                        guard let decoder = try? VideoDecoder(path: video, sampling: sampling, threads: 1) else { return }
+                        guard let decoder = try? VideoDecoder(path: video, sampling: sampling, threads: threads) else { return }
                         while (try? decoder.next()) != nil {}
                     }
                 }

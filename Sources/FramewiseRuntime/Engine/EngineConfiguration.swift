@@ -12,11 +12,28 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var instancesPerStage: Int
     /// Frames (messages) a stage topic holds before decoders wait (backpressure).
     public var topicBound: Int
-    /// Longest a partly filled batch waits for more frames from other videos.
-    public var maxQueueDelay: Duration
+    /// Longest a partly filled batch waits for more frames from other videos, for every stage
+    /// (nil: each model's `batching.max_queue_delay_ms`).
+    public var maxQueueDelay: Duration?
+    /// Per-stage instances and batch limits (from a capacity plan), overriding the defaults above
+    /// and the pipeline's batch limits.
+    public var stages: [String: StageOverride] = [:]
+
+    /// How many instances of a stage run and the largest batch each forms.
+    public struct StageOverride: Sendable, Equatable, Codable {
+        public var instances: Int?
+        public var batchLimit: Int?
+        public init(instances: Int? = nil, batchLimit: Int? = nil) {
+            self.instances = instances
+            self.batchLimit = batchLimit
+        }
+    }
+
+    /// Instances of `stage`.
+    public func instances(of stage: String) -> Int { max(1, stages[stage]?.instances ?? instancesPerStage) }
 
     public init(decoders: Int? = nil, decodeThreads: Int = 0, workerThreads: Int? = nil, instancesPerStage: Int = 1,
-                topicBound: Int = 256, maxQueueDelay: Duration = .milliseconds(5)) {
+                topicBound: Int = 256, maxQueueDelay: Duration? = nil) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         self.decoders = max(1, decoders ?? cores)
         self.decodeThreads = decodeThreads

@@ -14,34 +14,63 @@ struct StageWorker: Sendable {
 
     var topic: String { EngineContext.topic(stage.spec.name) }
 
-    func run() async {
-        let limit = runner.batchLimit
-        while !Task.isCancelled {
-            let deliveries: [Delivery<FrameMessage>]
-            do {
-                deliveries = try await collectBatch(limit: limit)
-            } catch {
-                return  // broker closed: the run is over
-            }
-            if deliveries.isEmpty { continue }
-            await process(deliveries)
-            try? await broker.ack(deliveries.map(\.id), topic: topic, group: EngineContext.group)
-        }
+    typealias Batcher = AdaptiveBatcher<Delivery<FrameMessage>, ContinuousClock.Instant>
+
+    /// The stage's batching policy: the model's batching spec, limited by this runner's batch limit.
+    var batching: BatcherConfiguration {
+        let spec = stage.model.batching
+        let delay = context.configuration.maxQueueDelay ?? .microseconds(Int64(spec.maxQueueDelayMilliseconds * 1000))
+        return BatcherConfiguration(maxBatchSize: runner.batchLimit, maxQueueDelay: delay, preferredBatchSizes: spec.preferredSizes,
+                                    mode: spec.adaptive ? .adaptive : .fixed, name: stage.spec.name)
     }
 
-    /// Up to `limit` messages: waits for the first, then briefly for more from other videos.
-    private func collectBatch(limit: Int) async throws -> [Delivery<FrameMessage>] {
-        var batch = try await broker.consume(from: topic, group: EngineContext.group, consumer: consumer, max: limit, wait: .milliseconds(200))
-        guard !batch.isEmpty, (batch.count < limit), (context.configuration.maxQueueDelay > .zero) else { return batch }
-        let deadline = ContinuousClock.now.advanced(by: context.configuration.maxQueueDelay)
-        while batch.count < limit {
-            let left = deadline - ContinuousClock.now
-            if left <= .zero { break }
-            let more = try await broker.consume(from: topic, group: EngineContext.group, consumer: consumer, max: limit - batch.count, wait: left)
-            if more.isEmpty { break }
-            batch += more
+    /// Pulls messages from the stage's topic into the adaptive batcher and runs the batches it fires.
+    func run() async {
+        var batcher = Batcher(configuration: batching, instances: 1)
+        var tickAt: ContinuousClock.Instant?
+        let idleWait = Duration.milliseconds(200)
+        while !Task.isCancelled {
+            let room = max(0, batcher.configuration.fullBatchSize - batcher.queuedCount)
+            let wait = batcher.queuedCount == 0 ? idleWait : max(.zero, (tickAt ?? .now) - .now)
+            var actions: [Batcher.Action] = []
+            if room > 0 {
+                let got: [Delivery<FrameMessage>]
+                do {
+                    got = try await broker.consume(from: topic, group: EngineContext.group, consumer: consumer, max: room, wait: wait)
+                } catch {
+                    return  // broker closed: the run is over
+                }
+                for delivery in got {
+                    actions.append(batcher.enqueue(delivery, key: String(delivery.message.video), now: .now))
+                }
+            }
+            if let at = tickAt, at <= .now {
+                tickAt = nil
+                actions.append(batcher.tick(now: .now))
+            }
+            while !actions.isEmpty {
+                switch actions.removeFirst() {
+                case .none:
+                    break
+                case let .scheduleTick(at):
+                    tickAt = min(tickAt ?? at, at)
+                case let .fire(batch):
+                    let started = ContinuousClock.now
+                    await process(batch.payloads)
+                    try? await broker.ack(batch.payloads.map(\.id), topic: topic, group: EngineContext.group)
+                    actions.append(batcher.batchCompleted(size: batch.size, duration: .now - started, now: .now))
+                case let .drop(requests, reason, then):
+                    for request in requests {
+                        context.fail(request.payload.message.video, error: "stage '\(stage.spec.name)' dropped a frame: \(reason.rawValue)")
+                    }
+                    try? await broker.ack(requests.map(\.payload.id), topic: topic, group: EngineContext.group)
+                    actions.append(then)
+                }
+            }
+            if batcher.queuedCount > 0 && tickAt == nil {
+                tickAt = ContinuousClock.now.advanced(by: batcher.configuration.maxQueueDelay)
+            }
         }
-        return batch
     }
 
     private func process(_ deliveries: [Delivery<FrameMessage>]) async {

@@ -33,8 +33,8 @@ public final class StreamingEngine: Sendable {
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
                 for stage in pipeline.stages {
-                    let runner = StageRunner(stage: stage, pool: pool)
-                    for i in 0..<configuration.instancesPerStage {
+                    let runner = StageRunner(stage: stage, pool: pool, batchLimit: configuration.stages[stage.spec.name]?.batchLimit)
+                    for i in 0..<configuration.instances(of: stage.spec.name) {
                         let worker = StageWorker(stage: stage, runner: runner, broker: broker, context: context, consumer: "\(stage.spec.name)-\(i)")
                         group.addTask { await worker.run() }
                     }

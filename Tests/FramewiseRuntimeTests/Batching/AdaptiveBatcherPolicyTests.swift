@@ -29,8 +29,9 @@ import Testing
         #expect(b.enqueue(1, now: tAt(100)).tickTime == tAt(110))
         #expect(b.tick(now: tAt(110)).firedBatch != nil)
         _ = b.batchCompleted(size: 1, duration: msec(4), now: tAt(114))
-        let batch = b.enqueue(2, now: tAt(200)).firedBatch  // gaps of 100 ms ≫ 10 ms window
-        #expect(batch?.trigger == .noArrivalsExpected)
+        // Gaps of 100 ms ≫ the 10 ms window, and ≫ the 5 ms a request costs (4 ms at 80 %).
+        let batch = b.enqueue(2, now: tAt(200)).firedBatch
+        #expect(batch?.trigger == .keepsUp)
         #expect(batch?.firedAt == tAt(200))
     }
 
@@ -39,10 +40,11 @@ import Testing
         for i in 0..<4 { _ = b.enqueue(i, now: tAt(Double(i) * 0.5)) }  // learns a 0.5 ms gap
         let tick = b.tick(now: tAt(10)).firedBatch
         #expect(tick?.size == 4)
-        _ = b.batchCompleted(size: 4, duration: msec(1), now: tAt(11))
-        // Silence, then one request at 12 ms: half of its 10 ms window with nobody else → fire.
-        #expect(b.enqueue(4, now: tAt(12)).tickTime == tAt(17))
-        #expect(b.tick(now: tAt(17)).firedBatch?.trigger == .noArrivalsExpected)
+        _ = b.batchCompleted(size: 4, duration: msec(9), now: tAt(19))
+        // Silence, then one request at 21 ms (smoothed gap now 4.3 ms): half of its 10 ms window
+        // with nobody else → fire. (Keeping up alone would need 9 ms / 0.8 of silence.)
+        #expect(b.enqueue(4, now: tAt(21)).tickTime == tAt(26))
+        #expect(b.tick(now: tAt(26)).firedBatch?.trigger == .noArrivalsExpected)
     }
 
     @Test func firesSmallBatchesWhenTheyKeepUp() {

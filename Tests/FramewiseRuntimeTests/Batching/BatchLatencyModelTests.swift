@@ -34,6 +34,8 @@ import Testing
         for _ in 0..<10 { model.observe(batchSize: 4, duration: msec(8)) }
         #expect(!model.hasEnoughData)
         #expect(model.predictedLatency(batchSize: 4) == msec(8))
+        #expect(abs((model.perRequestSeconds(batchSize: 2) ?? 0) - 0.004) < 1e-12)  // no cheaper than at 4
+        #expect(abs((model.perRequestSeconds(batchSize: 8) ?? 0) - 0.002) < 1e-12)  // no more efficient than at 4
     }
 
     @Test func seedPredictsUntilDataTakesOver() {

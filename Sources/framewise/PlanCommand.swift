@@ -1,0 +1,171 @@
+import ArgumentParser
+import FramewiseCore
+import FramewisePlanner
+import FramewiseRuntime
+import Foundation
+
+/// `framewise plan PIPELINE --rate 500000/day --slo 5s`: devices (GPUs or CPU workers), batch
+/// sizes and instances per stage from the models' saved profiles.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan capacity for a video rate and latency SLO from the models' profiles.",
+        discussion: """
+            The rate counts videos. Each stage gets frames per video from the sampling policy and \
+            --video-seconds, times --fanout for crop stages. Profiles are read beside the models \
+            (<model>.onnx.profile-<device>.json, written by `framewise profile`) and from every JSON file \
+            in --profiles DIR, matched by the model file's SHA-256 (else the model name) and the device.
+            """)
+
+    @Argument(help: "Pipeline YAML file.") var pipeline: String
+    @Option(help: "Videos per time unit: 500000/day, 20/s, 3000/h.") var rate: String
+    @Option(help: "End-to-end latency SLO: 5s, 250ms.") var slo: String
+    @Option(help: "Also read profiles from every JSON file in this folder.") var profiles: String?
+    @Option(help: "Device to plan for (default: this machine's cpu-<cores>c-<cpu model>).") var device: String?
+    @Option(name: .customLong("device-kind"), help: "gpu or cpu (default: cpu for names starting with 'cpu').") var deviceKind: String?
+    @Option(name: .customLong("json"), help: "Write the plan JSON here (input of `run --plan`).") var jsonPath: String?
+    @Option(parsing: .singleValue, help: "Crops per parent item of a crop stage, STAGE=N (repeatable; default 1).") var fanout: [String] = []
+    @Option(name: .customLong("video-seconds"), help: "Assumed seconds per video.") var videoSeconds = 10.0
+    @Option(name: .customLong("source-fps"), help: "Assumed frame rate of the videos (every-frame and every-N sampling).") var sourceFPS = 30.0
+    @Option(help: "Latency statistic to plan with: p99 or mean.") var statistic = "p99"
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        _ = try parsedRate()
+        _ = try parsedSLO()
+        _ = try parsedFanout()
+        if !(videoSeconds > 0 && videoSeconds.isFinite) { throw ValidationError("--video-seconds must be positive") }
+        if !(sourceFPS > 0 && sourceFPS.isFinite) { throw ValidationError("--source-fps must be positive") }
+        if LatencyStatistic(rawValue: statistic) == nil { throw ValidationError("--statistic must be p99 or mean") }
+        if let deviceKind, PlannerDevice.Kind(rawValue: deviceKind) == nil { throw ValidationError("--device-kind must be gpu or cpu") }
+    }
+
+    private func parsedRate() throws -> Double {
+        do { return try PlanningUnits.rate(rate) } catch { throw ValidationError("--rate: \(error)") }
+    }
+
+    private func parsedSLO() throws -> Double {
+        do { return try PlanningUnits.seconds(slo) } catch { throw ValidationError("--slo: \(error)") }
+    }
+
+    private func parsedFanout() throws -> [String: Double] {
+        var out: [String: Double] = [:]
+        for item in fanout {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let n = Double(parts[1]), n.isFinite, n >= 0 else {
+                throw ValidationError("--fanout expects STAGE=N, got '\(item)'")
+            }
+            out[parts[0]] = n
+        }
+        return out
+    }
+
+    func run() async throws {
+        engine.bootstrapLogging()
+        let loaded = try loadPipeline(pipeline, options: engine)
+        let deviceName = device ?? DeviceName.local()
+        let kind = deviceKind.flatMap(PlannerDevice.Kind.init(rawValue:)) ?? (deviceName.lowercased().hasPrefix("cpu") ? .cpu : .gpu)
+        let videoRate = try parsedRate()
+        let sloSeconds = try parsedSLO()
+        let fanouts = try parsedFanout()
+        for name in fanouts.keys where loaded.spec.stage(named: name) == nil {
+            throw ValidationError("--fanout names unknown stage '\(name)'")
+        }
+        let rates = StageRates(spec: loaded.spec, assumptions: .init(videoSeconds: videoSeconds, sourceFPS: sourceFPS, fanout: fanouts))
+        var catalog = ProfileCatalog()
+        var hashes: [String: String] = [:]
+        for model in loaded.spec.models where loaded.stages.contains(where: { $0.model.name == model.name }) {
+            let hash = try SHA256.hex(ofFile: model.path)
+            hashes[model.name] = hash
+            let beside = DeviceName.profilePath(modelPath: model.path, device: deviceName)
+            if FileManager.default.fileExists(atPath: beside) { try ProfileFile.read(beside).forEach { catalog.insert($0) } }
+        }
+        if let profiles {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: profiles)) ?? []
+            for file in files.sorted() where file.hasSuffix(".json") {
+                let path = URL(fileURLWithPath: profiles).appendingPathComponent(file).path
+                do { try ProfileFile.read(path).forEach { catalog.insert($0) } } catch {
+                    FileHandle.standardError.write(Data("warning: skipping \(path): not a profile (\(error))\n".utf8))
+                }
+            }
+        }
+        let stages = rates.stages.map { s in
+            PlannerStage(name: s.name, model: hashes[s.model] ?? s.model, inputs: s.inputs, rateMultiplier: s.perVideo)
+        }
+        // A profile found by hash is used as is; one keyed by the model name is accepted too (hand-written).
+        for stage in stages where (try? catalog.profile(model: stage.model, device: deviceName)) == nil {
+            let name = rates.stages.first { $0.name == stage.name }?.model ?? stage.name
+            if let byName = try? catalog.profile(model: name, device: deviceName) {
+                var copy = byName
+                copy.modelHash = stage.model
+                catalog.insert(copy)
+            } else {
+                FileHandle.standardError.write(Data("error: no profile of model '\(name)' on device '\(deviceName)'; run `framewise profile \(pipeline)\(device.map { " --device \($0)" } ?? "")` or pass --profiles DIR\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        let planner = Planner(profiles: catalog, configuration: .init(statistic: LatencyStatistic(rawValue: statistic) ?? .p99))
+        let plan: CapacityPlan
+        do {
+            plan = try planner.plan(pipeline: PlannerPipeline(name: loaded.spec.name, stages: stages), rate: videoRate, slo: sloSeconds,
+                                    device: PlannerDevice(name: deviceName, kind: kind))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        print(PlanTable.text(plan, pipeline: loaded.spec.name, rates: rates, videoRate: videoRate))
+        if let jsonPath {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(plan).write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
+            print("plan written to \(jsonPath)")
+        }
+    }
+}
+
+/// The readable form of a plan.
+enum PlanTable {
+    static func text(_ plan: CapacityPlan, pipeline: String, rates: StageRates, videoRate: Double) -> String {
+        let unit = plan.device.kind == .gpu ? "GPUs" : "workers"
+        var lines = ["plan for \(pipeline): " + String(format: "%.4g videos/s (%.0f/day), SLO %.3g s", videoRate, videoRate * 86_400, plan.slo)
+                     + ", device \(plan.device.name) (\(plan.device.kind.rawValue))"]
+        lines += rates.notes.map { "  note: \($0)" }
+        let header = ["stage", "model", "items/s", "budget s", "batch", "inst", unit, "duty ms", "capacity/s", "worst ms"]
+        let widths = [12, 12, 9, 9, 6, 5, 8, 9, 11, 10]
+        func row(_ cells: [String]) -> String {
+            zip(cells, widths).enumerated().map { i, cw in
+                let (cell, width) = cw
+                let pad = String(repeating: " ", count: max(0, width - cell.count))
+                return i < 2 ? cell + pad : pad + cell
+            }.joined(separator: " ")
+        }
+        lines.append(row(header))
+        for r in plan.rows {
+            lines.append(row([r.stage, String(r.model.prefix(12)), String(format: "%.2f", r.rate), String(format: "%.3f", r.latencyBudget),
+                              String(r.batchSize), String(r.instances), String(format: "%.2f", r.devices),
+                              String(format: "%.1f", r.dutyCycle * 1000), String(format: "%.2f", r.predictedThroughput),
+                              String(format: "%.1f", r.worstCaseLatency * 1000)]))
+        }
+        lines.append("\(unit): \(plan.deviceCount) " + String(format: "(lower bound %.2f, gap %.2f = %.0f%%); worst-case latency %.3f s of %.3g s",
+                                                            plan.lowerBound, plan.gapToLowerBound, plan.relativeGapToLowerBound * 100,
+                                                            plan.worstCaseLatency, plan.slo))
+        if let capacity = predictedVideosPerSecond(plan, rates: rates) {
+            lines.append(String(format: "predicted capacity: %.3f videos/s (%.0f/day)", capacity, capacity * 86_400))
+        }
+        for device in plan.allocations {
+            let sessions = device.sessions.map { "\($0.sessionID) b\($0.batchSize) (" + String(format: "%.1f ms)", $0.batchLatency * 1000) }
+            lines.append("  \(unit == "GPUs" ? "GPU" : "worker") \(device.index): " + String(format: "duty cycle %.1f ms, ", device.dutyCycle * 1000)
+                         + sessions.joined(separator: " + ") + (device.isSaturated ? " (saturated)" : ""))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Videos per second the plan's slowest stage can serve (nil when no stage has work).
+    static func predictedVideosPerSecond(_ plan: CapacityPlan, rates: StageRates) -> Double? {
+        let perVideo = Dictionary(rates.stages.map { ($0.name, $0.perVideo) }, uniquingKeysWith: { a, _ in a })
+        return plan.rows.compactMap { r in
+            guard let n = perVideo[r.stage], n > 0 else { return nil }
+            return r.predictedThroughput / n
+        }.min()
+    }
+}
