@@ -28,6 +28,8 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .customLong("video-seconds"), help: "Assumed seconds per video.") var videoSeconds = 10.0
     @Option(name: .customLong("source-fps"), help: "Assumed frame rate of the videos (every-frame and every-N sampling).") var sourceFPS = 30.0
     @Option(help: "Latency statistic to plan with: p99 or mean.") var statistic = "p99"
+    @Flag(name: .customLong("per-item-off-device"), help: "On CPU, do not count pre- and post-processing as worker time.")
+    var perItemOffDevice = false
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
@@ -104,6 +106,26 @@ struct PlanCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // A CPU worker preprocesses and post-processes its own batches: that time occupies the
+        // worker, so it goes into the batch latency the packer fills duty cycles with.
+        var notes: [String] = []
+        if kind == .cpu, !perItemOffDevice {
+            catalog = ProfileCatalog(catalog.profiles.map { p in
+                guard p.deviceName == deviceName, p.perItemOverhead > 0 else { return p }
+                var q = p
+                q.entries = p.entries.map { e in
+                    var f = e
+                    let extra = Double(e.batchSize) * p.perItemOverhead
+                    f.latencyMean += extra
+                    f.latencyP99 += extra
+                    return f
+                }
+                q.preprocessSeconds = 0
+                q.postprocessSeconds = 0
+                return q
+            })
+            notes.append("CPU workers: per-item pre- and post-processing added to batch latencies (--per-item-off-device to keep them apart)")
+        }
         let planner = Planner(profiles: catalog, configuration: .init(statistic: LatencyStatistic(rawValue: statistic) ?? .p99))
         let plan: CapacityPlan
         do {
@@ -113,7 +135,9 @@ struct PlanCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        print(PlanTable.text(plan, pipeline: loaded.spec.name, rates: rates, videoRate: videoRate))
+        var shown = rates
+        shown.notes += notes
+        print(PlanTable.text(plan, pipeline: loaded.spec.name, rates: shown, videoRate: videoRate))
         if let jsonPath {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -46,11 +46,11 @@ struct ProfileCommand: AsyncParsableCommand {
         for stage in loaded.stages where seen.insert(stage.model.name).inserted {
             let m = try profiler.profile(stage: stage, frames: frames, frameSource: source)
             for b in m.batches {
-                print(String(format: "%-14@ %-26@ %5d %9.2f %9.2f %9.2f %9.2f %9.1f %11.1f", m.modelName as NSString,
-                             b.inputShapes as NSString, b.batchSize, b.latencyMean * 1000, b.latencyStd * 1000, b.latencyP99 * 1000,
+                print(m.modelName.padded(14) + " " + b.inputShapes.padded(26) + String(
+                    format: " %5d %9.2f %9.2f %9.2f %9.2f %9.1f %11.1f", b.batchSize, b.latencyMean * 1000, b.latencyStd * 1000, b.latencyP99 * 1000,
                              b.latencyMean * 1000 / Double(b.batchSize), Double(b.batchSize) / b.latencyMean, Double(b.memoryBytes) / 1e6))
             }
-            print(String(format: "%-14@ per item: preprocess %.3f ms, postprocess %.3f ms", m.modelName as NSString,
+            print(m.modelName.padded(14) + String(format: " per item: preprocess %.3f ms, postprocess %.3f ms",
                          m.preprocessSeconds * 1000, m.postprocessSeconds * 1000))
             guard !noSave else { continue }
             let path = DeviceName.profilePath(modelPath: m.modelPath, device: deviceName, directory: profiles)
@@ -88,4 +88,9 @@ enum ProfileFile {
         if let one = try? decoder.decode(ModelProfile.self, from: data) { return [one] }
         return try decoder.decode(ProfileCatalog.self, from: data).profiles
     }
+}
+
+extension String {
+    /// The string left-aligned in `width` columns.
+    func padded(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
 }

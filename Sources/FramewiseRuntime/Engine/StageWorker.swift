@@ -41,7 +41,10 @@ struct StageWorker: Sendable {
                     return  // broker closed: the run is over
                 }
                 for delivery in got {
-                    actions.append(batcher.enqueue(delivery, key: String(delivery.message.video), now: .now))
+                    // Arrival = when the frame became ready, not when this worker pulled it: pulls come in
+                    // bursts, which would make the arrival rate look higher than it is.
+                    let arrived = min(ContinuousClock.now, context.started.advanced(by: .microseconds(Int64(delivery.message.readyAt * 1e6))))
+                    actions.append(batcher.enqueue(delivery, key: String(delivery.message.video), now: arrived))
                 }
             }
             if let at = tickAt, at <= .now {

@@ -1,0 +1,112 @@
+import Foundation
+import FramewiseCore
+import FramewiseRuntime
+import FramewiseTesting
+import Testing
+
+/// The control plane on a small real ONNX model: profile it, plan from the saved profile, run the plan.
+@Suite struct PlanIntegrationTests {
+    /// A one-stage pipeline over a copy of the dynamic-batch CNN fixture, so the profile is written beside the copy.
+    static func tinyPipeline(in dir: URL) throws -> String {
+        let model = dir.appendingPathComponent("cnn.onnx")
+        try FileManager.default.copyItem(atPath: try Fixtures.require(Fixtures.path("onnx/cnn_dynamic.onnx")), toPath: model.path)
+        let yaml = """
+            name: tiny
+            sampling: {fps: 2}
+            models:
+              cnn:
+                file: \(model.path)
+                batch: 4
+                preprocess:
+                  size: [32, 32]
+            stages:
+              classify:
+                model: cnn
+                input: frame
+                postprocess: raw
+            """
+        let path = dir.appendingPathComponent("tiny.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The `framewise` binary built next to this test bundle, else the default build folder's.
+    static var binary: String {
+        let here = Bundle.main.executableURL?.deletingLastPathComponent()
+        let candidates = [here?.appendingPathComponent("framewise").path, here?.deletingLastPathComponent().appendingPathComponent("framewise").path,
+                          CLITests.binary].compactMap { $0 }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? CLITests.binary
+    }
+
+    static func framewise(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Fixtures.require(binary))
+        process.arguments = args
+        process.currentDirectoryURL = Fixtures.projectRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func profilerMeasuresEveryBatchSize() throws {
+        let dir = try CLITests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let loaded = try LoadedPipeline(spec: PipelineLoader.load(path: Self.tinyPipeline(in: dir)), backend: Examples.backend())
+        let stage = try #require(loaded.stages.first)
+        let frames = try ProfileFrames.load(video: nil, sampling: loaded.spec.sampling)
+        let m = try StageProfiler(configuration: .init(batches: [4, 1, 2, 2], iterations: 3, items: 4))
+            .profile(stage: stage, frames: frames, frameSource: "synthetic")
+        #expect(m.batches.map(\.batchSize) == [1, 2, 4])
+        for b in m.batches {
+            #expect(b.latencyMean > 0 && b.latencyP99 >= b.latencyMean * 0.5 && b.latencyStd >= 0, "batch \(b.batchSize)")
+            #expect(b.memoryBytes > 0 && b.iterations == 3)
+        }
+        #expect(m.preprocessSeconds > 0 && m.postprocessSeconds > 0)
+        #expect(m.modelHash == (try SHA256.hex(ofFile: stage.model.path)))
+        #expect(m.modelHash.count == 64)
+    }
+
+    @Test func profilePlanAndRunThroughTheCLI() throws {
+        let dir = try CLITests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pipeline = try Self.tinyPipeline(in: dir)
+        let video = try Fixtures.require(Fixtures.path("media/h264.mp4"))
+        let profiled = try Self.framewise(["profile", pipeline, "--batches", "1", "2", "4", "--iterations", "3", "--video", video, "--device", "test-cpu"])
+        #expect(profiled.status == 0, "\(profiled.stderr)")
+        let file = dir.appendingPathComponent("cnn.onnx.profile-test-cpu.json")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any] ?? [:]
+        #expect(json["deviceName"] as? String == "test-cpu")
+        #expect((json["modelHash"] as? String)?.count == 64)
+        let entries = json["entries"] as? [[String: Any]] ?? []
+        #expect(entries.compactMap { $0["batchSize"] as? Int } == [1, 2, 4])
+        #expect(entries.allSatisfy { ($0["latencyMean"] as? Double ?? 0) > 0 && ($0["latencyP99"] as? Double ?? 0) > 0 })
+
+        // The planner reads the profile back (by hash and device) and plans.
+        let planFile = dir.appendingPathComponent("plan.json").path
+        let planned = try Self.framewise(["plan", pipeline, "--rate", "3600/h", "--slo", "2s", "--device", "test-cpu", "--json", planFile])
+        #expect(planned.status == 0, "\(planned.stderr)")
+        #expect(planned.stdout.contains("classify"), "\(planned.stdout)")
+        #expect(planned.stdout.contains("lower bound"), "\(planned.stdout)")
+        let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planFile))) as? [String: Any] ?? [:]
+        let rows = plan["rows"] as? [[String: Any]] ?? []
+        #expect(rows.first?["stage"] as? String == "classify")
+        #expect((rows.first?["batchSize"] as? Int ?? 0) >= 1)
+
+        // A device without profiles is an error that says what to do.
+        let missing = try Self.framewise(["plan", pipeline, "--rate", "1/s", "--slo", "2s", "--device", "nowhere"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("framewise profile"), "\(missing.stderr)")
+
+        // The plan runs.
+        let output = dir.appendingPathComponent("out.jsonl").path
+        let ran = try Self.framewise(["run", "--plan", planFile, pipeline, video, "--output", output])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(ran.stderr.contains("plan \(planFile): classify x"), "\(ran.stderr)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8).contains("\"ok\""))
+    }
+}
