@@ -483,7 +483,7 @@ struct PipelineErrorTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fw-order-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        FileManager.default.createFile(atPath: dir.appendingPathComponent("m.onnx").path, contents: Data([0]))
+        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("m.onnx").path, contents: Data([0]))
         let yaml = """
         models:
           m: {file: m.onnx}

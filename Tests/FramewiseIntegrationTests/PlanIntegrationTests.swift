@@ -30,29 +30,6 @@ import Testing
         return path
     }
 
-    /// The `framewise` binary built next to this test bundle, else the default build folder's.
-    static var binary: String {
-        let here = Bundle.main.executableURL?.deletingLastPathComponent()
-        let candidates = [here?.appendingPathComponent("framewise").path, here?.deletingLastPathComponent().appendingPathComponent("framewise").path,
-                          CLITests.binary].compactMap { $0 }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? CLITests.binary
-    }
-
-    static func framewise(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Fixtures.require(binary))
-        process.arguments = args
-        process.currentDirectoryURL = Fixtures.projectRoot
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
     @Test func profilerMeasuresEveryBatchSize() throws {
         let dir = try CLITests.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -76,7 +53,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let pipeline = try Self.tinyPipeline(in: dir)
         let video = try Fixtures.require(Fixtures.path("media/h264.mp4"))
-        let profiled = try Self.framewise(["profile", pipeline, "--batches", "1", "2", "4", "--iterations", "3", "--video", video, "--device", "test-cpu"])
+        let profiled = try CLITests.framewise(["profile", pipeline, "--batches", "1", "2", "4", "--iterations", "3", "--video", video, "--device", "test-cpu"])
         #expect(profiled.status == 0, "\(profiled.stderr)")
         let file = dir.appendingPathComponent("cnn.onnx.profile-test-cpu.json")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any] ?? [:]
@@ -88,7 +65,7 @@ import Testing
 
         // The planner reads the profile back (by hash and device) and plans.
         let planFile = dir.appendingPathComponent("plan.json").path
-        let planned = try Self.framewise(["plan", pipeline, "--rate", "3600/h", "--slo", "2s", "--device", "test-cpu", "--json", planFile])
+        let planned = try CLITests.framewise(["plan", pipeline, "--rate", "3600/h", "--slo", "2s", "--device", "test-cpu", "--json", planFile])
         #expect(planned.status == 0, "\(planned.stderr)")
         #expect(planned.stdout.contains("classify"), "\(planned.stdout)")
         #expect(planned.stdout.contains("lower bound"), "\(planned.stdout)")
@@ -98,13 +75,13 @@ import Testing
         #expect((rows.first?["batchSize"] as? Int ?? 0) >= 1)
 
         // A device without profiles is an error that says what to do.
-        let missing = try Self.framewise(["plan", pipeline, "--rate", "1/s", "--slo", "2s", "--device", "nowhere"])
+        let missing = try CLITests.framewise(["plan", pipeline, "--rate", "1/s", "--slo", "2s", "--device", "nowhere"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("framewise profile"), "\(missing.stderr)")
 
         // The plan runs.
         let output = dir.appendingPathComponent("out.jsonl").path
-        let ran = try Self.framewise(["run", "--plan", planFile, pipeline, video, "--output", output])
+        let ran = try CLITests.framewise(["run", "--plan", planFile, pipeline, video, "--output", output])
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stderr.contains("plan \(planFile): classify x"), "\(ran.stderr)")
         #expect(try String(contentsOfFile: output, encoding: .utf8).contains("\"ok\""))
