@@ -8,7 +8,7 @@ import Testing
     static var binary: String {
         let here = Bundle.main.executableURL?.deletingLastPathComponent()
         let fallback = Fixtures.projectRoot.appendingPathComponent(".build/debug/framewise").path
-        let candidates = [here?.appendingPathComponent("framewise").path, here?.deletingLastPathComponent().appendingPathComponent("framewise").path, fallback]
+        let candidates: [String?] = [here?.appendingPathComponent("framewise").path, here?.deletingLastPathComponent().appendingPathComponent("framewise").path, fallback]
         return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? fallback
     }
 
