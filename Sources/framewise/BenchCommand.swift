@@ -15,6 +15,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Cycle through the inputs until this many videos (default: the inputs once).") var videos: Int?
     @Option(help: "Write the figures as JSON here.") var json: String?
     @Flag(name: .customLong("skip-naive"), help: "Only the engine and the bound.") var skipNaive = false
+    @Flag(name: .customLong("light-load"), help: "Also measure light load: each distinct video submitted alone to the engine, against the same video through the sequential engine.")
+    var lightLoad = false
     @Option(help: "Videos decoding at once in the engine (default: the core count).") var concurrency: Int?
     @Option(name: .customLong("worker-threads"), help: "Engine threads for preprocessing and inference.") var workerThreads: Int?
     @Option(help: "Concurrent batches per stage.") var instances = 1
@@ -75,6 +77,21 @@ struct BenchCommand: AsyncParsableCommand {
             speedup = optimized.videosPerSecond / naive.videosPerSecond
             print(String(format: "speedup over naive: %.2fx videos/s; p99 %.2f s -> %.2f s", speedup ?? 0, naive.p99Seconds, optimized.p99Seconds))
         }
+        var lightLoadRatio: Double?
+        if lightLoad {
+            var ratios: [Double] = []
+            let engineConfig = EngineConfiguration(decoders: concurrency, workerThreads: workerThreads, instancesPerStage: instances)
+            for video in Array(Set(list)).sorted() {
+                let alone = try await PipelineRunner(pipeline: loaded, configuration: config).run(videos: [video], sink: MemorySink())
+                let engineRun = try await StreamingEngine(pipeline: loaded, configuration: engineConfig).run(videos: [video], sink: MemorySink())
+                let a = alone.latencyPercentile(50), e = engineRun.latencyPercentile(50)
+                ratios.append(e / max(a, 1e-9))
+                print(String(format: "light load: %@  engine %.3f s vs alone (sequential engine) %.3f s  (%.2fx)",
+                             (video as NSString).lastPathComponent, e, a, e / max(a, 1e-9)))
+            }
+            lightLoadRatio = ratios.max()
+            print(String(format: "light load: worst engine/alone latency ratio %.2f", lightLoadRatio ?? 0))
+        }
         if let json {
             var fields: [JSONField] = [
                 JSONField("pipeline", .string(loaded.spec.name)), JSONField("videos", .number(Double(list.count))),
@@ -90,6 +107,7 @@ struct BenchCommand: AsyncParsableCommand {
             fields.append(JSONField("speedup", speedup.map { .number($0) } ?? .null))
             fields.append(JSONField("bound_fraction", .number(fraction)))
             fields.append(JSONField("identical_results", identical.map { .bool($0) } ?? .null))
+            fields.append(JSONField("light_load_worst_ratio", lightLoadRatio.map { .number($0) } ?? .null))
             try (JSONValue.object(fields).jsonText + "\n").write(toFile: json, atomically: true, encoding: .utf8)
         }
     }
