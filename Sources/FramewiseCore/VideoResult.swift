@@ -81,6 +81,7 @@ public struct VideoStats: Sendable, Equatable {
             return JSONField(name, .object([
                 "items": .number(Double(t.items)), "batches": .number(Double(t.batches)),
                 "preprocess_ms": ms(t.preprocessSeconds), "queue_wait_ms": ms(t.queueWaitSeconds), "inference_ms": ms(t.inferenceSeconds), "postprocess_ms": ms(t.postprocessSeconds),
+                "dropped": .number(Double(t.dropped)), "late": .number(Double(t.late)),
             ]))
         }
         return .object([
@@ -99,6 +100,10 @@ public struct StageTime: Sendable, Equatable {
     public var queueWaitSeconds: Double = 0
     public var inferenceSeconds: Double = 0
     public var postprocessSeconds: Double = 0
+    /// Frames dropped before running because they could not meet their deadline.
+    public var dropped: Int = 0
+    /// Frames that ran but finished after their deadline.
+    public var late: Int = 0
     public init() {}
 
     public mutating func add(_ other: StageTime) {
@@ -108,6 +113,8 @@ public struct StageTime: Sendable, Equatable {
         queueWaitSeconds += other.queueWaitSeconds
         inferenceSeconds += other.inferenceSeconds
         postprocessSeconds += other.postprocessSeconds
+        dropped += other.dropped
+        late += other.late
     }
 }
 

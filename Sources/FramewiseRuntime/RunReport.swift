@@ -54,6 +54,9 @@ public struct RunReport: Sendable {
             let mean = t.batches > 0 ? Double(t.items) / Double(t.batches) : 0
             lines.append(String(format: "  %-14@ items %6d  batches %5d (mean %.1f)  preprocess %.2f s  inference %.2f s  postprocess %.2f s",
                                 name as NSString, t.items, t.batches, mean, t.preprocessSeconds, t.inferenceSeconds, t.postprocessSeconds))
+            if t.dropped > 0 || t.late > 0 {
+                lines.append(String(format: "  %-14@ frames dropped before running (deadline) %d, late %d", name as NSString, t.dropped, t.late))
+            }
         }
         for f in failures.prefix(20) { lines.append("  failed: \(f.video): \(f.error)") }
         if failures.count > 20 { lines.append("  ... and \(failures.count - 20) more failures") }

@@ -29,9 +29,12 @@ struct StageItemResult: Sendable {
 enum StageFrameOutput: Sendable {
     case single(StageItemResult)
     case crops([StageItemResult])
+    /// The stage did not run on the frame (e.g. it could not meet its deadline).
+    case dropped(String)
 
     var json: JSONValue {
         switch self {
+        case let .dropped(reason): return .object(["dropped": .string(reason)])
         case let .single(r): return r.head.json
         case let .crops(items):
             return .array(items.map { item in

@@ -15,6 +15,19 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Longest a partly filled batch waits for more frames from other videos, for every stage
     /// (nil: each model's `batching.max_queue_delay_ms`).
     public var maxQueueDelay: Duration?
+    /// Per-video latency objective, from the start of its decoding (nil: none).
+    public var slo: Duration?
+    /// What happens to a frame that cannot meet its video's deadline.
+    public var latePolicy: LatePolicy = .drop
+
+    /// Nexus' early drop, or run late and say so.
+    public enum LatePolicy: String, Sendable, Equatable, Codable, CaseIterable {
+        /// Drop the frame before it takes a batch slot when now + the predicted batch latency misses the deadline.
+        case drop
+        /// Run it anyway and mark the frame `"late": true`.
+        case markLate = "mark_late"
+    }
+
     /// Per-stage instances and batch limits (from a capacity plan), overriding the defaults above
     /// and the pipeline's batch limits.
     public var stages: [String: StageOverride] = [:]

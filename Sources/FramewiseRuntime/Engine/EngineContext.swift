@@ -49,14 +49,32 @@ final class EngineContext: Sendable {
 
     /// Records a stage's output for a frame, publishes the frame to every downstream stage whose
     /// inputs are now all present, and finishes the frame once every stage has run on it.
-    func stageFinished(stage: String, frame key: FrameKey, output: StageFrameOutput) async throws {
-        let done = frames.record(output, stage: stage, at: key)
-        let ready = (downstream[stage] ?? []).filter { next in dependencies[next, default: []].isSubset(of: done) }
+    func stageFinished(stage: String, frame key: FrameKey, output: StageFrameOutput, deadline: Double?) async throws {
+        try await record([(stage, output)], at: key, after: stage, deadline: deadline)
+    }
+
+    /// The frame skips `stage` and every stage downstream of it (reported as dropped with `reason`).
+    func dropFrame(stage: String, frame key: FrameKey, reason: String, deadline: Double?) async throws {
+        var skipped: [String] = []
+        var queue = [stage]
+        while let next = queue.popLast() {
+            guard !skipped.contains(next) else { continue }
+            skipped.append(next)
+            queue += downstream[next] ?? []
+        }
+        try await record(skipped.map { ($0, StageFrameOutput.dropped(reason)) }, at: key, after: stage, deadline: deadline)
+    }
+
+    private func record(_ outputs: [(stage: String, output: StageFrameOutput)], at key: FrameKey, after stage: String, deadline: Double?) async throws {
+        let (done, completed) = frames.record(outputs, at: key, stageCount: pipeline.stages.count)
+        let ready = (downstream[stage] ?? []).filter { next in
+            !outputs.contains { $0.stage == next } && dependencies[next, default: []].isSubset(of: done)
+        }
         let now = elapsed()
         for next in ready {
-            try await broker.publish([FrameMessage(video: key.video, slot: key.slot, readyAt: now)], to: EngineContext.topic(next))
+            try await broker.publish([FrameMessage(video: key.video, slot: key.slot, readyAt: now, deadline: deadline)], to: EngineContext.topic(next))
         }
-        if done.count == pipeline.stages.count, let video = tracker.frameDone(key.video) {
+        if completed, let video = tracker.frameDone(key.video) {
             deliver(video)
         }
     }
@@ -77,7 +95,8 @@ final class EngineContext: Sendable {
             for slot in slots {
                 guard let info = video.frames[slot] else { continue }
                 let outputs = frames.outputs(FrameKey(video: video.video, slot: slot))
-                let fields = pipeline.stages.compactMap { s in outputs[s.spec.name].map { JSONField(s.spec.name, $0.json) } }
+                var fields = pipeline.stages.compactMap { s in outputs[s.spec.name].map { JSONField(s.spec.name, $0.json) } }
+                if frames.isLate(FrameKey(video: video.video, slot: slot)) { fields.append(JSONField("late", .bool(true))) }
                 frameResults.append(FrameResult(index: info.index, time: info.time, outputs: fields))
             }
         }

@@ -7,11 +7,14 @@ public struct FrameMessage: Sendable, Codable, Hashable {
     public var slot: Int
     /// Seconds since the engine started when the frame became ready for the stage.
     public var readyAt: Double
+    /// Seconds since the engine started by which the video's result is due (nil: no SLO).
+    public var deadline: Double?
 
-    public init(video: Int, slot: Int, readyAt: Double) {
+    public init(video: Int, slot: Int, readyAt: Double, deadline: Double? = nil) {
         self.video = video
         self.slot = slot
         self.readyAt = readyAt
+        self.deadline = deadline
     }
 }
 

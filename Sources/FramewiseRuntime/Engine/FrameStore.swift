@@ -7,6 +7,7 @@ final class FrameStore: Sendable {
     private struct Entry {
         var frame: VideoFrame
         var outputs: [String: StageFrameOutput] = [:]
+        var late = false
     }
 
     private let entries = Mutex<[FrameKey: Entry]>([:])
@@ -19,13 +20,23 @@ final class FrameStore: Sendable {
 
     func outputs(_ key: FrameKey) -> [String: StageFrameOutput] { entries.withLock { $0[key]?.outputs ?? [:] } }
 
-    /// Records `stage`'s output for the frame and returns the names of the stages done so far.
-    func record(_ output: StageFrameOutput, stage: String, at key: FrameKey) -> Set<String> {
+    /// Records stage outputs for the frame. Returns the stages done so far and whether these
+    /// outputs completed the frame (true exactly once per frame).
+    func record(_ outputs: [(stage: String, output: StageFrameOutput)], at key: FrameKey, stageCount: Int) -> (done: Set<String>, completed: Bool) {
         entries.withLock { all in
-            all[key]?.outputs[stage] = output
-            return Set(all[key]?.outputs.keys.map { $0 } ?? [])
+            guard var entry = all[key] else { return ([], false) }
+            let wasComplete = entry.outputs.count >= stageCount
+            for (stage, output) in outputs where entry.outputs[stage] == nil { entry.outputs[stage] = output }
+            all[key] = entry
+            return (Set(entry.outputs.keys), !wasComplete && entry.outputs.count >= stageCount)
         }
     }
+
+    /// Marks the frame as finished after its deadline.
+    func markLate(_ key: FrameKey) { entries.withLock { $0[key]?.late = true } }
+
+    /// Whether the frame finished after its deadline.
+    func isLate(_ key: FrameKey) -> Bool { entries.withLock { $0[key]?.late ?? false } }
 
     /// Removes every frame of `video` with its outputs.
     func removeVideo(_ video: Int, slots: Int) {

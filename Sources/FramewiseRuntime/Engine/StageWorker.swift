@@ -40,11 +40,22 @@ struct StageWorker: Sendable {
                 } catch {
                     return  // broker closed: the run is over
                 }
+                let dropping = context.configuration.latePolicy == .drop
                 for delivery in got {
+                    // Nexus' early drop: a frame that cannot meet its deadline even in the next batch
+                    // never takes a slot.
+                    if dropping, let deadline = delivery.message.deadline {
+                        let predicted = batcher.latencyModel.predictedLatency(batchSize: batcher.queuedCount + 1).seconds
+                        if context.elapsed() + predicted > deadline {
+                            await drop([delivery], reason: "deadline")
+                            continue
+                        }
+                    }
                     // Arrival = when the frame became ready, not when this worker pulled it: pulls come in
                     // bursts, which would make the arrival rate look higher than it is.
-                    let arrived = min(ContinuousClock.now, context.started.advanced(by: .microseconds(Int64(delivery.message.readyAt * 1e6))))
-                    actions.append(batcher.enqueue(delivery, key: String(delivery.message.video), now: arrived))
+                    let arrived = min(ContinuousClock.now, instant(delivery.message.readyAt))
+                    let due = dropping ? delivery.message.deadline.map(instant) : nil
+                    actions.append(batcher.enqueue(delivery, key: String(delivery.message.video), deadline: due, now: arrived))
                 }
             }
             if let at = tickAt, at <= .now {
@@ -63,10 +74,7 @@ struct StageWorker: Sendable {
                     try? await broker.ack(batch.payloads.map(\.id), topic: topic, group: EngineContext.group)
                     actions.append(batcher.batchCompleted(size: batch.size, duration: .now - started, now: .now))
                 case let .drop(requests, reason, then):
-                    for request in requests {
-                        context.fail(request.payload.message.video, error: "stage '\(stage.spec.name)' dropped a frame: \(reason.rawValue)")
-                    }
-                    try? await broker.ack(requests.map(\.payload.id), topic: topic, group: EngineContext.group)
+                    await drop(requests.map(\.payload), reason: reason == .deadlineExpired ? "deadline" : reason.rawValue)
                     actions.append(then)
                 }
             }
@@ -74,6 +82,24 @@ struct StageWorker: Sendable {
                 tickAt = ContinuousClock.now.advanced(by: batcher.configuration.maxQueueDelay)
             }
         }
+    }
+
+    /// The engine-relative time `seconds` as an instant.
+    private func instant(_ seconds: Double) -> ContinuousClock.Instant {
+        context.started.advanced(by: .microseconds(Int64(seconds * 1e6)))
+    }
+
+    /// Skips these frames for this stage and everything downstream, counts them, and acks.
+    private func drop(_ deliveries: [Delivery<FrameMessage>], reason: String) async {
+        var counted = StageTime()
+        counted.dropped = deliveries.count
+        context.addTotals(stage: stage.spec.name, time: counted)
+        for d in deliveries {
+            context.tracker.addStageTime(d.message.video, stage: stage.spec.name, time: counted.forOne())
+            try? await context.dropFrame(stage: stage.spec.name, frame: FrameKey(video: d.message.video, slot: d.message.slot),
+                                         reason: reason, deadline: d.message.deadline)
+        }
+        try? await broker.ack(deliveries.map(\.id), topic: topic, group: EngineContext.group)
     }
 
     private func process(_ deliveries: [Delivery<FrameMessage>]) async {
@@ -114,9 +140,17 @@ struct StageWorker: Sendable {
             let mine = items.filter { $0.slot == position }.count
             share.scale(by: Double(mine) / Double(totalItems), items: mine)
             share.queueWaitSeconds = max(0, now - m.readyAt)
+            let key = FrameKey(video: m.video, slot: m.slot)
+            if let deadline = m.deadline, context.elapsed() > deadline {
+                share.late = 1
+                context.frames.markLate(key)
+                var late = StageTime()
+                late.late = 1
+                context.addTotals(stage: stage.spec.name, time: late)
+            }
             context.tracker.addStageTime(m.video, stage: stage.spec.name, time: share)
             let output = grouped[position] ?? .crops([])
-            try await context.stageFinished(stage: stage.spec.name, frame: FrameKey(video: m.video, slot: m.slot), output: output)
+            try await context.stageFinished(stage: stage.spec.name, frame: key, output: output, deadline: m.deadline)
         }
     }
 }
@@ -129,6 +163,13 @@ extension StageItem {
 }
 
 extension StageTime {
+    /// One frame's share of a drop count.
+    func forOne() -> StageTime {
+        var one = StageTime()
+        one.dropped = dropped > 0 ? 1 : 0
+        return one
+    }
+
     /// This batch's times scaled to one video's share of its items.
     mutating func scale(by fraction: Double, items: Int) {
         preprocessSeconds *= fraction

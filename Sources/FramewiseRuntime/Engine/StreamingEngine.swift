@@ -96,13 +96,14 @@ public final class StreamingEngine: Sendable {
         var slot = 0
         var failure: String?
         let roots = context.rootStages
+        let deadline = configuration.slo.map { context.elapsed() + $0.seconds }
         do {
             while let frame = try await worker.channel.next() {
                 if context.tracker.isFailed(video) { break }
                 let key = FrameKey(video: video, slot: slot)
                 context.frames.put(frame, at: key)
                 context.tracker.frameDecoded(video, slot: slot, index: frame.index, time: frame.time)
-                let message = FrameMessage(video: video, slot: slot, readyAt: context.elapsed())
+                let message = FrameMessage(video: video, slot: slot, readyAt: context.elapsed(), deadline: deadline)
                 for stage in roots {
                     try await context.broker.publish([message], to: EngineContext.topic(stage))
                 }
