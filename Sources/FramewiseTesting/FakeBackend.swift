@@ -92,3 +92,18 @@ extension FakeSession {
         }
     }
 }
+
+extension FakeSession {
+    /// A model [N,3,h,w] -> [N,1] of `value` that takes `seconds` per batch, whatever its size.
+    public static func slow(name: String, width: Int, height: Int, seconds: Double, value: Float = 0) -> FakeSession {
+        FakeSession(
+            name: name,
+            inputs: [TensorInfo(name: "image", elementType: .float32, shape: [-1, 3, height, width])],
+            outputs: [TensorInfo(name: "y", elementType: .float32, shape: [-1, 1])]
+        ) { inputs in
+            Thread.sleep(forTimeInterval: seconds)
+            let n = inputs["image"]?.shape[0] ?? 0
+            return ["y": try Tensor.float32(shape: [n, 1], values: Array(repeating: value, count: n))]
+        }
+    }
+}

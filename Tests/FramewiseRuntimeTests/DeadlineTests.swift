@@ -7,15 +7,7 @@ import Testing
 /// Early drop (Nexus' rule) and run-late-and-mark, with a model too slow for the SLO.
 @Suite struct DeadlineTests {
     static func slowPipeline() throws -> LoadedPipeline {
-        let slow = FakeSession(
-            name: "slow",
-            inputs: [TensorInfo(name: "image", elementType: .float32, shape: [-1, 3, 8, 8])],
-            outputs: [TensorInfo(name: "y", elementType: .float32, shape: [-1, 1])]
-        ) { inputs in
-            Thread.sleep(forTimeInterval: 0.03)
-            let n = inputs["image"]?.shape[0] ?? 0
-            return ["y": try Tensor.float32(shape: [n, 1], values: Array(repeating: 1, count: n))]
-        }
+        let slow = FakeSession.slow(name: "slow", width: 8, height: 8, seconds: 0.03, value: 1)
         let spec = PipelineSpec(name: "t", sampling: .everyFrame,
                                 models: [ModelSpec(name: "m", path: "/m", preprocess: PreprocessSpec(width: 8, height: 8), batchLimit: 2)],
                                 stages: [StageSpec(name: "s", model: "m")])

@@ -52,15 +52,7 @@ import Testing
 
     @Test func batchesMixFramesOfDifferentVideos() async throws {
         // A slow model: while one batch runs, frames of the other videos queue up and join the next batch.
-        let slow = FakeSession(
-            name: "slow",
-            inputs: [TensorInfo(name: "image", elementType: .float32, shape: [-1, 3, 8, 8])],
-            outputs: [TensorInfo(name: "y", elementType: .float32, shape: [-1, 1])]
-        ) { inputs in
-            Thread.sleep(forTimeInterval: 0.05)
-            let n = inputs["image"]?.shape[0] ?? 0
-            return ["y": try Tensor.float32(shape: [n, 1], values: Array(repeating: 0, count: n))]
-        }
+        let slow = FakeSession.slow(name: "slow", width: 8, height: 8, seconds: 0.05, value: 0)
         let spec = PipelineSpec(name: "t", sampling: .uniform(2),
                                 models: [ModelSpec(name: "m", path: "/m", preprocess: PreprocessSpec(width: 8, height: 8), batchLimit: 8)],
                                 stages: [StageSpec(name: "s", model: "m")])
