@@ -1,3 +1,4 @@
+import FramewiseCore
 import Foundation
 import NIOCore
 
@@ -58,7 +59,6 @@ public enum RedisBenchmark {
         try await produced
         let elapsed = start.duration(to: clock.now)
         try await producer.send(RESPCommand("DEL", key))
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(messages) / seconds
+        return Double(messages) / elapsed.seconds
     }
 }

@@ -70,8 +70,7 @@ public final class NaiveRunner: Sendable {
         }
         let frames = frameInfo.keys.sorted().compactMap { slot -> FrameResult? in
             guard let info = frameInfo[slot] else { return nil }
-            let fields = pipeline.stages.compactMap { s in outputs[s.spec.name]?[slot].map { JSONField(s.spec.name, $0.json) } }
-            return FrameResult(index: info.index, time: info.time, outputs: fields)
+            return pipeline.frameResult(index: info.index, time: info.time, outputs: outputs.compactMapValues { $0[slot] })
         }
         stats.sampledFrames = frames.count
         stats.wallSeconds = (clock.now - start).seconds

@@ -32,8 +32,7 @@ public final class PipelineRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var report = RunReport()
-        var pending: [Int: (result: VideoResult, latency: Double)] = [:]
-        var nextToWrite = 0
+        var writer = InOrderWriter(sink: sink)
         var done = 0
         try await withThrowingTaskGroup(of: (Int, VideoResult).self) { group in
             var next = 0
@@ -45,12 +44,7 @@ public final class PipelineRunner: Sendable {
             }
             for _ in 0..<configuration.concurrentVideos { launch() }
             while let (index, result) = try await group.next() {
-                pending[index] = (result, (clock.now - start).seconds)
-                while let ready = pending.removeValue(forKey: nextToWrite) {
-                    try await sink.write(ready.result)
-                    report.add(ready.result, latency: ready.latency)
-                    nextToWrite += 1
-                }
+                try await writer.add(result, index: index, latency: (clock.now - start).seconds, to: &report)
                 done += 1
                 progress?(done, videos.count)
                 launch()

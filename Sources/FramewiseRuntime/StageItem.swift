@@ -25,6 +25,14 @@ struct StageItemResult: Sendable {
     let outputs: ItemOutputs
 }
 
+extension LoadedPipeline {
+    /// A frame's result: each stage's output in the pipeline's stage order (stages without one left out).
+    func frameResult(index: Int, time: Double, outputs: [String: StageFrameOutput]) -> FrameResult {
+        let fields = stages.compactMap { s in outputs[s.spec.name].map { JSONField(s.spec.name, $0.json) } }
+        return FrameResult(index: index, time: time, outputs: fields)
+    }
+}
+
 /// A stage's output for one frame: one result, or one per crop (fan-out).
 enum StageFrameOutput: Sendable {
     case single(StageItemResult)

@@ -77,10 +77,7 @@ struct VideoRunner: Sendable {
             }
         }
         return chunk.enumerated().map { slot, frame in
-            let fields = pipeline.stages.compactMap { stage -> JSONField? in
-                outputs[stage.spec.name]?[slot].map { JSONField(stage.spec.name, $0.json) }
-            }
-            return FrameResult(index: frame.index, time: frame.time, outputs: fields)
+            pipeline.frameResult(index: frame.index, time: frame.time, outputs: outputs.compactMapValues { $0[slot] })
         }
     }
 }

@@ -38,7 +38,7 @@ struct DecodeCommand: AsyncParsableCommand {
                     }
                 }
                 let d = clock.now - start
-                best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+                best = min(best, d.seconds)
             }
             print(String(format: "%-12@ %8d %5d %9.3f %12.1f %9.1f", p.text as NSString, decoded, kept, best,
                          Double(decoded) / best, Double(kept) / best))

@@ -1,3 +1,4 @@
+import FramewiseCore
 import ArgumentParser
 import FramewiseRuntime
 import Foundation
@@ -20,7 +21,7 @@ struct MicrobenchCommand: AsyncParsableCommand {
             driver = min(driver, await BatcherBenchmark.driverOverheadPerRequest(requests: max(1, requests / 10)))
             broker = max(broker, await BrokerBenchmark.messagesPerSecond(messages: messages, batch: batch))
         }
-        func us(_ d: Duration) -> Double { Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) * 1e-12 }
+        func us(_ d: Duration) -> Double { d.seconds * 1e6 }
         print(String(format: "adaptive batcher state machine: %.3f us per request (enqueue + fire)", us(stateMachine)))
         print(String(format: "adaptive batcher driver (async, no-op batches): %.3f us per request", us(driver)))
         print(String(format: "in-process broker: %.2f M messages/s (publish + consume + ack, batches of %d)", broker / 1e6, batch))

@@ -1,10 +1,8 @@
+import FramewiseCore
 /// Conversions between `Duration` and seconds for the batcher's arithmetic.
 enum BatchTime {
     /// `d` in seconds.
-    static func seconds(_ d: Duration) -> Double {
-        let c = d.components
-        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
-    }
+    static func seconds(_ d: Duration) -> Double { d.seconds }
 
     /// `s` seconds as a Duration; non-finite or negative values become zero.
     static func duration(_ s: Double) -> Duration {

@@ -27,7 +27,7 @@ final class EngineContext: Sendable {
         self.configuration = configuration
         self.broker = broker
         self.finished = finished
-        self.tracker = VideoTracker(stageCount: pipeline.stages.count)
+        self.tracker = VideoTracker()
         var down: [String: [String]] = [:]
         var deps: [String: Set<String>] = [:]
         for stage in pipeline.stages {
@@ -94,10 +94,10 @@ final class EngineContext: Sendable {
         if video.error == nil {
             for slot in slots {
                 guard let info = video.frames[slot] else { continue }
-                let outputs = frames.outputs(FrameKey(video: video.video, slot: slot))
-                var fields = pipeline.stages.compactMap { s in outputs[s.spec.name].map { JSONField(s.spec.name, $0.json) } }
-                if frames.isLate(FrameKey(video: video.video, slot: slot)) { fields.append(JSONField("late", .bool(true))) }
-                frameResults.append(FrameResult(index: info.index, time: info.time, outputs: fields))
+                let key = FrameKey(video: video.video, slot: slot)
+                var result = pipeline.frameResult(index: info.index, time: info.time, outputs: frames.outputs(key))
+                if frames.isLate(key) { result.outputs.append(JSONField("late", .bool(true))) }
+                frameResults.append(result)
             }
         }
         frames.removeVideo(video.video, slots: (slots.last ?? -1) + 1)

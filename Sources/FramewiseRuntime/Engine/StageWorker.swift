@@ -134,10 +134,11 @@ struct StageWorker: Sendable {
         context.addTotals(stage: stage.spec.name, time: time)
         let grouped = StageItemBuilder.group(results, for: stage, frames: deliveries.count)
         let totalItems = max(1, items.count)
+        let itemsPerDelivery = items.reduce(into: [Int: Int]()) { $0[$1.slot, default: 0] += 1 }
         for (position, delivery) in deliveries.enumerated() {
             let m = delivery.message
             var share = time
-            let mine = items.filter { $0.slot == position }.count
+            let mine = itemsPerDelivery[position] ?? 0
             share.scale(by: Double(mine) / Double(totalItems), items: mine)
             share.queueWaitSeconds = max(0, now - m.readyAt)
             let key = FrameKey(video: m.video, slot: m.slot)

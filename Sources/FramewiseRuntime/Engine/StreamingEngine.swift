@@ -45,19 +45,19 @@ public final class StreamingEngine: Sendable {
         }
 
         var report = RunReport()
-        var pending: [Int: (VideoResult, Double)] = [:]
-        var next = 0
+        var writer = InOrderWriter(sink: sink)
         var done = 0
         var failure: (any Error)?
         if videos.isEmpty { continuation.finish() }
         for await finished in stream {
-            pending[finished.video] = (context.assemble(finished), (clock.now - start).seconds)
+            let latency = (clock.now - start).seconds
             done += 1
             progress?(done, videos.count)
-            while let (result, latency) = pending.removeValue(forKey: next) {
-                do { try await sink.write(result) } catch { failure = failure ?? error }
-                report.add(result, latency: latency)
-                next += 1
+            // Keep draining on a write error, so the workers finish; the error is thrown at the end.
+            do {
+                try await writer.add(context.assemble(finished), index: finished.video, latency: latency, to: &report)
+            } catch {
+                failure = failure ?? error
             }
             if done == videos.count { continuation.finish() }
         }

@@ -25,10 +25,6 @@ final class VideoTracker: Sendable {
     }
 
     private let videos = Mutex<[Int: Video]>([:])
-    let stageCount: Int
-
-    init(stageCount: Int) { self.stageCount = stageCount }
-
     func start(_ video: Int, path: String) { videos.withLock { $0[video] = Video(path: path) } }
 
     func isFailed(_ video: Int) -> Bool { videos.withLock { $0[video]?.error != nil || $0[video]?.finished == true } }

@@ -1,0 +1,24 @@
+import FramewiseCore
+
+/// Takes results as videos finish, in any order, and writes them to the sink in input order,
+/// adding each to the run's report with its latency from submission.
+struct InOrderWriter {
+    let sink: any ResultSink
+    private var pending: [Int: (result: VideoResult, latency: Double)] = [:]
+    private var next = 0
+
+    init(sink: any ResultSink) { self.sink = sink }
+
+    /// Holds the result of input `index` and writes every result now due. Each due result is added
+    /// to `report` even if writing it fails; the first write error is rethrown after the others.
+    mutating func add(_ result: VideoResult, index: Int, latency: Double, to report: inout RunReport) async throws {
+        pending[index] = (result, latency)
+        var failure: (any Error)?
+        while let ready = pending.removeValue(forKey: next) {
+            do { try await sink.write(ready.result) } catch { failure = failure ?? error }
+            report.add(ready.result, latency: ready.latency)
+            next += 1
+        }
+        if let failure { throw failure }
+    }
+}
