@@ -12,6 +12,8 @@ public struct RunReport: Sendable {
     public var stages: [String: StageTime] = [:]
     /// Per-video latency: seconds from the run's start (when every video was submitted) to its result.
     public var videoSeconds: [Double] = []
+    /// Per-frame latency (streaming engine): seconds from a frame's decode to its last stage.
+    public var frameSeconds: [Double] = []
     /// Failed videos and their errors.
     public var failures: [(video: String, error: String)] = []
 
@@ -35,9 +37,14 @@ public struct RunReport: Sendable {
     public var framesPerSecond: Double { wallSeconds > 0 ? Double(sampledFrames) / wallSeconds : 0 }
 
     /// The `p`-th percentile (0...100) of per-video latency, nearest rank.
-    public func latencyPercentile(_ p: Double) -> Double {
-        guard !videoSeconds.isEmpty else { return 0 }
-        let sorted = videoSeconds.sorted()
+    public func latencyPercentile(_ p: Double) -> Double { Self.percentile(p, of: videoSeconds) }
+
+    /// The `p`-th percentile (0...100) of per-frame latency, nearest rank (0 when not recorded).
+    public func frameLatencyPercentile(_ p: Double) -> Double { Self.percentile(p, of: frameSeconds) }
+
+    static func percentile(_ p: Double, of values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(max(rank, 0), sorted.count - 1)]
     }
@@ -48,6 +55,10 @@ public struct RunReport: Sendable {
         lines.append(String(format: "videos: %d ok, %d failed   frames: %d sampled (%d decoded)", videosOK, videosFailed, sampledFrames, decodedFrames))
         lines.append(String(format: "wall: %.2f s   %.2f videos/s   %.1f frames/s   latency from submission p50 %.2f s, p99 %.2f s",
                             wallSeconds, videosPerSecond, framesPerSecond, latencyPercentile(50), latencyPercentile(99)))
+        if !frameSeconds.isEmpty {
+            lines.append(String(format: "frame latency (decode to last stage): p50 %.3f s, p99 %.3f s, max %.3f s",
+                                frameLatencyPercentile(50), frameLatencyPercentile(99), frameSeconds.max() ?? 0))
+        }
         lines.append(String(format: "time per stage (summed over videos): decode %.2f s", decodeSeconds))
         for name in stages.keys.sorted() {
             guard let t = stages[name] else { continue }

@@ -32,6 +32,10 @@ import Testing
         let (streaming, report) = try await Self.run(pipeline, videos, streaming: config)
         #expect(streaming.map(\.video) == videos, "input order")
         #expect(report.videosOK == videos.count - 1 && report.videosFailed == 1)
+        // Every frame of an ok video has one decode-to-last-stage latency, none negative or beyond the run.
+        #expect(report.frameSeconds.count == streaming.filter { $0.status == .ok }.reduce(0) { $0 + $1.frames.count })
+        #expect(report.frameSeconds.allSatisfy { $0 >= 0 && $0 <= report.wallSeconds })
+        #expect(report.frameLatencyPercentile(99) >= report.frameLatencyPercentile(50))
         for (a, b) in zip(sequential, streaming) {
             #expect(a.status == b.status)
             #expect(a.error == b.error)

@@ -19,6 +19,7 @@ final class EngineContext: Sendable {
     let dependencies: [String: Set<String>]
     let started = ContinuousClock.now
     private let totals = Mutex<[String: StageTime]>([:])
+    private let frameTimes = Mutex<[Double]>([])
     private let finished: AsyncStream<VideoTracker.Finished>.Continuation
 
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
@@ -46,6 +47,8 @@ final class EngineContext: Sendable {
 
     func addTotals(stage: String, time: StageTime) { totals.withLock { $0[stage, default: StageTime()].add(time) } }
     var stageTotals: [String: StageTime] { totals.withLock { $0 } }
+    /// Seconds from decode to the last stage, for every finished frame.
+    var frameLatencies: [Double] { frameTimes.withLock { $0 } }
 
     /// Records a stage's output for a frame, publishes the frame to every downstream stage whose
     /// inputs are now all present, and finishes the frame once every stage has run on it.
@@ -74,8 +77,9 @@ final class EngineContext: Sendable {
         for next in ready {
             try await broker.publish([FrameMessage(video: key.video, slot: key.slot, readyAt: now, deadline: deadline)], to: EngineContext.topic(next))
         }
-        if completed, let video = tracker.frameDone(key.video) {
-            deliver(video)
+        if completed {
+            if let ready = frames.readyAt(key) { frameTimes.withLock { $0.append(now - ready) } }
+            if let video = tracker.frameDone(key.video) { deliver(video) }
         }
     }
 

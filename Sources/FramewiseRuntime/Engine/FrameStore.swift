@@ -8,13 +8,18 @@ final class FrameStore: Sendable {
         var frame: VideoFrame
         var outputs: [String: StageFrameOutput] = [:]
         var late = false
+        /// Seconds since the engine started when the frame was decoded.
+        var readyAt: Double
     }
 
     private let entries = Mutex<[FrameKey: Entry]>([:])
 
-    func put(_ frame: VideoFrame, at key: FrameKey) {
-        entries.withLock { $0[key] = Entry(frame: frame) }
+    func put(_ frame: VideoFrame, at key: FrameKey, readyAt: Double) {
+        entries.withLock { $0[key] = Entry(frame: frame, readyAt: readyAt) }
     }
+
+    /// Seconds since the engine started when the frame was decoded.
+    func readyAt(_ key: FrameKey) -> Double? { entries.withLock { $0[key]?.readyAt } }
 
     func frame(_ key: FrameKey) -> VideoFrame? { entries.withLock { $0[key]?.frame } }
 

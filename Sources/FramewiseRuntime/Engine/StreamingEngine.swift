@@ -68,6 +68,7 @@ public final class StreamingEngine: Sendable {
         try await sink.finish()
         report.wallSeconds = (clock.now - start).seconds
         report.stages = context.stageTotals
+        report.frameSeconds = context.frameLatencies
         return report
     }
 
@@ -101,9 +102,10 @@ public final class StreamingEngine: Sendable {
             while let frame = try await worker.channel.next() {
                 if context.tracker.isFailed(video) { break }
                 let key = FrameKey(video: video, slot: slot)
-                context.frames.put(frame, at: key)
+                let ready = context.elapsed()
+                context.frames.put(frame, at: key, readyAt: ready)
                 context.tracker.frameDecoded(video, slot: slot, index: frame.index, time: frame.time)
-                let message = FrameMessage(video: video, slot: slot, readyAt: context.elapsed(), deadline: deadline)
+                let message = FrameMessage(video: video, slot: slot, readyAt: ready, deadline: deadline)
                 for stage in roots {
                     try await context.broker.publish([message], to: EngineContext.topic(stage))
                 }
