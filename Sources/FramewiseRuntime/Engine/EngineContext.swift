@@ -1,12 +1,17 @@
 import Foundation
 import FramewiseCore
+import FramewiseMedia
 import Synchronization
 
 /// State shared by the decoders and stage workers of one engine run: the frame store, the
 /// video tracker, the DAG's wiring, and where finished videos go.
-final class EngineContext: Sendable {
+final class EngineContext: StageHost {
     static let group = "framewise"
     static func topic(_ stage: String) -> String { "stage.\(stage)" }
+    var group: String { Self.group }
+    var reclaimAfter: Duration? { nil }
+    func topic(_ stage: String) -> String { Self.topic(stage) }
+    func now() -> Double { elapsed() }
 
     let pipeline: LoadedPipeline
     let configuration: EngineConfiguration
@@ -49,6 +54,32 @@ final class EngineContext: Sendable {
     var stageTotals: [String: StageTime] { totals.withLock { $0 } }
     /// Seconds from decode to the last stage, for every finished frame.
     var frameLatencies: [Double] { frameTimes.withLock { $0 } }
+
+    func isFinished(_ message: FrameMessage) async -> Bool { tracker.isFailed(message.video) }
+
+    func input(_ message: FrameMessage) async throws -> (frame: VideoFrame, upstream: [String: StageFrameOutput])? {
+        let key = FrameKey(video: message.video, slot: message.slot)
+        guard let frame = frames.frame(key) else { return nil }
+        return (frame, frames.outputs(key))
+    }
+
+    func finished(_ message: FrameMessage, stage: String, output: StageFrameOutput, time: StageTime, late: Bool) async throws {
+        let key = FrameKey(video: message.video, slot: message.slot)
+        if late { frames.markLate(key) }
+        tracker.addStageTime(message.video, stage: stage, time: time)
+        try await stageFinished(stage: stage, frame: key, output: output, deadline: message.deadline)
+    }
+
+    func dropped(_ message: FrameMessage, stage: String, reason: String, time: StageTime) async throws {
+        tracker.addStageTime(message.video, stage: stage, time: time)
+        try await dropFrame(stage: stage, frame: FrameKey(video: message.video, slot: message.slot), reason: reason, deadline: message.deadline)
+    }
+
+    /// In one process a stage error is final: the video fails at once.
+    func failed(_ delivery: Delivery<FrameMessage>, stage: String, error: String) async -> Bool {
+        fail(delivery.message.video, error: error)
+        return true
+    }
 
     /// Records a stage's output for a frame, publishes the frame to every downstream stage whose
     /// inputs are now all present, and finishes the frame once every stage has run on it.

@@ -1,16 +1,20 @@
 /// What travels between stages: a reference to one sampled frame of one video (never pixels),
 /// and when it became ready, for queue-wait accounting.
 public struct FrameMessage: Sendable, Codable, Hashable {
+    /// The distributed job the frame belongs to (nil within one process).
+    public var job: String?
     /// The video's index within the run.
     public var video: Int
     /// The frame's position among the video's sampled frames.
     public var slot: Int
-    /// Seconds since the engine started when the frame became ready for the stage.
+    /// When the frame became ready for the stage, in seconds on the host's clock (the
+    /// engine's start in one process; the Unix epoch in a distributed run).
     public var readyAt: Double
-    /// Seconds since the engine started by which the video's result is due (nil: no SLO).
+    /// When the video's result is due, on the same clock (nil: no SLO).
     public var deadline: Double?
 
-    public init(video: Int, slot: Int, readyAt: Double, deadline: Double? = nil) {
+    public init(job: String? = nil, video: Int, slot: Int, readyAt: Double, deadline: Double? = nil) {
+        self.job = job
         self.video = video
         self.slot = slot
         self.readyAt = readyAt

@@ -8,18 +8,19 @@ import FramewiseMedia
 struct StageWorker: Sendable {
     let stage: LoadedStage
     let runner: StageRunner
-    let broker: any Broker<FrameMessage>
-    let context: EngineContext
+    let host: any StageHost
     let consumer: String
 
-    var topic: String { EngineContext.topic(stage.spec.name) }
+    var broker: any Broker<FrameMessage> { host.broker }
+    var topic: String { host.topic(stage.spec.name) }
+    var group: String { host.group }
 
     typealias Batcher = AdaptiveBatcher<Delivery<FrameMessage>, ContinuousClock.Instant>
 
     /// The stage's batching policy: the model's batching spec, limited by this runner's batch limit.
     var batching: BatcherConfiguration {
         let spec = stage.model.batching
-        let delay = context.configuration.maxQueueDelay ?? .microseconds(Int64(spec.maxQueueDelayMilliseconds * 1000))
+        let delay = host.configuration.maxQueueDelay ?? .microseconds(Int64(spec.maxQueueDelayMilliseconds * 1000))
         return BatcherConfiguration(maxBatchSize: runner.batchLimit, maxQueueDelay: delay, preferredBatchSizes: spec.preferredSizes,
                                     mode: spec.adaptive ? .adaptive : .fixed, name: stage.spec.name)
     }
@@ -29,24 +30,36 @@ struct StageWorker: Sendable {
         var batcher = Batcher(configuration: batching, instances: 1)
         var tickAt: ContinuousClock.Instant?
         let idleWait = Duration.milliseconds(200)
+        var nextReclaim = ContinuousClock.now
         while !Task.isCancelled {
             let room = max(0, batcher.configuration.fullBatchSize - batcher.queuedCount)
             let wait = batcher.queuedCount == 0 ? idleWait : max(.zero, (tickAt ?? .now) - .now)
             var actions: [Batcher.Action] = []
             if room > 0 {
-                let got: [Delivery<FrameMessage>]
+                var got: [Delivery<FrameMessage>] = []
                 do {
-                    got = try await broker.consume(from: topic, group: EngineContext.group, consumer: consumer, max: room, wait: wait)
+                    if let after = host.reclaimAfter, ContinuousClock.now >= nextReclaim {
+                        // Messages a dead consumer held: taken over after `after` without an ack.
+                        nextReclaim = .now + min(after, .seconds(5))
+                        got = try await broker.reclaim(from: topic, group: group, consumer: consumer, minIdle: after, max: room)
+                    }
+                    if got.isEmpty {
+                        got = try await broker.consume(from: topic, group: group, consumer: consumer, max: room, wait: wait)
+                    }
+                } catch BrokerError.connection {
+                    // A networked broker went away: wait for it to come back (the pool reconnects).
+                    try? await Task.sleep(for: .milliseconds(200))
+                    continue
                 } catch {
                     return  // broker closed: the run is over
                 }
-                let dropping = context.configuration.latePolicy == .drop
+                let dropping = host.configuration.latePolicy == .drop
                 for delivery in got {
                     // Nexus' early drop: a frame that cannot meet its deadline even in the next batch
                     // never takes a slot.
                     if dropping, let deadline = delivery.message.deadline {
                         let predicted = batcher.latencyModel.predictedLatency(batchSize: batcher.queuedCount + 1).seconds
-                        if context.elapsed() + predicted > deadline {
+                        if host.now() + predicted > deadline {
                             await drop([delivery], reason: "deadline")
                             continue
                         }
@@ -70,8 +83,8 @@ struct StageWorker: Sendable {
                     tickAt = min(tickAt ?? at, at)
                 case let .fire(batch):
                     let started = ContinuousClock.now
-                    await process(batch.payloads)
-                    try? await broker.ack(batch.payloads.map(\.id), topic: topic, group: EngineContext.group)
+                    let settled = await process(batch.payloads)
+                    try? await broker.ack(settled.map(\.id), topic: topic, group: group)
                     actions.append(batcher.batchCompleted(size: batch.size, duration: .now - started, now: .now))
                 case let .drop(requests, reason, then):
                     await drop(requests.map(\.payload), reason: reason == .deadlineExpired ? "deadline" : reason.rawValue)
@@ -84,74 +97,100 @@ struct StageWorker: Sendable {
         }
     }
 
-    /// The engine-relative time `seconds` as an instant.
+    /// The host-clock time `seconds` as an instant.
     private func instant(_ seconds: Double) -> ContinuousClock.Instant {
-        context.started.advanced(by: .microseconds(Int64(seconds * 1e6)))
+        ContinuousClock.now.advanced(by: .microseconds(Int64((seconds - host.now()) * 1e6)))
     }
 
     /// Skips these frames for this stage and everything downstream, counts them, and acks.
     private func drop(_ deliveries: [Delivery<FrameMessage>], reason: String) async {
         var counted = StageTime()
         counted.dropped = deliveries.count
-        context.addTotals(stage: stage.spec.name, time: counted)
+        host.addTotals(stage: stage.spec.name, time: counted)
+        var settled: [DeliveryID] = []
         for d in deliveries {
-            context.tracker.addStageTime(d.message.video, stage: stage.spec.name, time: counted.forOne())
-            try? await context.dropFrame(stage: stage.spec.name, frame: FrameKey(video: d.message.video, slot: d.message.slot),
-                                         reason: reason, deadline: d.message.deadline)
+            do {
+                try await host.dropped(d.message, stage: stage.spec.name, reason: reason, time: counted.forOne())
+                settled.append(d.id)
+            } catch {
+                // Not recorded (the store is unreachable): left unacked, so it comes back.
+            }
         }
-        try? await broker.ack(deliveries.map(\.id), topic: topic, group: EngineContext.group)
+        try? await broker.ack(settled, topic: topic, group: group)
     }
 
-    private func process(_ deliveries: [Delivery<FrameMessage>]) async {
-        let live = deliveries.filter { !context.tracker.isFailed($0.message.video) }
-        guard !live.isEmpty else { return }
+    /// Runs a batch; returns the deliveries that are settled (to ack). A batch that fails is
+    /// re-run one video at a time, so only the bad video fails.
+    private func process(_ deliveries: [Delivery<FrameMessage>]) async -> [Delivery<FrameMessage>] {
+        var live: [Delivery<FrameMessage>] = []
+        var settled: [Delivery<FrameMessage>] = []
+        for d in deliveries {
+            if await host.isFinished(d.message) { settled.append(d) } else { live.append(d) }
+        }
+        guard !live.isEmpty else { return settled }
         do {
             try await runTogether(live)
+            return deliveries
         } catch {
-            // Isolate the failure: run each video's frames alone so only the bad one fails.
-            for delivery in live where !context.tracker.isFailed(delivery.message.video) {
+            var byVideo: [String: [Delivery<FrameMessage>]] = [:]
+            var order: [String] = []
+            for d in live {
+                let key = "\(d.message.job ?? "")/\(d.message.video)"
+                if byVideo[key] == nil { order.append(key) }
+                byVideo[key, default: []].append(d)
+            }
+            for key in order {
+                guard let group = byVideo[key] else { continue }
+                if let first = group.first, await host.isFinished(first.message) {
+                    settled += group
+                    continue
+                }
                 do {
-                    try await runTogether([delivery])
+                    try await runTogether(group)
+                    settled += group
                 } catch {
-                    context.fail(delivery.message.video, error: "\(error)")
+                    for d in group where await host.failed(d, stage: stage.spec.name, error: "\(error)") { settled.append(d) }
                 }
             }
+            return settled
         }
     }
 
     /// Runs the frames of `deliveries` as one batch (split at the batch limit) and records results.
     private func runTogether(_ deliveries: [Delivery<FrameMessage>]) async throws {
         var items: [StageItem] = []
+        var present: [Bool] = []
         for (position, delivery) in deliveries.enumerated() {
-            let key = FrameKey(video: delivery.message.video, slot: delivery.message.slot)
-            guard let frame = context.frames.frame(key) else { continue }
-            let upstream = context.frames.outputs(key).mapValues { [0: $0] }
-            let own = try StageItemBuilder.items(for: stage, chunk: [frame], outputs: upstream)
+            guard let input = try await host.input(delivery.message) else {
+                present.append(false)
+                continue
+            }
+            present.append(true)
+            let own = try StageItemBuilder.items(for: stage, chunk: [input.frame], outputs: input.upstream.mapValues { [0: $0] })
             items += own.map { $0.withSlot(position) }
         }
-        let now = context.elapsed()
+        let now = host.now()
         let (results, time) = try await runner.run(items)
-        context.addTotals(stage: stage.spec.name, time: time)
+        host.addTotals(stage: stage.spec.name, time: time)
         let grouped = StageItemBuilder.group(results, for: stage, frames: deliveries.count)
         let totalItems = max(1, items.count)
         let itemsPerDelivery = items.reduce(into: [Int: Int]()) { $0[$1.slot, default: 0] += 1 }
-        for (position, delivery) in deliveries.enumerated() {
+        for (position, delivery) in deliveries.enumerated() where present[position] {
             let m = delivery.message
             var share = time
             let mine = itemsPerDelivery[position] ?? 0
             share.scale(by: Double(mine) / Double(totalItems), items: mine)
             share.queueWaitSeconds = max(0, now - m.readyAt)
-            let key = FrameKey(video: m.video, slot: m.slot)
-            if let deadline = m.deadline, context.elapsed() > deadline {
+            var late = false
+            if let deadline = m.deadline, host.now() > deadline {
+                late = true
                 share.late = 1
-                context.frames.markLate(key)
-                var late = StageTime()
-                late.late = 1
-                context.addTotals(stage: stage.spec.name, time: late)
+                var counted = StageTime()
+                counted.late = 1
+                host.addTotals(stage: stage.spec.name, time: counted)
             }
-            context.tracker.addStageTime(m.video, stage: stage.spec.name, time: share)
             let output = grouped[position] ?? .crops([])
-            try await context.stageFinished(stage: stage.spec.name, frame: key, output: output, deadline: m.deadline)
+            try await host.finished(m, stage: stage.spec.name, output: output, time: share, late: late)
         }
     }
 }

@@ -35,7 +35,7 @@ public final class StreamingEngine: Sendable {
                 for stage in pipeline.stages {
                     let runner = StageRunner(stage: stage, pool: pool, batchLimit: configuration.stages[stage.spec.name]?.batchLimit)
                     for i in 0..<configuration.instances(of: stage.spec.name) {
-                        let worker = StageWorker(stage: stage, runner: runner, broker: broker, context: context, consumer: "\(stage.spec.name)-\(i)")
+                        let worker = StageWorker(stage: stage, runner: runner, host: context, consumer: "\(stage.spec.name)-\(i)")
                         group.addTask { await worker.run() }
                     }
                 }
