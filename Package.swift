@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "framewise",
             dependencies: [
-                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseRuntime", "FramewisePlanner",
+                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "FramewisePostprocessTests", dependencies: ["FramewisePostprocess", "FramewiseCore"]),
         .testTarget(name: "FramewiseRuntimeTests", dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewiseTesting"]),
         .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
-        .testTarget(name: "FramewiseRedisTests", dependencies: ["FramewiseRedis", "FramewiseCore", "FramewiseTesting"]),
+        .testTarget(name: "FramewiseRedisTests", dependencies: ["FramewiseRedis", "FramewiseCore", "FramewiseRuntime", "FramewiseTesting"]),
         .testTarget(
             name: "FramewiseIntegrationTests",
             dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseTesting"]

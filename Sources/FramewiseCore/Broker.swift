@@ -28,7 +28,12 @@ public protocol Broker<Message>: Sendable {
 
     /// Queue depth, pending (delivered, unacked), consumers and lag of `topic` for `group`.
     func stats(topic: String, group: String) async throws -> TopicStats
+
+    /// Up to `max` dead letters of `topic` stored after the dead letter `after` (nil: from the
+    /// oldest), oldest first. Letters whose message cannot be decoded are left out.
+    func deadLetters(topic: String, after: DeliveryID?, max: Int) async throws -> [DeadLetter<Message>]
 }
+
 
 /// A broker-assigned message id, unique within a topic (Redis Streams: "1700000000000-0").
 public struct DeliveryID: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -92,3 +97,28 @@ public enum BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// A message that a consumer group gave up on, as stored in the topic's dead-letter topic.
+public struct DeadLetter<Message: Sendable>: Sendable {
+    /// Its id in the dead-letter topic.
+    public var id: DeliveryID
+    /// Its id in the topic it came from.
+    public var originalID: DeliveryID
+    public var message: Message
+    /// The consumer group that gave up on it.
+    public var group: String
+    /// Why: the error passed to `deadLetter`, or the delivery limit that `reclaim` hit.
+    public var error: String
+    /// How often the group had been handed the message.
+    public var deliveryCount: Int
+
+    public init(id: DeliveryID, originalID: DeliveryID, message: Message, group: String, error: String, deliveryCount: Int) {
+        self.id = id
+        self.originalID = originalID
+        self.message = message
+        self.group = group
+        self.error = error
+        self.deliveryCount = deliveryCount
+    }
+}
+

@@ -20,6 +20,15 @@ public enum Fixtures {
     }
 
     /// The project virtual environment's Python.
+    /// The `framewise` binary built next to the running test bundle, else the default debug build's.
+    public static var framewiseBinary: String {
+        let here = Bundle.main.executableURL?.deletingLastPathComponent()
+        let fallback = projectRoot.appendingPathComponent(".build/debug/framewise").path
+        let candidates: [String?] = [here?.appendingPathComponent("framewise").path,
+                                     here?.deletingLastPathComponent().appendingPathComponent("framewise").path, fallback]
+        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? fallback
+    }
+
     public static var python: String { projectRoot.appendingPathComponent(".venv/bin/python").path }
 
     /// The ONNX Runtime shared library inside the project's virtual environment, if present.

@@ -27,6 +27,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("late-policy"), help: "drop (Nexus' early drop: frames that cannot meet the SLO never take a batch slot) or mark_late.")
     var latePolicy: EngineConfiguration.LatePolicy = .drop
     @Flag(help: "No progress bar or summary.") var quiet = false
+    @OptionGroup var cluster: ClusterArguments
     @OptionGroup var engine: EngineOptions
 
     /// Which engine runs the pipeline.
@@ -45,6 +46,8 @@ struct RunCommand: AsyncParsableCommand {
         if let d = maxQueueDelayMs, d < 0 { throw ValidationError("--max-queue-delay-ms must not be negative") }
         if decodeThreads < 0 { throw ValidationError("--decode-threads must not be negative") }
         if plan != nil, engineKind != .streaming { throw ValidationError("--plan needs the streaming engine") }
+        if cluster.isRedis, engineKind != .streaming { throw ValidationError("--broker redis:// needs the streaming engine") }
+        if cluster.isRedis, plan != nil { throw ValidationError("--plan applies to one process; with --broker redis:// start workers per the plan instead") }
     }
 
     /// `config` with the plan in `path` applied; `--worker-threads` wins over the plan's device count.
@@ -81,6 +84,8 @@ struct RunCommand: AsyncParsableCommand {
         let progress: @Sendable (Int, Int) -> Void = { done, total in bar?.update(done: done, total: total) }
         let report: RunReport
         switch engineKind {
+        case .streaming where cluster.isRedis:
+            report = try await runOnCluster(loaded, videos: videos, sink: sink, progress: progress)
         case .streaming:
             var config = EngineConfiguration(decoders: concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
                                              instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
@@ -98,6 +103,26 @@ struct RunCommand: AsyncParsableCommand {
         if !quiet {
             let text = "\(loaded.spec.name): \(report.text)\n"
             if output == nil { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
+        }
+    }
+}
+
+extension RunCommand {
+    /// Submits the videos to the workers behind `--broker redis://...` and collects their results.
+    func runOnCluster(_ loaded: LoadedPipeline, videos: [String], sink: JSONLinesSink, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> RunReport {
+        let connection = try cluster.connect()
+        var run = ClusterRun(pipeline: loaded, frameBroker: connection.frames, videoBroker: connection.videos,
+                             store: connection.store, frames: connection.storage)
+        if let slo, let seconds = try? PlanningUnits.seconds(slo) { run.slo = .microseconds(Int64(seconds * 1e6)) }
+        if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count) videos submitted to \(cluster.broker)\n".utf8)) }
+        do {
+            let report = try await run.run(videos: videos, sink: sink, progress: progress)
+            await connection.shutdown()
+            return report
+        } catch {
+            await connection.shutdown()
+            FileHandle.standardError.write(Data("error: job \(run.job) on \(cluster.broker): \(error)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

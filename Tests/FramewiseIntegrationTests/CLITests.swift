@@ -4,13 +4,7 @@ import Testing
 
 /// `framewise run` as a user calls it: exit codes, JSONL lines, nothing run on a bad pipeline.
 @Suite struct CLITests {
-    /// The `framewise` binary built next to this test bundle, else the default debug build's.
-    static var binary: String {
-        let here = Bundle.main.executableURL?.deletingLastPathComponent()
-        let fallback = Fixtures.projectRoot.appendingPathComponent(".build/debug/framewise").path
-        let candidates: [String?] = [here?.appendingPathComponent("framewise").path, here?.deletingLastPathComponent().appendingPathComponent("framewise").path, fallback]
-        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? fallback
-    }
+    static var binary: String { Fixtures.framewiseBinary }
 
     static func framewise(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()

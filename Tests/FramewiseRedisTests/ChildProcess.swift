@@ -12,8 +12,9 @@ import Darwin
 struct ChildProcess: Sendable {
     let pid: pid_t
 
-    /// Starts `path` with `arguments` (not including argv[0]).
-    init(path: String, arguments: [String]) throws {
+    /// Starts `path` with `arguments` (not including argv[0]), in `directory` when given, with
+    /// `environment` added to this process's, its standard error to `errorLog` when given.
+    init(path: String, arguments: [String], environment: [String: String] = [:], errorLog: String? = nil) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -28,15 +29,27 @@ struct ChildProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd: Int32 in [0, 1, 2] {
+        for fd: Int32 in [0, 1] {
             posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
         }
+        posix_spawn_file_actions_addopen(&actions, 2, errorLog ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
 
         let argv = ([path] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
         var cArguments = argv + [nil]
+        var variables: [String] = []
+        var index = 0
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            if let name = text.split(separator: "=", maxSplits: 1).first, environment[String(name)] == nil { variables.append(text) }
+            index += 1
+        }
+        variables += environment.map { "\($0.key)=\($0.value)" }
+        let envp = variables.map { strdup($0) }
+        defer { envp.forEach { free($0) } }
+        var cEnvironment = envp + [nil]
         var pid = pid_t()
-        let status = posix_spawn(&pid, path, &actions, &attributes, &cArguments, environ)
+        let status = posix_spawn(&pid, path, &actions, &attributes, &cArguments, &cEnvironment)
         guard status == 0 else { throw FixtureError("posix_spawn \(path): \(String(cString: strerror(status)))") }
         self.pid = pid
     }
@@ -46,6 +59,23 @@ struct ChildProcess: Sendable {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         return result == 0
+    }
+
+    /// Waits for it to exit (polling, so no cooperative thread blocks); its exit status, or
+    /// 128 + the signal that killed it.
+    func exitStatus(timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid {
+                let signal = status & 0x7f
+                return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+            }
+            if result < 0 { return nil }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
     }
 
     /// Sends `signal`.

@@ -65,6 +65,19 @@ extension RedisStreamsBroker {
         return (reply.int ?? 0) > 0
     }
 
+    public func deadLetters(topic: String, after: DeliveryID?, max: Int) async throws -> [DeadLetter<Message>] {
+        let start = after.map { "(" + $0.value } ?? "-"
+        let reply = try await run { connection in
+            try await connection.send(RESPCommand("XRANGE", self.configuration.deadLetterKey(topic), start, "+", "COUNT", Swift.max(1, max)))
+        }
+        return (reply.array ?? []).compactMap(RedisStreamEntry.init).compactMap { entry in
+            guard let message = try? decode(entry.payload) else { return nil }
+            return DeadLetter(id: DeliveryID(entry.id), originalID: DeliveryID(entry.fields["id"]?.string ?? ""), message: message,
+                              group: entry.fields["group"]?.string ?? "", error: entry.fields["error"]?.string ?? "",
+                              deliveryCount: entry.fields["deliveries"]?.int ?? 0)
+        }
+    }
+
     /// The dead letters of `topic`, oldest first: original id, error, delivery count and message
     /// (nil when it cannot be decoded).
     public func deadLetters(topic: String, max: Int = 100) async throws -> [RedisDeadLetter<Message>] {

@@ -82,20 +82,7 @@ public final class RedisStreamsBroker<Message: Codable & Sendable>: Broker {
     /// Runs `body` on a pooled connection, retrying on a new connection when the old one was
     /// lost, and maps Redis errors to `BrokerError`.
     func run<T: Sendable>(_ body: (RedisConnection) async throws -> T) async throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try await pool.withConnection(body)
-            } catch let error as RedisError {
-                if error == .closed { throw BrokerError.closed }
-                guard error.isConnectionLoss, attempt + 1 < configuration.operationAttempts else {
-                    throw BrokerError.connection(error.description)
-                }
-                logger.info("redis broker retrying after connection loss", metadata: ["error": "\(error)"])
-                try await Task.sleep(for: configuration.reconnect.delay(attempt: attempt))
-                attempt += 1
-            }
-        }
+        try await pool.withRetries(attempts: configuration.operationAttempts, backoff: configuration.reconnect, logger: logger, body)
     }
 
     func encode(_ message: Message) throws -> ByteBuffer {

@@ -114,6 +114,12 @@ public final class InProcessBroker<Message: Sendable>: Broker, Sendable {
         state.withLock { $0.deadLetters(of: topic) }
     }
 
+    public func deadLetters(topic: String, after: DeliveryID?, max: Int) async throws -> [DeadLetter<Message>] {
+        let all = deadLetters(topic: topic)
+        let newer = after.map { a in all.filter { $0.id > a } } ?? all
+        return Array(newer.prefix(Swift.max(0, max)))
+    }
+
     /// How many `publish` and `consume` calls are suspended on `topic` (diagnostics, tests).
     public func suspendedCalls(topic: String) -> (publishers: Int, consumers: Int) {
         state.withLock { state in

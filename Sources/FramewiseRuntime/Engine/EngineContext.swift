@@ -18,10 +18,9 @@ final class EngineContext: StageHost {
     let broker: any Broker<FrameMessage>
     let frames = FrameStore()
     let tracker: VideoTracker
-    /// Stage -> the stages that read it.
-    let downstream: [String: [String]]
-    /// Stage -> the stages it reads.
-    let dependencies: [String: Set<String>]
+    let wiring: StageWiring
+    var downstream: [String: [String]] { wiring.downstream }
+    var dependencies: [String: Set<String>] { wiring.dependencies }
     let started = ContinuousClock.now
     private let totals = Mutex<[String: StageTime]>([:])
     private let frameTimes = Mutex<[Double]>([])
@@ -34,21 +33,14 @@ final class EngineContext: StageHost {
         self.broker = broker
         self.finished = finished
         self.tracker = VideoTracker()
-        var down: [String: [String]] = [:]
-        var deps: [String: Set<String>] = [:]
-        for stage in pipeline.stages {
-            deps[stage.spec.name] = Set(stage.spec.dependencies)
-            for d in Set(stage.spec.dependencies) { down[d, default: []].append(stage.spec.name) }
-        }
-        self.downstream = down
-        self.dependencies = deps
+        self.wiring = StageWiring(pipeline)
     }
 
     /// Seconds since the run started.
     func elapsed() -> Double { (ContinuousClock.now - started).seconds }
 
     /// Stages that read the frame itself (no upstream stage).
-    var rootStages: [String] { pipeline.stages.filter { dependencies[$0.spec.name, default: []].isEmpty }.map(\.spec.name) }
+    var rootStages: [String] { wiring.roots }
 
     func addTotals(stage: String, time: StageTime) { totals.withLock { $0[stage, default: StageTime()].add(time) } }
     var stageTotals: [String: StageTime] { totals.withLock { $0 } }
@@ -57,7 +49,7 @@ final class EngineContext: StageHost {
 
     func isFinished(_ message: FrameMessage) async -> Bool { tracker.isFailed(message.video) }
 
-    func input(_ message: FrameMessage) async throws -> (frame: VideoFrame, upstream: [String: StageFrameOutput])? {
+    func input(_ message: FrameMessage, stage: String) async throws -> (frame: VideoFrame, upstream: [String: StageFrameOutput])? {
         let key = FrameKey(video: message.video, slot: message.slot)
         guard let frame = frames.frame(key) else { return nil }
         return (frame, frames.outputs(key))
@@ -76,8 +68,8 @@ final class EngineContext: StageHost {
     }
 
     /// In one process a stage error is final: the video fails at once.
-    func failed(_ delivery: Delivery<FrameMessage>, stage: String, error: String) async -> Bool {
-        fail(delivery.message.video, error: error)
+    func failed(_ delivery: Delivery<FrameMessage>, stage: String, error: any Error) async -> Bool {
+        fail(delivery.message.video, error: "\(error)")
         return true
     }
 
@@ -89,13 +81,7 @@ final class EngineContext: StageHost {
 
     /// The frame skips `stage` and every stage downstream of it (reported as dropped with `reason`).
     func dropFrame(stage: String, frame key: FrameKey, reason: String, deadline: Double?) async throws {
-        var skipped: [String] = []
-        var queue = [stage]
-        while let next = queue.popLast() {
-            guard !skipped.contains(next) else { continue }
-            skipped.append(next)
-            queue += downstream[next] ?? []
-        }
+        let skipped = wiring.closure(of: stage)
         try await record(skipped.map { ($0, StageFrameOutput.dropped(reason)) }, at: key, after: stage, deadline: deadline)
     }
 

@@ -20,14 +20,14 @@ protocol StageHost: Sendable {
     /// Whether the message's video already failed or finished (its frames are skipped).
     func isFinished(_ message: FrameMessage) async -> Bool
     /// The message's frame and the outputs of the stages before this one (nil: the frame is gone).
-    func input(_ message: FrameMessage) async throws -> (frame: VideoFrame, upstream: [String: StageFrameOutput])?
+    func input(_ message: FrameMessage, stage: String) async throws -> (frame: VideoFrame, upstream: [String: StageFrameOutput])?
     /// Records `stage`'s output for the frame and hands the frame to the next stages.
     func finished(_ message: FrameMessage, stage: String, output: StageFrameOutput, time: StageTime, late: Bool) async throws
     /// The frame skips `stage` and everything downstream of it, reported as dropped with `reason`.
     func dropped(_ message: FrameMessage, stage: String, reason: String, time: StageTime) async throws
     /// The stage failed on this delivery even alone. Returns true when it is settled (ack it),
     /// false when it should be left unacked for redelivery.
-    func failed(_ delivery: Delivery<FrameMessage>, stage: String, error: String) async -> Bool
+    func failed(_ delivery: Delivery<FrameMessage>, stage: String, error: any Error) async -> Bool
     /// Adds to the run's per-stage totals.
     func addTotals(stage: String, time: StageTime)
 }

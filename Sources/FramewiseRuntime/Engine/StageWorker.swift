@@ -149,7 +149,7 @@ struct StageWorker: Sendable {
                     try await runTogether(group)
                     settled += group
                 } catch {
-                    for d in group where await host.failed(d, stage: stage.spec.name, error: "\(error)") { settled.append(d) }
+                    for d in group where await host.failed(d, stage: stage.spec.name, error: error) { settled.append(d) }
                 }
             }
             return settled
@@ -161,7 +161,7 @@ struct StageWorker: Sendable {
         var items: [StageItem] = []
         var present: [Bool] = []
         for (position, delivery) in deliveries.enumerated() {
-            guard let input = try await host.input(delivery.message) else {
+            guard let input = try await host.input(delivery.message, stage: stage.spec.name) else {
                 present.append(false)
                 continue
             }

@@ -1,0 +1,165 @@
+import Foundation
+
+/// The shared, durable state of distributed runs: which frames of a job's videos exist, each
+/// stage's output per frame (opaque bytes), and which videos are finished.
+///
+/// Every write is idempotent, so a redelivered message (at-least-once) never records a second
+/// output, never hands a frame on twice to the same stage and never finishes a video twice.
+/// Frame and video completion are decided inside the store, atomically: a video is finished
+/// exactly once, when decoding ended and every frame went through every stage, or at its first
+/// error; then it is announced on the job's finished feed.
+public protocol JobStore: Sendable {
+    /// Registers a job of `videos` videos of pipeline `pipeline`.
+    func createJob(_ job: String, pipeline: String, videos: Int) async throws
+
+    /// A decoder produced `slot` of `video`. Returns true while the frame has not yet been
+    /// handed to the root stages (`markPublished(..., stage: JobStoreKeys.roots)`).
+    func frameDecoded(job: String, video: Int, slot: Int, info: StoredFrameInfo) async throws -> Bool
+
+    /// Remembers that the frame was handed to `stage` (a root marker, or a downstream stage).
+    func markPublished(job: String, video: Int, slot: Int, stages: [String]) async throws
+
+    /// Records stage outputs of a frame (kept only the first time per stage), adds `time`
+    /// to the video's totals once, and finishes the frame when it holds `stageCount` outputs.
+    /// `candidates` maps each stage that may be ready now to the stages it reads; returns the
+    /// candidates whose inputs are all recorded and that were not yet handed the frame.
+    func record(_ update: StageOutputUpdate) async throws -> [String]
+
+    /// The recorded outputs of `stages` for one frame (stages without one left out).
+    func outputs(job: String, video: Int, slot: Int, stages: [String]) async throws -> [String: Data]
+
+    /// Decoding of `video` ended with `frames` sampled frames.
+    func videoDecoded(job: String, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double) async throws
+
+    /// The video failed with `error` (the first error wins); finishes it.
+    func fail(job: String, video: Int, error: String) async throws
+
+    /// Whether the video is finished (failed, or every frame done).
+    func isFinished(job: String, video: Int) async throws -> Bool
+
+    /// Videos finished after `cursor` (nil: from the start), waiting up to `wait` for the first.
+    func finishedVideos(job: String, after cursor: String?, wait: Duration) async throws -> (videos: [Int], cursor: String?)
+
+    /// Everything stored about a video, for assembling its result.
+    func video(job: String, video: Int) async throws -> StoredVideo
+
+    /// Forgets a video's state (after its result is written).
+    func removeVideo(job: String, video: Int, frames: Int) async throws
+
+    /// Forgets the job.
+    func removeJob(_ job: String) async throws
+
+    /// Jobs in the store and how far each is.
+    func jobs() async throws -> [JobSummary]
+}
+
+/// Names every `JobStore` uses.
+public enum JobStoreKeys {
+    /// The marker for "handed to the root stages".
+    public static let roots = "@roots"
+}
+
+/// When and where a sampled frame was decoded.
+public struct StoredFrameInfo: Sendable, Equatable {
+    /// Ordinal among the video's sampled frames as the decoder numbers them.
+    public var index: Int
+    /// Presentation time, seconds.
+    public var time: Double
+    /// When it was decoded, Unix seconds.
+    public var readyAt: Double
+    public init(index: Int, time: Double, readyAt: Double) {
+        self.index = index
+        self.time = time
+        self.readyAt = readyAt
+    }
+}
+
+/// One stage's result for one frame, as `JobStore.record` takes it.
+public struct StageOutputUpdate: Sendable {
+    public var job: String
+    public var video: Int
+    public var slot: Int
+    /// Stage -> encoded output (one stage, or a stage and its downstream when dropped).
+    public var outputs: [String: Data]
+    /// The pipeline's stage count: a frame with this many outputs is done.
+    public var stageCount: Int
+    /// Stage -> the stages it reads, for the stages that may become ready.
+    public var candidates: [String: [String]]
+    /// Time to add to the video's totals for `stage` (only when an output is new).
+    public var stage: String
+    public var time: StageTime
+    /// The frame finished after its deadline.
+    public var late: Bool
+    /// Now, Unix seconds (the frame's completion time when this finishes it).
+    public var now: Double
+
+    public init(job: String, video: Int, slot: Int, outputs: [String: Data], stageCount: Int, candidates: [String: [String]],
+                stage: String, time: StageTime, late: Bool = false, now: Double) {
+        self.job = job
+        self.video = video
+        self.slot = slot
+        self.outputs = outputs
+        self.stageCount = stageCount
+        self.candidates = candidates
+        self.stage = stage
+        self.time = time
+        self.late = late
+        self.now = now
+    }
+}
+
+/// What a store holds about one finished (or running) video.
+public struct StoredVideo: Sendable {
+    /// Sampled frames, once decoding ended.
+    public var totalFrames: Int?
+    public var decodedFrames: Int
+    public var decodeSeconds: Double
+    public var error: String?
+    /// Per-stage time totals.
+    public var stages: [String: StageTime]
+    public var frames: [StoredFrame]
+    public init(totalFrames: Int? = nil, decodedFrames: Int = 0, decodeSeconds: Double = 0, error: String? = nil,
+                stages: [String: StageTime] = [:], frames: [StoredFrame] = []) {
+        self.totalFrames = totalFrames
+        self.decodedFrames = decodedFrames
+        self.decodeSeconds = decodeSeconds
+        self.error = error
+        self.stages = stages
+        self.frames = frames
+    }
+}
+
+/// One frame as a store holds it.
+public struct StoredFrame: Sendable {
+    public var slot: Int
+    public var info: StoredFrameInfo
+    /// Stage -> encoded output.
+    public var outputs: [String: Data]
+    public var late: Bool
+    /// When its last stage finished, Unix seconds.
+    public var completedAt: Double?
+    public init(slot: Int, info: StoredFrameInfo, outputs: [String: Data], late: Bool = false, completedAt: Double? = nil) {
+        self.slot = slot
+        self.info = info
+        self.outputs = outputs
+        self.late = late
+        self.completedAt = completedAt
+    }
+}
+
+/// A job as `framewise status` lists it.
+public struct JobSummary: Sendable, Equatable {
+    public var job: String
+    public var pipeline: String
+    public var videos: Int
+    public var finished: Int
+    /// Unix seconds.
+    public var created: Double
+    public init(job: String, pipeline: String, videos: Int, finished: Int, created: Double) {
+        self.job = job
+        self.pipeline = pipeline
+        self.videos = videos
+        self.finished = finished
+        self.created = created
+    }
+}

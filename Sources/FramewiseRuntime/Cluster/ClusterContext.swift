@@ -1,0 +1,96 @@
+import Foundation
+import FramewiseCore
+import FramewiseMedia
+import Synchronization
+
+/// The `StageHost` of a distributed worker: frames come from shared storage, upstream outputs
+/// and completion live in the `JobStore`, and the next stages get messages through the broker.
+/// Every step is idempotent, so a redelivered message (after a crash, or a reclaim) is harmless.
+final class ClusterContext: StageHost {
+    let pipeline: LoadedPipeline
+    let configuration: EngineConfiguration
+    let broker: any Broker<FrameMessage>
+    let store: any JobStore
+    let frames: any FrameStorage
+    let options: ClusterOptions
+    let wiring: StageWiring
+    private let totals = Mutex<[String: StageTime]>([:])
+    var group: String { ClusterOptions.group }
+    var reclaimAfter: Duration? { options.reclaimAfter }
+
+    init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
+         store: any JobStore, frames: any FrameStorage, options: ClusterOptions) {
+        self.pipeline = pipeline
+        self.configuration = configuration
+        self.broker = broker
+        self.store = store
+        self.frames = frames
+        self.options = options
+        self.wiring = StageWiring(pipeline)
+    }
+
+    func topic(_ stage: String) -> String { ClusterOptions.topic(pipeline: pipeline.spec.name, stage: stage) }
+    var decodeTopic: String { ClusterOptions.decodeTopic(pipeline: pipeline.spec.name) }
+    func now() -> Double { Date().timeIntervalSince1970 }
+
+    func addTotals(stage: String, time: StageTime) { totals.withLock { $0[stage, default: StageTime()].add(time) } }
+    var stageTotals: [String: StageTime] { totals.withLock { $0 } }
+
+    func isFinished(_ message: FrameMessage) async -> Bool {
+        guard let job = message.job else { return true }
+        return (try? await store.isFinished(job: job, video: message.video)) ?? false
+    }
+
+    func input(_ message: FrameMessage, stage: String) async throws -> (frame: VideoFrame, upstream: [String: StageFrameOutput])? {
+        guard let job = message.job else { return nil }
+        let frame = try frames.read(job: job, video: message.video, slot: message.slot, videoPath: "video \(message.video) of job \(job)")
+        return (frame, try await upstream(of: message, stage: stage, job: job))
+    }
+
+    /// The outputs of the stages `stage` reads, as recorded for the frame.
+    private func upstream(of message: FrameMessage, stage: String, job: String) async throws -> [String: StageFrameOutput] {
+        let wanted = Array(wiring.dependencies[stage] ?? []).sorted()
+        guard !wanted.isEmpty else { return [:] }
+        let stored = try await store.outputs(job: job, video: message.video, slot: message.slot, stages: wanted)
+        return try stored.mapValues { try StageFrameOutput.decoded(from: $0) }
+    }
+
+    func finished(_ message: FrameMessage, stage: String, output: StageFrameOutput, time: StageTime, late: Bool) async throws {
+        try await record(message, stage: stage, outputs: [stage: output.encoded()], candidates: wiring.downstream[stage] ?? [], time: time, late: late)
+    }
+
+    func dropped(_ message: FrameMessage, stage: String, reason: String, time: StageTime) async throws {
+        let encoded = try StageFrameOutput.dropped(reason).encoded()
+        let outputs = Dictionary(uniqueKeysWithValues: wiring.closure(of: stage).map { ($0, encoded) })
+        try await record(message, stage: stage, outputs: outputs, candidates: [], time: time, late: false)
+    }
+
+    /// Records outputs in the store and hands the frame to each next stage that became ready.
+    private func record(_ message: FrameMessage, stage: String, outputs: [String: Data], candidates: [String], time: StageTime, late: Bool) async throws {
+        guard let job = message.job else { return }
+        let deps = Dictionary(uniqueKeysWithValues: candidates.map { ($0, Array(wiring.dependencies[$0] ?? []).sorted()) })
+        let update = StageOutputUpdate(job: job, video: message.video, slot: message.slot, outputs: outputs, stageCount: pipeline.stages.count,
+                                       candidates: deps, stage: stage, time: time, late: late, now: now())
+        let ready = try await store.record(update)
+        guard !ready.isEmpty else { return }
+        let next = FrameMessage(job: job, video: message.video, slot: message.slot, readyAt: now(), deadline: message.deadline)
+        for stage in ready {
+            try await broker.publish([next], to: topic(stage))
+        }
+        // A crash before this line republishes on redelivery: a duplicate the next stage records once.
+        try await store.markPublished(job: job, video: message.video, slot: message.slot, stages: ready)
+    }
+
+    /// A stage error is retried on redelivery until the delivery limit; then the message goes to
+    /// the dead-letter topic with the error and its video fails. Broker and store errors (Redis
+    /// unreachable) are never the video's fault: always left for redelivery.
+    func failed(_ delivery: Delivery<FrameMessage>, stage: String, error: any Error) async -> Bool {
+        guard let job = delivery.message.job else { return true }
+        if error is BrokerError { return false }
+        guard delivery.deliveryCount >= options.maxDeliveries else { return false }
+        try? await broker.deadLetter(delivery, topic: topic(stage), group: group, error: "\(error)")
+        try? await store.fail(job: job, video: delivery.message.video,
+                              error: "stage \(stage): \(error) (dead-lettered after \(delivery.deliveryCount) deliveries)")
+        return false
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Settings shared by the workers and the submitting run of a distributed deployment.
+public struct ClusterOptions: Sendable, Equatable {
+    /// A message held unacked this long by a consumer is taken over by another (its worker died).
+    /// Must exceed the longest batch. Default 30 s.
+    public var reclaimAfter: Duration
+    /// Deliveries of a message before it goes to the dead-letter topic and its video fails;
+    /// must equal the broker's limit. Default 5.
+    public var maxDeliveries: Int
+    /// Prefix of this worker's consumer names (unique per process by default).
+    public var consumerPrefix: String
+
+    /// Fault injection for tests: the worker process exits abruptly while decoding a video whose
+    /// path contains this text (a poison video). Set from `FRAMEWISE_FAULT_CRASH_ON`; nil normally.
+    public var crashOnVideo: String?
+
+    public init(reclaimAfter: Duration = .seconds(30), maxDeliveries: Int = 5, consumerPrefix: String? = nil, crashOnVideo: String? = nil) {
+        self.crashOnVideo = crashOnVideo
+        self.reclaimAfter = reclaimAfter
+        self.maxDeliveries = max(1, maxDeliveries)
+        self.consumerPrefix = consumerPrefix ?? ClusterOptions.defaultConsumerPrefix()
+    }
+
+    /// `host-pid`: unique per process, so a restarted worker never inherits a dead one's name.
+    static func defaultConsumerPrefix() -> String {
+        let info = ProcessInfoSnapshot.current
+        return "\(info.host)-\(info.pid)"
+    }
+
+    /// The consumer group of every topic.
+    public static let group = "framewise"
+    /// The topic of videos of `pipeline` waiting to be decoded. Topics are named after the
+    /// pipeline, so workers of several pipelines can share one Redis.
+    public static func decodeTopic(pipeline: String) -> String { "\(pipeline).decode" }
+    /// The topic of frames waiting for `stage` of `pipeline`.
+    public static func topic(pipeline: String, stage: String) -> String { "\(pipeline).stage.\(stage)" }
+}

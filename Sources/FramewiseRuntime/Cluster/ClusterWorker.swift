@@ -1,0 +1,67 @@
+import Foundation
+import FramewiseCore
+
+/// A distributed worker process: runs the chosen stages of a pipeline (and decoding) against a
+/// shared broker, job store and frame storage, until cancelled. Any number of workers, on any
+/// machines, may serve the same pipeline; each stage scales by the workers that run it.
+public final class ClusterWorker: Sendable {
+    /// The stage name that selects decoding in `stages`.
+    public static let decodeStage = "decode"
+
+    let context: ClusterContext
+    let videos: any Broker<VideoMessage>
+    /// Stages this worker runs (names of the pipeline's stages, and `decode`).
+    public let stages: Set<String>
+
+    /// `stages`: nil for decoding and every stage. Throws when a name is not a stage of the pipeline.
+    public init(pipeline: LoadedPipeline, configuration: EngineConfiguration, stages: Set<String>?, frameBroker: any Broker<FrameMessage>,
+                videoBroker: any Broker<VideoMessage>, store: any JobStore, frames: any FrameStorage, options: ClusterOptions) throws {
+        let known = Set(pipeline.stages.map(\.spec.name)).union([Self.decodeStage])
+        let chosen = stages ?? known
+        if let unknown = chosen.subtracting(known).sorted().first {
+            throw ClusterError.unknownStage(unknown, known: known.sorted())
+        }
+        self.stages = chosen
+        self.videos = videoBroker
+        self.context = ClusterContext(pipeline: pipeline, configuration: configuration, broker: frameBroker, store: store, frames: frames, options: options)
+    }
+
+    /// Totals of what this worker ran, per stage.
+    public var stageTotals: [String: StageTime] { context.stageTotals }
+
+    /// Serves until the task is cancelled.
+    public func run() async {
+        let pool = BlockingPool(name: "framewise-worker", threads: context.configuration.workerThreads)
+        defer { pool.shutdown() }
+        let prefix = context.options.consumerPrefix
+        await withTaskGroup(of: Void.self) { group in
+            for stage in context.pipeline.stages where stages.contains(stage.spec.name) {
+                let runner = StageRunner(stage: stage, pool: pool, batchLimit: context.configuration.stages[stage.spec.name]?.batchLimit)
+                for i in 0..<context.configuration.instances(of: stage.spec.name) {
+                    let worker = StageWorker(stage: stage, runner: runner, host: context, consumer: "\(prefix)-\(stage.spec.name)-\(i)")
+                    group.addTask { await worker.run() }
+                }
+            }
+            if stages.contains(Self.decodeStage) {
+                for i in 0..<context.configuration.decoders {
+                    let decoder = ClusterDecoder(context: context, videos: videos, consumer: "\(prefix)-decode-\(i)")
+                    group.addTask { await decoder.run() }
+                }
+            }
+            await group.waitForAll()
+        }
+    }
+}
+
+/// Errors of distributed runs, naming what is wrong.
+public enum ClusterError: Error, Sendable, CustomStringConvertible, Equatable {
+    case unknownStage(String, known: [String])
+    case noVideos
+
+    public var description: String {
+        switch self {
+        case let .unknownStage(name, known): "unknown stage '\(name)' (the pipeline's stages: \(known.joined(separator: ", ")))"
+        case .noVideos: "no videos to submit"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import FramewiseCore
+import FramewisePlanner
+import FramewiseRedis
+import FramewiseRuntime
+import Foundation
+
+/// Options of commands that talk to a distributed deployment (`run --broker redis://`,
+/// `worker`, `status`).
+struct ClusterArguments: ParsableArguments {
+    @Option(help: "memory (one process, the default) or redis://[:password@]host:port[/db] (rediss:// for TLS): the broker between stages.")
+    var broker: String = "memory"
+    @Option(name: .customLong("frames-dir"), help: "Folder for decoded frames that every worker sees (shared storage across machines).")
+    var framesDir: String = NSTemporaryDirectory() + "framewise-frames"
+    @Option(name: .customLong("key-prefix"), help: "Prefix of every Redis key.") var keyPrefix = "framewise"
+    @Option(name: .customLong("max-length"), help: "Most messages a stage's stream holds; producers wait beyond it (backpressure).") var maxLength = 1000
+    @Option(name: .customLong("max-deliveries"), help: "Deliveries of a message before it is dead-lettered and its video fails.") var maxDeliveries = 5
+    @Option(name: .customLong("reclaim-after"), help: "A message unacked this long by a worker is taken over by another (e.g. 30s); must exceed the longest batch.")
+    var reclaimAfter = "30s"
+
+    var isRedis: Bool { broker.hasPrefix("redis://") || broker.hasPrefix("rediss://") }
+
+    func validate() throws {
+        if broker != "memory" && !isRedis { throw ValidationError("--broker must be memory or a redis:// URL, not '\(broker)'") }
+        if maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
+        if maxDeliveries < 1 { throw ValidationError("--max-deliveries must be at least 1") }
+        do { _ = try reclaimDuration() } catch { throw ValidationError("--reclaim-after: \(error)") }
+    }
+
+    func reclaimDuration() throws -> Duration { .microseconds(Int64(try PlanningUnits.seconds(reclaimAfter) * 1e6)) }
+
+    func options() throws -> ClusterOptions {
+        let poison = ProcessInfo.processInfo.environment["FRAMEWISE_FAULT_CRASH_ON"]
+        return ClusterOptions(reclaimAfter: try reclaimDuration(), maxDeliveries: maxDeliveries, crashOnVideo: poison)
+    }
+
+    /// Connections to the Redis deployment (lazy: nothing connects until first used).
+    func connect() throws -> ClusterConnection {
+        do {
+            let frames = try RedisStreamsBrokerConfiguration(url: broker, keyPrefix: keyPrefix, maxLength: maxLength, maxDeliveries: maxDeliveries)
+            return ClusterConnection(
+                frames: RedisStreamsBroker<FrameMessage>(configuration: frames),
+                videos: RedisStreamsBroker<VideoMessage>(configuration: frames),
+                store: RedisJobStore(connection: frames.connection, keyPrefix: keyPrefix),
+                storage: SharedFolderFrameStorage(root: framesDir)
+            )
+        } catch {
+            FileHandle.standardError.write(Data("error: --broker \(broker): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// The brokers, job store and frame storage of a Redis deployment.
+struct ClusterConnection {
+    let frames: RedisStreamsBroker<FrameMessage>
+    let videos: RedisStreamsBroker<VideoMessage>
+    let store: RedisJobStore
+    let storage: SharedFolderFrameStorage
+
+    func shutdown() async {
+        await frames.shutdown()
+        await videos.shutdown()
+        await store.shutdown()
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import FramewiseCore
+import FramewiseRuntime
+import Foundation
+
+/// `framewise status --broker redis://...`: queue depth, pending, consumers and lag per stage.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show every stage topic's depth, pending, consumers, lag and dead letters, and the jobs in flight.")
+
+    @Option(help: "Show only this pipeline's topics (its name in the YAML).") var pipeline: String?
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var cluster: ClusterArguments
+
+    func validate() throws {
+        if !cluster.isRedis { throw ValidationError("status needs --broker redis://HOST:PORT") }
+    }
+
+    func run() async throws {
+        let connection = try cluster.connect()
+        defer { Task { await connection.shutdown() } }
+        do {
+            var topics = try await connection.frames.topics()
+            if let pipeline { topics = topics.filter { $0.hasPrefix(pipeline + ".") } }
+            var rows: [(String, TopicStats)] = []
+            for topic in topics {
+                rows.append((topic, try await connection.frames.stats(topic: topic, group: ClusterOptions.group)))
+            }
+            let jobs = try await connection.store.jobs()
+            print(json ? Self.json(rows, jobs) : Self.table(rows, jobs))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(cluster.broker): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func table(_ rows: [(String, TopicStats)], _ jobs: [JobSummary]) -> String {
+        let width = max(5, rows.map(\.0.count).max() ?? 0)
+        func pad(_ text: String, _ n: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, n - text.count))
+            return left ? text + fill : fill + text
+        }
+        func row(_ cells: [String]) -> String {
+            pad(cells[0], width, left: true) + cells.dropFirst().map { " " + pad($0, 9) }.joined()
+        }
+        var lines = [row(["topic", "length", "pending", "consumers", "lag", "dead"])]
+        for (topic, s) in rows {
+            lines.append(row([topic] + [s.length, s.pending, s.consumers, s.lag, s.deadLetters].map(String.init)))
+        }
+        if rows.isEmpty { lines.append("(no topics)") }
+        lines.append("")
+        lines.append(jobs.isEmpty ? "no jobs in flight" : "jobs in flight:")
+        for j in jobs {
+            lines.append("  \(j.job)  \(j.pipeline)  \(j.finished)/\(j.videos) videos finished")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ rows: [(String, TopicStats)], _ jobs: [JobSummary]) -> String {
+        let topics = JSONValue.array(rows.map { topic, s in
+            .object(["topic": .string(topic), "length": .number(Double(s.length)), "pending": .number(Double(s.pending)),
+                     "consumers": .number(Double(s.consumers)), "lag": .number(Double(s.lag)), "dead_letters": .number(Double(s.deadLetters))])
+        })
+        let list = JSONValue.array(jobs.map { j in
+            .object(["job": .string(j.job), "pipeline": .string(j.pipeline), "videos": .number(Double(j.videos)), "finished": .number(Double(j.finished))])
+        })
+        return JSONValue.object(["topics": topics, "jobs": list]).jsonText
+    }
+}

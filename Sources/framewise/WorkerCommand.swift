@@ -1,0 +1,51 @@
+import ArgumentParser
+import FramewiseCore
+import FramewiseRuntime
+import Foundation
+
+/// `framewise worker PIPELINE [--stages a,b] --broker redis://HOST:PORT`.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Serve stages of a pipeline from a Redis broker until stopped (SIGINT/SIGTERM).",
+        discussion: "Start any number of workers on any machines; `framewise run ... --broker redis://...` submits videos and collects results. Stage `decode` decodes videos into --frames-dir, which every worker must see.")
+
+    @Argument(help: "Pipeline YAML file (the same file on every worker).") var pipeline: String
+    @Option(help: "Comma-separated stages to run, `decode` included (default: decoding and every stage).") var stages: String?
+    @Option(help: "Videos decoded at once by this worker (default: from the core count).") var decoders: Int?
+    @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
+    @Option(help: "Concurrent batches per stage.") var instances = 1
+    @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for more frames (default: each model's setting).") var maxQueueDelayMs: Int?
+    @OptionGroup var cluster: ClusterArguments
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if !cluster.isRedis { throw ValidationError("worker needs --broker redis://HOST:PORT") }
+        if instances < 1 { throw ValidationError("--instances must be at least 1") }
+        if let d = decoders, d < 1 { throw ValidationError("--decoders must be at least 1") }
+        if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
+    }
+
+    func run() async throws {
+        engine.bootstrapLogging()
+        let loaded = try loadPipeline(pipeline, options: engine)
+        let chosen = stages.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
+        let config = EngineConfiguration(decoders: decoders, workerThreads: workerThreads, instancesPerStage: instances,
+                                         maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
+        let connection = try cluster.connect()
+        let worker: ClusterWorker
+        do {
+            worker = try ClusterWorker(pipeline: loaded, configuration: config, stages: chosen, frameBroker: connection.frames,
+                                       videoBroker: connection.videos, store: connection.store, frames: connection.storage, options: try cluster.options())
+        } catch {
+            FileHandle.standardError.write(Data("error: --stages: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        FileHandle.standardError.write(Data("worker \(ProcessInfo.processInfo.processIdentifier): \(loaded.spec.name) stages \(worker.stages.sorted().joined(separator: ",")) on \(cluster.broker)\n".utf8))
+        let task = Task { await worker.run() }
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { task.cancel() }
+        await task.value
+        signals.stop()
+        await connection.shutdown()
+    }
+}
