@@ -24,6 +24,10 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         case unsupportedFormat = "unsupported format"
         /// libswscale could not convert the frame.
         case preprocessFailed = "preprocess failed"
+        /// A frame file (see `FrameFile`) is truncated, not a frame file, or describes an impossible frame.
+        case invalidFrameFile = "invalid frame file"
+        /// Writing a frame file (or creating its folder) failed.
+        case writeFailed = "write failed"
     }
 
     /// What went wrong.

@@ -30,7 +30,7 @@ public struct ItemOutputs: Sendable {
 }
 
 /// A box found in a frame, in frame pixels.
-public struct Detection: Sendable, Equatable {
+public struct Detection: Sendable, Equatable, Codable {
     public var x1: Double, y1: Double, x2: Double, y2: Double
     public var score: Float
     public var label: String?
