@@ -14,6 +14,8 @@ final class ClusterContext: StageHost {
     let frames: any FrameStorage
     let options: ClusterOptions
     let wiring: StageWiring
+    /// Per stage, the raw outputs a downstream join reads; the rest is not stored.
+    let joined: [String: Set<String?>]
     private let totals = Mutex<[String: StageTime]>([:])
     var group: String { ClusterOptions.group }
     var reclaimAfter: Duration? { options.reclaimAfter }
@@ -27,6 +29,7 @@ final class ClusterContext: StageHost {
         self.frames = frames
         self.options = options
         self.wiring = StageWiring(pipeline)
+        self.joined = StageWiring.joinedOutputs(pipeline)
     }
 
     func topic(_ stage: String) -> String { ClusterOptions.topic(pipeline: pipeline.spec.name, stage: stage) }
@@ -56,7 +59,8 @@ final class ClusterContext: StageHost {
     }
 
     func finished(_ message: FrameMessage, stage: String, output: StageFrameOutput, time: StageTime, late: Bool) async throws {
-        try await record(message, stage: stage, outputs: [stage: output.encoded()], candidates: wiring.downstream[stage] ?? [], time: time, late: late)
+        let stored = output.keepingTensors(joined[stage] ?? [])
+        try await record(message, stage: stage, outputs: [stage: stored.encoded()], candidates: wiring.downstream[stage] ?? [], time: time, late: late)
     }
 
     func dropped(_ message: FrameMessage, stage: String, reason: String, time: StageTime) async throws {
