@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import FramewiseCore
 
 /// An in-memory model for tests: declared inputs and outputs, and a closure that computes the
@@ -104,6 +105,24 @@ extension FakeSession {
             Thread.sleep(forTimeInterval: seconds)
             let n = inputs["image"]?.shape[0] ?? 0
             return ["y": try Tensor.float32(shape: [n, 1], values: Array(repeating: value, count: n))]
+        }
+    }
+}
+
+extension FakeSession {
+    /// A model [N,3,h,w] -> [N,1] of ones that throws "scripted failure" on the runs for which
+    /// `fails(run)` is true (runs counted from 1).
+    public static func failing(name: String, width: Int, height: Int, when fails: @escaping @Sendable (Int) -> Bool) -> FakeSession {
+        let runs = Mutex(0)
+        return FakeSession(
+            name: name,
+            inputs: [TensorInfo(name: "x", elementType: .float32, shape: [-1, 3, height, width])],
+            outputs: [TensorInfo(name: "y", elementType: .float32, shape: [-1, 1])]
+        ) { inputs in
+            let run = runs.withLock { $0 += 1; return $0 }
+            if fails(run) { throw FakeBackendError(path: "scripted failure") }
+            let n = inputs["x"]?.shape[0] ?? 0
+            return ["y": try Tensor.float32(shape: [n, 1], values: Array(repeating: 1, count: n))]
         }
     }
 }

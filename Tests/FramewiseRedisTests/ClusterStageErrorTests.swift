@@ -14,13 +14,9 @@ struct ClusterStageErrorTests {
     func stageErrorIsRetriedThenDeadLettered() async throws {
         let server = try await RedisServerFixture.start()
         let calls = Mutex(0)
-        let failing = FakeSession(
-            name: "broken",
-            inputs: [TensorInfo(name: "x", elementType: .float32, shape: [-1, 3, 8, 8])],
-            outputs: [TensorInfo(name: "y", elementType: .float32, shape: [-1, 1])]
-        ) { _ in
-            calls.withLock { $0 += 1 }
-            throw FakeBackendError(path: "scripted failure")
+        let failing = FakeSession.failing(name: "broken", width: 8, height: 8) { run in
+            calls.withLock { $0 = run }
+            return true
         }
         let spec = PipelineSpec(name: "t", sampling: .uniform(2),
                                 models: [ModelSpec(name: "m", path: "/m", preprocess: PreprocessSpec(width: 8, height: 8))],

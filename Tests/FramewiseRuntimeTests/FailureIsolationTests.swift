@@ -7,17 +7,7 @@ import Synchronization
 /// A failure is scoped to its video; bad videos get an error naming them.
 @Suite struct FailureIsolationTests {
     @Test func aStageErrorFailsOnlyThatVideo() async throws {
-        let calls = Mutex(0)
-        let failing = FakeSession(
-            name: "flaky",
-            inputs: [TensorInfo(name: "x", elementType: .float32, shape: [-1, 3, 8, 8])],
-            outputs: [TensorInfo(name: "y", elementType: .float32, shape: [-1, 1])]
-        ) { inputs in
-            let n = calls.withLock { $0 += 1; return $0 }
-            if n == 1 { throw FakeBackendError(path: "scripted failure") }
-            let b = inputs["x"]?.shape[0] ?? 0
-            return ["y": try Tensor.float32(shape: [b, 1], values: Array(repeating: 1, count: b))]
-        }
+        let failing = FakeSession.failing(name: "flaky", width: 8, height: 8) { $0 == 1 }
         let spec = PipelineSpec(name: "t", sampling: .uniform(4),
                                 models: [ModelSpec(name: "m", path: "/m", preprocess: PreprocessSpec(width: 8, height: 8))],
                                 stages: [StageSpec(name: "s", model: "m")])
