@@ -2,12 +2,13 @@ import ArgumentParser
 import FramewiseCore
 import FramewiseRuntime
 import Foundation
+import Synchronization
 
 /// `framewise worker PIPELINE [--stages a,b] --broker redis://HOST:PORT`.
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Serve stages of a pipeline from a Redis broker until stopped (SIGINT/SIGTERM).",
+        abstract: "Serve stages of a pipeline from a Redis broker until stopped (SIGINT/SIGTERM: finish what it holds; twice: now).",
         discussion: "Start any number of workers on any machines; `framewise run ... --broker redis://...` submits videos and collects results. Stage `decode` decodes videos into --frames-dir, which every worker must see.")
 
     @Argument(help: "Pipeline YAML file (the same file on every worker).") var pipeline: String
@@ -43,7 +44,16 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         FileHandle.standardError.write(Data("worker \(ProcessInfo.processInfo.processIdentifier): \(loaded.spec.name) stages \(worker.stages.sorted().joined(separator: ",")) on \(cluster.broker)\n".utf8))
         let task = Task { await worker.run() }
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { task.cancel() }
+        // First signal: finish what is held and stop; a second one: stop now.
+        let stops = Atomic<Int>(0)
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
+            if stops.add(1, ordering: .relaxed).newValue == 1 {
+                FileHandle.standardError.write(Data("worker: finishing the frames it holds (signal again to stop now)\n".utf8))
+                worker.drain()
+            } else {
+                task.cancel()
+            }
+        }
         await task.value
         signals.stop()
         await connection.shutdown()

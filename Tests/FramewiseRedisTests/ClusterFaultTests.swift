@@ -71,6 +71,27 @@ struct ClusterFaultTests {
         await harness.stopWorkers()
     }
 
+    @Test("SIGTERM stops a worker gracefully: it finishes what it holds and leaves nothing pending")
+    func gracefulStop() async throws {
+        let harness = try await ClusterHarness()
+        let videos = try harness.videos(60)
+        let stopping = try harness.startWorker()
+        try harness.startWorker()
+        let output = harness.directory.appendingPathComponent("out.jsonl")
+        let run = try harness.startRun(videos, output: output)
+        let before = try await harness.waitForFinished(5)
+        stopping.send(SIGTERM)
+        let exit = await stopping.exitStatus(timeout: .seconds(20))
+        #expect(exit == 0, "the worker exits cleanly after draining\n\(harness.logs())")
+        #expect(try await Self.held(by: stopping.pid, harness: harness) == 0, "nothing left unacked by the stopped worker")
+        let status = await run.exitStatus(timeout: .seconds(600))
+        #expect(status == 0, "run exit\n\(harness.logs())")
+        #expect(before < videos.count)
+        let results = try ClusterHarness.results(output)
+        #expect(results.count == videos.count && results.allSatisfy { $0["status"] as? String == "ok" })
+        await harness.stopWorkers()
+    }
+
     @Test("redis-server restarted mid-run (AOF on): the run completes with every result")
     func redisRestart() async throws {
         let harness = try await ClusterHarness(appendOnly: true)

@@ -17,8 +17,12 @@ final class ClusterContext: StageHost {
     /// Per stage, the raw outputs a downstream join reads; the rest is not stored.
     let joined: [String: Set<String?>]
     private let totals = Mutex<[String: StageTime]>([:])
+    private let draining = Atomic<Bool>(false)
     var group: String { ClusterOptions.group }
     var reclaimAfter: Duration? { options.reclaimAfter }
+    var isDraining: Bool { draining.load(ordering: .relaxed) }
+    /// Asks every worker of this context to finish what it holds and stop.
+    func drain() { draining.store(true, ordering: .relaxed) }
 
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
          store: any JobStore, frames: any FrameStorage, options: ClusterOptions) {

@@ -15,7 +15,7 @@ struct ClusterDecoder: Sendable {
 
     func run() async {
         var nextReclaim = ContinuousClock.now
-        while !Task.isCancelled {
+        while !Task.isCancelled && !context.isDraining {
             var got: [Delivery<VideoMessage>] = []
             do {
                 if ContinuousClock.now >= nextReclaim {

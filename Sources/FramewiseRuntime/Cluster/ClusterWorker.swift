@@ -29,7 +29,12 @@ public final class ClusterWorker: Sendable {
     /// Totals of what this worker ran, per stage.
     public var stageTotals: [String: StageTime] { context.stageTotals }
 
-    /// Serves until the task is cancelled.
+    /// Graceful stop: take no new videos or frames, finish the video being decoded and the
+    /// frames already taken, then `run` returns. Cancelling `run` instead stops at once (what
+    /// it held is redelivered to other workers after `reclaimAfter`).
+    public func drain() { context.drain() }
+
+    /// Serves until drained or cancelled.
     public func run() async {
         let pool = BlockingPool(name: "framewise-worker", threads: context.configuration.workerThreads)
         defer { pool.shutdown() }

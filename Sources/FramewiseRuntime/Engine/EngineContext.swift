@@ -10,6 +10,7 @@ final class EngineContext: StageHost {
     static func topic(_ stage: String) -> String { "stage.\(stage)" }
     var group: String { Self.group }
     var reclaimAfter: Duration? { nil }
+    var isDraining: Bool { false }
     func topic(_ stage: String) -> String { Self.topic(stage) }
     func now() -> Double { elapsed() }
 

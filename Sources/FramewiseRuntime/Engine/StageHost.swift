@@ -13,6 +13,9 @@ protocol StageHost: Sendable {
     /// over (nil: never; one process cannot lose a consumer).
     var reclaimAfter: Duration? { get }
 
+    /// Whether workers should stop taking messages and finish what they hold (a graceful stop).
+    var isDraining: Bool { get }
+
     /// The broker topic of `stage`.
     func topic(_ stage: String) -> String
     /// Now on the clock of `FrameMessage.readyAt` and `deadline`, in seconds.

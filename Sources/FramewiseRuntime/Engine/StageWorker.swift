@@ -32,9 +32,16 @@ struct StageWorker: Sendable {
         let idleWait = Duration.milliseconds(200)
         var nextReclaim = ContinuousClock.now
         while !Task.isCancelled {
-            let room = max(0, batcher.configuration.fullBatchSize - batcher.queuedCount)
+            // Draining (a worker asked to stop): take nothing new, run what is queued, then leave.
+            let draining = host.isDraining
+            if draining && batcher.queuedCount == 0 { return }
+            let room = draining ? 0 : max(0, batcher.configuration.fullBatchSize - batcher.queuedCount)
             let wait = batcher.queuedCount == 0 ? idleWait : max(.zero, (tickAt ?? .now) - .now)
             var actions: [Batcher.Action] = []
+            if draining {
+                // Fire the partial batch now rather than waiting for frames that will not come.
+                actions.append(batcher.tick(now: .now + batcher.configuration.maxQueueDelay + .seconds(1)))
+            }
             if room > 0 {
                 var got: [Delivery<FrameMessage>] = []
                 do {
