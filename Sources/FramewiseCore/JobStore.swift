@@ -12,9 +12,8 @@ public protocol JobStore: Sendable {
     /// Registers a job of `videos` videos of pipeline `pipeline`.
     func createJob(_ job: String, pipeline: String, videos: Int) async throws
 
-    /// A decoder produced `slot` of `video`. Returns true while the frame has not yet been
-    /// handed to the root stages (`markPublished(..., stage: JobStoreKeys.roots)`).
-    func frameDecoded(job: String, video: Int, slot: Int, info: StoredFrameInfo) async throws -> Bool
+    /// A decoder produced `slot` of `video`: whether to hand it to the root stages now.
+    func frameDecoded(job: String, video: Int, slot: Int, info: StoredFrameInfo) async throws -> FrameDecodedOutcome
 
     /// Remembers that the frame was handed to `stage` (a root marker, or a downstream stage).
     func markPublished(job: String, video: Int, slot: Int, stages: [String]) async throws
@@ -51,6 +50,16 @@ public protocol JobStore: Sendable {
 
     /// Jobs in the store and how far each is.
     func jobs() async throws -> [JobSummary]
+}
+
+/// What a decoder should do with a frame it just stored.
+public enum FrameDecodedOutcome: Sendable, Equatable {
+    /// Hand it to the root stages, then `markPublished(..., stages: [JobStoreKeys.roots])`.
+    case publish
+    /// It was handed on before (the video is being decoded again after a crash): skip it.
+    case alreadyPublished
+    /// The video's result was written, or its job abandoned: stop decoding it.
+    case videoGone
 }
 
 /// Names every `JobStore` uses.

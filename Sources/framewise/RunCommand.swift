@@ -115,10 +115,18 @@ extension RunCommand {
                              store: connection.store, frames: connection.storage)
         if let slo, let seconds = try? PlanningUnits.seconds(slo) { run.slo = .microseconds(Int64(seconds * 1e6)) }
         if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count) videos submitted to \(cluster.broker)\n".utf8)) }
+        let job = run
+        let work = Task { try await job.run(videos: videos, sink: sink, progress: progress) }
+        let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM]) { work.cancel() }
+        defer { interrupt.stop() }
         do {
-            let report = try await run.run(videos: videos, sink: sink, progress: progress)
+            let report = try await work.value
             await connection.shutdown()
             return report
+        } catch is CancellationError {
+            await connection.shutdown()
+            FileHandle.standardError.write(Data("stopped: job \(run.job) abandoned (workers skip the rest of it)\n".utf8))
+            throw ExitCode(130)
         } catch {
             await connection.shutdown()
             FileHandle.standardError.write(Data("error: job \(run.job) on \(cluster.broker): \(error)\n".utf8))

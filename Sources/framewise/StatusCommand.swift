@@ -11,6 +11,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @Option(help: "Show only this pipeline's topics (its name in the YAML).") var pipeline: String?
     @Flag(help: "Print JSON.") var json = false
+    @Option(name: .customLong("abandon-job"), help: "Drop this job (e.g. of a run that was killed): workers skip the rest of it.") var abandonJob: String?
     @OptionGroup var cluster: ClusterArguments
 
     func validate() throws {
@@ -21,6 +22,11 @@ struct StatusCommand: AsyncParsableCommand {
         let connection = try cluster.connect()
         defer { Task { await connection.shutdown() } }
         do {
+            if let abandonJob {
+                try await connection.store.removeJob(abandonJob)
+                connection.storage.removeJob(abandonJob)
+                print("job \(abandonJob) abandoned")
+            }
             var topics = try await connection.frames.topics()
             if let pipeline { topics = topics.filter { $0.hasPrefix(pipeline + ".") } }
             var rows: [(String, TopicStats)] = []

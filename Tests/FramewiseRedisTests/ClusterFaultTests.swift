@@ -92,6 +92,39 @@ struct ClusterFaultTests {
         await harness.stopWorkers()
     }
 
+    @Test("a run stopped with SIGINT abandons its job: workers skip the rest, nothing of it is left")
+    func abandonedRun() async throws {
+        let harness = try await ClusterHarness()
+        let videos = try harness.videos(80)
+        try harness.startWorker()
+        let output = harness.directory.appendingPathComponent("out.jsonl")
+        let run = try harness.startRun(videos, output: output)
+        _ = try await harness.waitForFinished(3)
+        run.send(SIGINT)
+        let exit = await run.exitStatus(timeout: .seconds(20))
+        #expect(exit == 130, "\(harness.logs())")
+        // The worker drains what was queued for the job without running it.
+        let deadline = ContinuousClock.now + .seconds(30)
+        var queued = Int.max
+        while ContinuousClock.now < deadline {
+            var total = 0
+            for topic in Self.topics {
+                let stats = try await harness.frameBroker().stats(topic: topic, group: ClusterOptions.group)
+                total += stats.lag + stats.pending
+            }
+            queued = total
+            if queued == 0 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(queued == 0, "messages of the abandoned job left: \(queued)")
+        try await Task.sleep(for: .milliseconds(500))
+        let keys = try await harness.redis(RESPCommand("KEYS", "framewise:job:*")).array ?? []
+        #expect(keys.isEmpty, "job keys left: \(keys.prefix(5))")
+        #expect(try await harness.finishedVideos() == nil, "no job in flight")
+        #expect(Self.fileCount(harness.framesDirectory) == 0)
+        await harness.stopWorkers()
+    }
+
     @Test("redis-server restarted mid-run (AOF on): the run completes with every result")
     func redisRestart() async throws {
         let harness = try await ClusterHarness(appendOnly: true)

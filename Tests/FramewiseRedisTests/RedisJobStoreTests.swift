@@ -25,10 +25,10 @@ struct RedisJobStoreTests {
         let server = try await RedisServerFixture.start()
         let store = Self.store(server)
         try await store.createJob("j", pipeline: "p", videos: 1)
-        #expect(try await store.frameDecoded(job: "j", video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0.5, readyAt: 999)))
+        #expect(try await store.frameDecoded(job: "j", video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0.5, readyAt: 999)) == .publish)
         try await store.markPublished(job: "j", video: 0, slot: 0, stages: [JobStoreKeys.roots])
         // Redecoding after a crash: already handed to the roots.
-        #expect(try await store.frameDecoded(job: "j", video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0.5, readyAt: 999)) == false)
+        #expect(try await store.frameDecoded(job: "j", video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0.5, readyAt: 999)) == .alreadyPublished)
 
         let join = ["both": ["left", "right"]]
         #expect(try await store.record(Self.update("left", slot: 0, bytes: "L", candidates: join)).isEmpty)
@@ -78,7 +78,7 @@ struct RedisJobStoreTests {
 
         try await store.removeVideo(job: "j", video: 1, frames: 1)
         // Late messages of the written video: no keys come back.
-        #expect(try await store.frameDecoded(job: "j", video: 1, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 1)) == false)
+        #expect(try await store.frameDecoded(job: "j", video: 1, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 1)) == .videoGone)
         try await store.fail(job: "j", video: 1, error: "late")
         try await store.videoDecoded(job: "j", video: 1, frames: 1, decodedFrames: 1, decodeSeconds: 0)
         #expect(try await store.isFinished(job: "j", video: 1))
@@ -90,7 +90,7 @@ struct RedisJobStoreTests {
         try await store.removeJob("j")
         #expect(try await store.jobs().isEmpty)
         // A removed job ignores everything.
-        #expect(try await store.frameDecoded(job: "j", video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 1)) == false)
+        #expect(try await store.frameDecoded(job: "j", video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 1)) == .videoGone)
         await store.shutdown()
     }
 

@@ -13,12 +13,12 @@ enum RedisJobScripts {
     }
 
     /// KEYS[3] frame hash; ARGV[2] "index time readyAt". Returns 1 while the frame still has to be
-    /// handed to the root stages.
+    /// handed to the root stages, 0 when it was, -1 when the video or job is gone.
     static let frameDecoded = guarded("""
         redis.call('HSETNX', KEYS[3], 'i', ARGV[2])
         if redis.call('HEXISTS', KEYS[3], 'p:@roots') == 1 then return 0 end
         return 1
-        """, otherwise: "0")
+        """, otherwise: "-1")
 
     /// KEYS[3] frame hash; ARGV[2...] stage names.
     static let markPublished = guarded("""

@@ -75,12 +75,22 @@ extension RedisJobStore {
     }
 
     public func removeJob(_ job: String) async throws {
+        // The job hash first: from then on every script's guard turns late writes into no-ops.
         _ = try await run { connection in
-            try await connection.pipeline([
-                RESPCommand("UNLINK", self.jobKey(job), self.writtenKey(job), self.doneKey(job)),
-                RESPCommand("SREM", self.jobsKey, job),
-            ])
+            try await connection.pipeline([RESPCommand("UNLINK", self.jobKey(job)), RESPCommand("SREM", self.jobsKey, job)])
         }
+        var cursor = "0"
+        repeat {
+            let reply = try await run { connection in
+                try await connection.send(RESPCommand("SCAN", cursor, "MATCH", self.jobKey(job) + ":*", "COUNT", 1000))
+            }
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string else { break }
+            cursor = next
+            let keys = (parts[1].array ?? []).compactMap(\.string)
+            if !keys.isEmpty {
+                _ = try await run { connection in try await connection.send(RESPCommand("UNLINK", arguments: keys.map { $0 as any RESPArgument })) }
+            }
+        } while cursor != "0"
     }
 
     public func jobs() async throws -> [JobSummary] {

@@ -67,10 +67,14 @@ public final class RedisJobStore: JobStore {
         }
     }
 
-    public func frameDecoded(job: String, video: Int, slot: Int, info: StoredFrameInfo) async throws -> Bool {
+    public func frameDecoded(job: String, video: Int, slot: Int, info: StoredFrameInfo) async throws -> FrameDecodedOutcome {
         let text = "\(info.index) \(Self.number(info.time)) \(Self.number(info.readyAt))"
         let reply = try await script(RedisJobScripts.frameDecoded, job: job, video: video, keys: [frameKey(job, video, slot)], arguments: [text])
-        return reply.int == 1
+        switch reply.int {
+        case 1: return .publish
+        case 0: return .alreadyPublished
+        default: return .videoGone
+        }
     }
 
     public func markPublished(job: String, video: Int, slot: Int, stages: [String]) async throws {

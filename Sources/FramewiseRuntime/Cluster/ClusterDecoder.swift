@@ -67,7 +67,10 @@ struct ClusterDecoder: Sendable {
             if let poison = context.options.crashOnVideo, !poison.isEmpty, m.path.contains(poison) {
                 exit(70)  // fault injection (tests): die mid-video, as a crashing decoder would
             }
-            if slot % 32 == 31, try await store.isFinished(job: m.job, video: m.video) { return }
+            if slot % 32 == 31, try await store.isFinished(job: m.job, video: m.video) {
+                context.frames.removeVideo(job: m.job, video: m.video)
+                return
+            }
             let ready = context.now()
             do {
                 try context.frames.write(frame, job: m.job, video: m.video, slot: slot)
@@ -76,7 +79,14 @@ struct ClusterDecoder: Sendable {
                 return
             }
             let info = StoredFrameInfo(index: frame.index, time: frame.time, readyAt: ready)
-            if try await store.frameDecoded(job: m.job, video: m.video, slot: slot, info: info) {
+            switch try await store.frameDecoded(job: m.job, video: m.video, slot: slot, info: info) {
+            case .videoGone:
+                // Written or abandoned meanwhile: nobody needs its frames.
+                context.frames.removeVideo(job: m.job, video: m.video)
+                return
+            case .alreadyPublished:
+                break
+            case .publish:
                 let message = FrameMessage(job: m.job, video: m.video, slot: slot, readyAt: ready, deadline: m.deadline)
                 for stage in context.wiring.roots {
                     try await context.broker.publish([message], to: context.topic(stage))

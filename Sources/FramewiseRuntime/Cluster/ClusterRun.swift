@@ -52,6 +52,11 @@ public struct ClusterRun: Sendable {
         var outage = Outage()
         while written.count < videos.count {
             if let error = submitFailure.withLock({ $0 }) { throw error }
+            if Task.isCancelled {
+                // The run was stopped: drop the job, so workers skip what is left of it.
+                await abandon()
+                throw CancellationError()
+            }
             do {
                 let (finished, next) = try await store.finishedVideos(job: job, after: cursor, wait: .seconds(1))
                 for video in finished where video >= 0 && video < videos.count && !written.contains(video) {
@@ -85,6 +90,13 @@ public struct ClusterRun: Sendable {
         try await sink.finish()
         report.wallSeconds = (clock.now - start).seconds
         return report
+    }
+
+    /// Forgets the job and its frames: every later write of a worker for it is a no-op, and
+    /// its messages still queued are skipped (acked unprocessed) when they come up.
+    public func abandon() async {
+        try? await store.removeJob(job)
+        frames.removeJob(job)
     }
 
     /// Publishes one decode message per video (waiting while the decode topic is full, and

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import FramewiseMedia
 
 /// Where decoded frames of distributed runs live, so every worker can read them by reference
@@ -29,6 +32,8 @@ public struct SharedFolderFrameStorage: FrameStorage {
 
     public func removeVideo(job: String, video: Int) {
         try? FileManager.default.removeItem(atPath: "\(root)/\(job)/\(video)")
+        // The job's folder goes with its last video (rmdir only removes an empty folder).
+        _ = rmdir("\(root)/\(job)")
     }
 
     public func removeJob(_ job: String) {
