@@ -50,6 +50,26 @@ public protocol JobStore: Sendable {
 
     /// Jobs in the store and how far each is.
     func jobs() async throws -> [JobSummary]
+
+    /// A worker says it is alive and what it serves; forgotten `ttl` after its last heartbeat.
+    func heartbeat(_ worker: WorkerHeartbeat, ttl: Duration) async throws
+
+    /// Workers alive now (heartbeat within their ttl).
+    func workers() async throws -> [WorkerHeartbeat]
+}
+
+/// What a live worker serves, as `framewise status` lists it.
+public struct WorkerHeartbeat: Sendable, Equatable, Codable {
+    /// Unique per process (`host-pid`).
+    public var name: String
+    public var pipeline: String
+    /// Stage names, `decode` included when it decodes.
+    public var stages: [String]
+    public init(name: String, pipeline: String, stages: [String]) {
+        self.name = name
+        self.pipeline = pipeline
+        self.stages = stages
+    }
 }
 
 /// What a decoder should do with a frame it just stored.

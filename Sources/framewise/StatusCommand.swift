@@ -7,7 +7,7 @@ import Foundation
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show every stage topic's depth, pending, consumers, lag and dead letters, and the jobs in flight.")
+        abstract: "Show every stage topic's depth, pending, live consumers, lag and dead letters, and the jobs in flight.")
 
     @Option(help: "Show only this pipeline's topics (its name in the YAML).") var pipeline: String?
     @Flag(help: "Print JSON.") var json = false
@@ -29,19 +29,31 @@ struct StatusCommand: AsyncParsableCommand {
             }
             var topics = try await connection.frames.topics()
             if let pipeline { topics = topics.filter { $0.hasPrefix(pipeline + ".") } }
+            let workers = try await connection.store.workers()
             var rows: [(String, TopicStats)] = []
             for topic in topics {
-                rows.append((topic, try await connection.frames.stats(topic: topic, group: ClusterOptions.group)))
+                var stats = try await connection.frames.stats(topic: topic, group: ClusterOptions.group)
+                // Live workers serving the topic (by heartbeat): dead consumers linger in a Redis group.
+                stats.consumers = workers.filter { Self.serves($0, topic: topic) }.count
+                rows.append((topic, stats))
             }
             let jobs = try await connection.store.jobs()
-            print(json ? Self.json(rows, jobs) : Self.table(rows, jobs))
+            print(json ? Self.json(rows, jobs, workers) : Self.table(rows, jobs, workers))
         } catch {
             FileHandle.standardError.write(Data("error: \(cluster.broker): \(error)\n".utf8))
             throw ExitCode(1)
         }
     }
 
-    static func table(_ rows: [(String, TopicStats)], _ jobs: [JobSummary]) -> String {
+    /// Whether `worker` consumes `topic` (`<pipeline>.decode` or `<pipeline>.stage.<name>`).
+    static func serves(_ worker: WorkerHeartbeat, topic: String) -> Bool {
+        worker.stages.contains { stage in
+            topic == (stage == ClusterWorker.decodeStage ? ClusterOptions.decodeTopic(pipeline: worker.pipeline)
+                                                         : ClusterOptions.topic(pipeline: worker.pipeline, stage: stage))
+        }
+    }
+
+    static func table(_ rows: [(String, TopicStats)], _ jobs: [JobSummary], _ workers: [WorkerHeartbeat]) -> String {
         let width = max(5, rows.map(\.0.count).max() ?? 0)
         func pad(_ text: String, _ n: Int, left: Bool = false) -> String {
             let fill = String(repeating: " ", count: max(0, n - text.count))
@@ -50,11 +62,14 @@ struct StatusCommand: AsyncParsableCommand {
         func row(_ cells: [String]) -> String {
             pad(cells[0], width, left: true) + cells.dropFirst().map { " " + pad($0, 9) }.joined()
         }
-        var lines = [row(["topic", "length", "pending", "consumers", "lag", "dead"])]
+        var lines = [row(["topic", "length", "pending", "workers", "lag", "dead"])]
         for (topic, s) in rows {
             lines.append(row([topic] + [s.length, s.pending, s.consumers, s.lag, s.deadLetters].map(String.init)))
         }
         if rows.isEmpty { lines.append("(no topics)") }
+        lines.append("")
+        lines.append(workers.isEmpty ? "no live workers" : "live workers:")
+        for w in workers { lines.append("  \(w.name)  \(w.pipeline)  \(w.stages.joined(separator: ","))") }
         lines.append("")
         lines.append(jobs.isEmpty ? "no jobs in flight" : "jobs in flight:")
         for j in jobs {
@@ -63,14 +78,17 @@ struct StatusCommand: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ rows: [(String, TopicStats)], _ jobs: [JobSummary]) -> String {
+    static func json(_ rows: [(String, TopicStats)], _ jobs: [JobSummary], _ workers: [WorkerHeartbeat]) -> String {
         let topics = JSONValue.array(rows.map { topic, s in
             .object(["topic": .string(topic), "length": .number(Double(s.length)), "pending": .number(Double(s.pending)),
-                     "consumers": .number(Double(s.consumers)), "lag": .number(Double(s.lag)), "dead_letters": .number(Double(s.deadLetters))])
+                     "workers": .number(Double(s.consumers)), "lag": .number(Double(s.lag)), "dead_letters": .number(Double(s.deadLetters))])
         })
         let list = JSONValue.array(jobs.map { j in
             .object(["job": .string(j.job), "pipeline": .string(j.pipeline), "videos": .number(Double(j.videos)), "finished": .number(Double(j.finished))])
         })
-        return JSONValue.object(["topics": topics, "jobs": list]).jsonText
+        let live = JSONValue.array(workers.map { w in
+            .object(["name": .string(w.name), "pipeline": .string(w.pipeline), "stages": .array(w.stages.map(JSONValue.string))])
+        })
+        return JSONValue.object(["topics": topics, "workers": live, "jobs": list]).jsonText
     }
 }

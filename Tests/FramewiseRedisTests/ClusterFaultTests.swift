@@ -125,6 +125,49 @@ struct ClusterFaultTests {
         await harness.stopWorkers()
     }
 
+    @Test("framewise status shows each topic's depth, pending, live workers, lag and dead letters, and the job in flight")
+    func status() async throws {
+        let harness = try await ClusterHarness(settings: ["--max-length", "8"])
+        let worker = try harness.startWorker(["--stages", "decode,left"])
+        let output = harness.directory.appendingPathComponent("out.jsonl")
+        let run = try harness.startRun(try harness.videos(30), output: output)
+        // left is served, right and head are not: the right topic fills to its bound.
+        var report: [String: Any] = [:]
+        let deadline = ContinuousClock.now + .seconds(60)
+        var right = 0
+        while ContinuousClock.now < deadline {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Fixtures.framewiseBinary)
+            process.arguments = ["status", "--json"] + harness.settings
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            report = (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+            let topics = report["topics"] as? [[String: Any]] ?? []
+            right = topics.first { $0["topic"] as? String == "synthetic.stage.right" }?["length"] as? Int ?? 0
+            if right == 8 { break }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(right == 8, "the unserved stage's stream at its bound: \(report)")
+        let topics = Dictionary(uniqueKeysWithValues: (report["topics"] as? [[String: Any]] ?? []).compactMap { t in
+            (t["topic"] as? String).map { ($0, t) }
+        })
+        #expect(topics["synthetic.decode"]?["workers"] as? Int == 1)
+        #expect(topics["synthetic.stage.left"]?["workers"] as? Int == 1)
+        #expect(topics["synthetic.stage.right"]?["workers"] as? Int == 0)
+        #expect(topics["synthetic.stage.right"]?["lag"] as? Int == 8)
+        let workers = report["workers"] as? [[String: Any]] ?? []
+        #expect(workers.count == 1 && (workers.first?["stages"] as? [String]) == ["decode", "left"])
+        let jobs = report["jobs"] as? [[String: Any]] ?? []
+        #expect(jobs.count == 1 && jobs.first?["videos"] as? Int == 30 && jobs.first?["finished"] as? Int == 0)
+        run.send(SIGINT)
+        _ = await run.exitStatus(timeout: .seconds(20))
+        worker.send(SIGKILL)
+        await harness.stopWorkers()
+    }
+
     @Test("redis-server restarted mid-run (AOF on): the run completes with every result")
     func redisRestart() async throws {
         let harness = try await ClusterHarness(appendOnly: true)

@@ -22,3 +22,4 @@ extension RedisStreamsBroker {
         return found.sorted()
     }
 }
+

@@ -105,4 +105,33 @@ extension RedisJobStore {
                               finished: replies[2 * i + 1].int ?? 0, created: f["created"]?.string.flatMap(Double.init) ?? 0)
         }
     }
+
+    public func heartbeat(_ worker: WorkerHeartbeat, ttl: Duration) async throws {
+        let value = worker.pipeline + "\n" + worker.stages.joined(separator: ",")
+        _ = try await run { connection in
+            try await connection.send(RESPCommand("SET", "\(self.keyPrefix):worker:\(worker.name)", value, "PX", max(1, ttl.redisMilliseconds)))
+        }
+    }
+
+    public func workers() async throws -> [WorkerHeartbeat] {
+        var cursor = "0"
+        var keys: [String] = []
+        repeat {
+            let reply = try await run { connection in
+                try await connection.send(RESPCommand("SCAN", cursor, "MATCH", "\(self.keyPrefix):worker:*", "COUNT", 1000))
+            }
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string else { break }
+            cursor = next
+            keys += (parts[1].array ?? []).compactMap(\.string)
+        } while cursor != "0"
+        guard !keys.isEmpty else { return [] }
+        let values = try await run { connection in try await connection.send(RESPCommand("MGET", arguments: keys.map { $0 as any RESPArgument })) }
+        let prefix = "\(keyPrefix):worker:"
+        return zip(keys, values.array ?? []).compactMap { key, value in
+            guard let text = value.string else { return nil }  // expired between SCAN and MGET
+            let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let stages = parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : []
+            return WorkerHeartbeat(name: String(key.dropFirst(prefix.count)), pipeline: parts.first ?? "", stages: stages)
+        }.sorted { $0.name < $1.name }
+    }
 }

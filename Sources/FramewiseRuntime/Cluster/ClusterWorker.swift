@@ -47,6 +47,15 @@ public final class ClusterWorker: Sendable {
                     group.addTask { await worker.run() }
                 }
             }
+            let heartbeat = WorkerHeartbeat(name: prefix, pipeline: context.pipeline.spec.name, stages: stages.sorted())
+            let store = context.store
+            group.addTask { [context] in
+                // Alive every 3 s (forgotten 10 s after the last): what `framewise status` counts as consumers.
+                while !Task.isCancelled && !context.isDraining {
+                    try? await store.heartbeat(heartbeat, ttl: .seconds(10))
+                    try? await Task.sleep(for: .seconds(3))
+                }
+            }
             if stages.contains(Self.decodeStage) {
                 for i in 0..<context.configuration.decoders {
                     let decoder = ClusterDecoder(context: context, videos: videos, consumer: "\(prefix)-decode-\(i)")
