@@ -29,7 +29,15 @@ public struct Planner: Sendable {
     }
 
     /// The plan for `rate` pipeline inputs per second within `slo` seconds end to end on `device`.
-    public func plan(pipeline: PlannerPipeline, rate: Double, slo: Double, device: PlannerDevice) throws(PlannerError) -> CapacityPlan {
+    ///
+    /// With `decode`, decoding is a pseudo-stage in front of the model stages costing
+    /// `rate * decode.secondsPerVideo` cores (no batching): on CPU workers it takes their idle share,
+    /// then workers of its own, which count in `deviceCount`, the lower bound and the predicted
+    /// capacity; on GPUs it is reported as CPU cores beside them (`CapacityPlan.decode`). Latencies
+    /// (the SLO, budgets, worst cases) are counted from a decoded frame, as the engine measures them.
+    public func plan(pipeline: PlannerPipeline, rate: Double, slo: Double, device: PlannerDevice,
+                     decode: DecodeCost? = nil) throws(PlannerError) -> CapacityPlan {
+        try decode?.validate()
         let parents = try pipeline.parentIndices()
         var splitter = LatencySplitter(
             slo: slo, segments: configuration.segments, statistic: configuration.statistic,
@@ -64,12 +72,24 @@ public struct Planner: Sendable {
             lowerBound += session.rate / table.peakThroughput
         }
         let order = try StageGraph.topologicalOrder(parents: parents, names: pipeline.stages.map(\.name))
-        let count = packing.gpuCount
+        var count = packing.gpuCount
+        var decodePlan: DecodePlan?
+        if let decode {
+            switch device.kind {
+            case .cpu:
+                let placed = DecodePlacement.onWorkers(decode, rate: rate, allocations: packing.allocations)
+                count += placed.dedicatedWorkers
+                lowerBound += placed.cores
+                decodePlan = placed
+            case .gpu:
+                decodePlan = DecodePlacement.besideGPUs(decode, rate: rate)
+            }
+        }
         return CapacityPlan(
             device: device, rate: rate, slo: slo, rows: rows, allocations: packing.allocations, deviceCount: count,
             worstCaseLatency: StageGraph.longestPath(parents: parents, weights: rows.map(\.worstCaseLatency), order: order),
             lowerBound: lowerBound, gapToLowerBound: Double(count) - lowerBound,
             relativeGapToLowerBound: lowerBound > 0 ? Double(count) / lowerBound - 1 : 0,
-            split: split)
+            split: split, decode: decodePlan)
     }
 }
