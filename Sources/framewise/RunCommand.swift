@@ -96,7 +96,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         bar?.finish()
         if !quiet {
-            let text = "\(loaded.spec.name): \(report.text)\n"
+            let comparison = plan.flatMap { PlanComparison.text(planPath: $0, report: report) }.map { "\n" + $0 } ?? ""
+            let text = "\(loaded.spec.name): \(report.text)\(comparison)\n"
             if output == nil { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
         }
     }
