@@ -1,29 +1,17 @@
 /// Places the decode pseudo-stage (pure arithmetic, see `DecodePlan`).
 enum DecodePlacement {
-    /// On CPU workers: fill the idle share of the inference workers, most idle first, then add
-    /// workers that only decode.
-    static func onWorkers(_ cost: DecodeCost, rate: Double, allocations: [GPUAllocation]) -> DecodePlan {
+    /// On `workers` CPU workers that the OS time-slices fairly: each gives `cores / workers` of its
+    /// core to decoding; workers past the plan's inference workers only decode.
+    static func spread(_ cost: DecodeCost, rate: Double, workers: Int, plan: CapacityPlan) -> DecodePlan {
         let needed = rate * cost.secondsPerVideo
-        let idle = allocations.map { (worker: $0.index, cores: max(0, 1 - $0.occupancy)) }
-            .sorted { $0.cores != $1.cores ? $0.cores > $1.cores : $0.worker < $1.worker }
-        var remaining = needed
-        var shares: [DecodeShare] = []
-        for slot in idle where remaining > Tolerance.relative && slot.cores > Tolerance.relative {
-            let take = min(slot.cores, remaining)
-            shares.append(DecodeShare(worker: slot.worker, cores: take))
-            remaining -= take
-        }
-        var dedicated = 0
-        if remaining > Tolerance.relative {
-            dedicated = Int((remaining - Tolerance.relative).rounded(.up))
-            for k in 0..<dedicated {
-                shares.append(DecodeShare(worker: allocations.count + k, cores: min(1, remaining - Double(k))))
-            }
-        }
-        let available = idle.reduce(0) { $0 + $1.cores } + Double(dedicated)
+        let share = workers > 0 ? needed / Double(workers) : 0
+        let shares = share > 0 ? (0..<workers).map { DecodeShare(worker: $0, cores: share) } : []
+        // CPU the models use: their busy time (at the slowed-down latencies) at the speed left to them.
+        let inference = plan.allocations.reduce(0) { $0 + $1.occupancy } * (1 - share)
         return DecodePlan(rate: rate, secondsPerVideo: cost.secondsPerVideo, framesPerVideo: cost.framesPerVideo,
-                          cores: needed, countedInDevices: true, shares: shares, dedicatedWorkers: dedicated,
-                          capacity: capacity(cores: available, cost: cost, rate: rate))
+                          cores: needed, countedInDevices: true, shares: shares,
+                          dedicatedWorkers: max(0, workers - plan.allocations.count),
+                          capacity: capacity(cores: max(0, Double(workers) - inference), cost: cost, rate: rate))
     }
 
     /// Beside GPUs: `ceil(cores)` host cores.

@@ -9,10 +9,11 @@ public struct DecodeShare: Sendable, Codable, Equatable {
 
 /// How a plan provides for decoding (see `DecodeCost`).
 ///
-/// On CPU workers decoding competes with inference for the same cores: it takes the idle part of
-/// the inference workers first (the time their duty cycles leave free), then workers of its own,
-/// and those count in the plan's device count. On GPUs, decoding runs on the host's CPU cores:
-/// the plan reports the cores beside the GPUs and does not count them as devices.
+/// On CPU workers decoding competes with inference for the same cores: decoder threads are
+/// time-sliced fairly with the inference threads, so every worker gives an equal share of its core
+/// to decoding and runs its models that much slower (see `Planner.plan`); workers without models
+/// count in the plan's device count too. On GPUs, decoding runs on the host's CPU cores: the plan
+/// reports the cores beside the GPUs and does not count them as devices.
 public struct DecodePlan: Sendable, Codable, Equatable {
     /// Videos per second to decode.
     public var rate: Double
@@ -25,13 +26,12 @@ public struct DecodePlan: Sendable, Codable, Equatable {
     /// True when the cores are part of the plan's devices (CPU plans); false for GPU plans, where
     /// they are CPU cores needed beside the GPUs.
     public var countedInDevices: Bool
-    /// Where decoding runs on CPU plans (empty for GPU plans).
+    /// Where decoding runs on CPU plans: an equal share of every worker (empty for GPU plans).
     public var shares: [DecodeShare]
-    /// Workers (CPU plans) or cores (GPU plans, `ceil(cores)`) that do nothing but decode.
+    /// Workers without models (CPU plans: they only decode) or host cores (GPU plans, `ceil(cores)`).
     public var dedicatedWorkers: Int
-    /// Videos per second decoding can keep up with on what the plan leaves it: the idle part of
-    /// every inference worker plus the dedicated workers, over `secondsPerVideo` (0 when decoding
-    /// costs nothing and no rate is planned).
+    /// Videos per second decoding can keep up with on the CPU the models leave it, over
+    /// `secondsPerVideo` (the rate itself when decoding costs nothing).
     public var capacity: Double
 
     /// CPU seconds per sampled frame (0 when frames per video are unknown).
