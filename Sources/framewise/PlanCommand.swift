@@ -17,8 +17,9 @@ struct PlanCommand: AsyncParsableCommand {
             (<model>.onnx.profile-<device>.json, written by `framewise profile`) and from every JSON file \
             in --profiles DIR, matched by the model file's SHA-256 (else the model name) and the device. \
             Decoding is counted from <pipeline>.decode-profile-<device>.json (beside the pipeline or in --profiles; \
-            written by `framewise profile --decode-videos`), scaled to --video-seconds: on CPU workers it takes their \
-            idle time, then workers of its own; for GPUs it is reported as CPU cores beside them.
+            written by `framewise profile --decode-videos`), scaled to --video-seconds: on CPU workers every worker \
+            gives an equal share of its core to decoding (the models run that much slower); for GPUs it is \
+            reported as CPU cores beside them.
             """)
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
