@@ -37,12 +37,12 @@ public struct CapacityPlan: Sendable, Codable, Equatable {
     public var rows: [ModelPlanRow]
     /// Devices with the sessions each runs.
     public var allocations: [GPUAllocation]
-    /// Devices (GPUs or CPU workers) the plan uses.
+    /// Devices (GPUs or CPU workers) the plan uses; on CPU, workers that only decode included.
     public var deviceCount: Int
     /// Worst-case end-to-end latency: the longest path of stage worst cases (<= `slo`).
     public var worstCaseLatency: Double
     /// No plan can use fewer devices: the sum over stages of rate / peak throughput
-    /// (`max_b b / l(b)`, ignoring latency), fractional.
+    /// (`max_b b / l(b)`, ignoring latency), plus decoding's cores on CPU, fractional.
     public var lowerBound: Double
     /// `deviceCount - lowerBound`: devices above the bound.
     public var gapToLowerBound: Double
@@ -50,4 +50,16 @@ public struct CapacityPlan: Sendable, Codable, Equatable {
     public var relativeGapToLowerBound: Double
     /// The latency split the plan used.
     public var split: LatencySplit
+    /// Decoding's cores, when the plan was given a `DecodeCost` (nil: decoding not counted).
+    public var decode: DecodePlan?
+
+    /// Pipeline inputs per second the plan can serve: the least over stages of a stage's capacity
+    /// over its requests per input, and decoding's capacity on CPU workers (nil when no stage has
+    /// a rate to scale by, e.g. a plan for rate 0).
+    public var predictedCapacity: Double? {
+        guard rate > 0 else { return nil }
+        var capacities = rows.compactMap { r in r.rate > 0 ? r.predictedThroughput * rate / r.rate : nil }
+        if let decode, decode.countedInDevices, decode.secondsPerVideo > 0 { capacities.append(decode.capacity) }
+        return capacities.min()
+    }
 }

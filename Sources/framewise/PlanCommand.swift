@@ -5,7 +5,8 @@ import FramewiseRuntime
 import Foundation
 
 /// `framewise plan PIPELINE --rate 500000/day --slo 5s`: devices (GPUs or CPU workers), batch
-/// sizes and instances per stage from the models' saved profiles.
+/// sizes and instances per stage from the models' saved profiles, decoding included from the
+/// pipeline's decode profile; `--devices N` instead of `--rate` plans the highest rate N devices serve.
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -14,11 +15,16 @@ struct PlanCommand: AsyncParsableCommand {
             The rate counts videos. Each stage gets frames per video from the sampling policy and \
             --video-seconds, times --fanout for crop stages. Profiles are read beside the models \
             (<model>.onnx.profile-<device>.json, written by `framewise profile`) and from every JSON file \
-            in --profiles DIR, matched by the model file's SHA-256 (else the model name) and the device.
+            in --profiles DIR, matched by the model file's SHA-256 (else the model name) and the device. \
+            Decoding is counted from <pipeline>.decode-profile-<device>.json (beside the pipeline or in --profiles; \
+            written by `framewise profile --decode-videos`), scaled to --video-seconds: on CPU workers every worker \
+            gives an equal share of its core to decoding (the models run that much slower); for GPUs it is \
+            reported as CPU cores beside them.
             """)
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
-    @Option(help: "Videos per time unit: 500000/day, 20/s, 3000/h.") var rate: String
+    @Option(help: "Videos per time unit: 500000/day, 20/s, 3000/h.") var rate: String?
+    @Option(help: "Instead of --rate: plan the highest rate this many devices (GPUs or CPU workers) serve.") var devices: Int?
     @Option(help: "End-to-end latency SLO: 5s, 250ms.") var slo: String
     @Option(help: "Also read profiles from every JSON file in this folder.") var profiles: String?
     @Option(help: "Device to plan for (default: this machine's cpu-<cores>c-<cpu model>).") var device: String?
@@ -30,9 +36,14 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Latency statistic to plan with: p99 or mean.") var statistic = "p99"
     @Flag(name: .customLong("per-item-off-device"), help: "On CPU, do not count pre- and post-processing as worker time.")
     var perItemOffDevice = false
+    @Flag(name: .customLong("no-decode"), help: "Do not count decoding (plans as before decode profiles existed).") var noDecode = false
+    @Option(name: .customLong("decode-device"), help: "Device of the decode profile (default: the plan's device on CPU, this machine for GPUs).")
+    var decodeDevice: String?
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
+        if (rate == nil) == (devices == nil) { throw ValidationError("give either --rate or --devices") }
+        if let devices, devices < 1 { throw ValidationError("--devices must be at least 1") }
         _ = try parsedRate()
         _ = try parsedSLO()
         _ = try parsedFanout()
@@ -42,7 +53,8 @@ struct PlanCommand: AsyncParsableCommand {
         if let deviceKind, PlannerDevice.Kind(rawValue: deviceKind) == nil { throw ValidationError("--device-kind must be gpu or cpu") }
     }
 
-    private func parsedRate() throws -> Double {
+    private func parsedRate() throws -> Double? {
+        guard let rate else { return nil }
         do { return try PlanningUnits.rate(rate) } catch { throw ValidationError("--rate: \(error)") }
     }
 
@@ -84,7 +96,7 @@ struct PlanCommand: AsyncParsableCommand {
         }
         if let profiles {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: profiles)) ?? []
-            for file in files.sorted() where file.hasSuffix(".json") {
+            for file in files.sorted() where file.hasSuffix(".json") && !file.contains(DecodeProfileFile.marker) {
                 let path = URL(fileURLWithPath: profiles).appendingPathComponent(file).path
                 do { try ProfileFile.read(path).forEach { catalog.insert($0) } } catch {
                     FileHandle.standardError.write(Data("warning: skipping \(path): not a profile (\(error))\n".utf8))
@@ -126,23 +138,60 @@ struct PlanCommand: AsyncParsableCommand {
             })
             notes.append("CPU workers: per-item pre- and post-processing added to batch latencies (--per-item-off-device to keep them apart)")
         }
+        let decode = try decodeCost(spec: loaded.spec, device: kind == .cpu ? deviceName : (decodeDevice ?? DeviceName.local()),
+                                    framesPerVideo: rates.framesPerVideo, notes: &notes)
         let planner = Planner(profiles: catalog, configuration: .init(statistic: LatencyStatistic(rawValue: statistic) ?? .p99))
+        let pipelinePlan = PlannerPipeline(name: loaded.spec.name, stages: stages)
+        let target = PlannerDevice(name: deviceName, kind: kind)
         let plan: CapacityPlan
         do {
-            plan = try planner.plan(pipeline: PlannerPipeline(name: loaded.spec.name, stages: stages), rate: videoRate, slo: sloSeconds,
-                                    device: PlannerDevice(name: deviceName, kind: kind))
-        } catch {
+            if let videoRate {
+                plan = try planner.plan(pipeline: pipelinePlan, rate: videoRate, slo: sloSeconds, device: target, decode: decode)
+            } else if let devices, let best = try planner.plan(pipeline: pipelinePlan, slo: sloSeconds, device: target, devices: devices, decode: decode) {
+                plan = best
+                notes.append(String(format: "the highest rate found to fit %d %@: %.4g videos/s", devices, kind == .gpu ? "GPUs" : "workers", best.rate))
+            } else {
+                FileHandle.standardError.write(Data("error: no rate fits on \(devices ?? 0) devices within the SLO\n".utf8))
+                throw ExitCode(1)
+            }
+        } catch let error as PlannerError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
         var shown = rates
         shown.notes += notes
-        print(PlanTable.text(plan, pipeline: loaded.spec.name, rates: shown, videoRate: videoRate))
+        print(PlanTable.text(plan, pipeline: loaded.spec.name, rates: shown, videoRate: plan.rate))
         if let jsonPath {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(plan).write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
             print("plan written to \(jsonPath)")
+        }
+    }
+}
+
+extension PlanCommand {
+    /// The decode cost from the pipeline's decode profile on `device`, or nil (with a note saying why).
+    private func decodeCost(spec: PipelineSpec, device: String, framesPerVideo: Double, notes: inout [String]) throws -> DecodeCost? {
+        guard !noDecode else {
+            notes.append("decoding not counted (--no-decode)")
+            return nil
+        }
+        guard let (profile, path) = try DecodeProfileFile.find(pipeline: pipeline, device: device, directory: profiles) else {
+            notes.append("decoding not counted: no decode profile on '\(device)'; run `framewise profile \(pipeline) --decode-videos VIDEOS`")
+            return nil
+        }
+        guard profile.sampling == spec.sampling.description else {
+            notes.append("decoding not counted: \(path) was measured with sampling '\(profile.sampling)', the pipeline has '\(spec.sampling)'; profile again")
+            return nil
+        }
+        do {
+            let cost = try profile.cost(videoSeconds: videoSeconds, framesPerVideo: framesPerVideo)
+            notes.append(String(format: "decode: %.2f ms CPU per video-second (%d videos profiled on %@) x %g s = %.3f s per video",
+                                profile.secondsPerVideoSecond * 1000, profile.videos, device, videoSeconds, cost.secondsPerVideo))
+            return cost
+        } catch {
+            throw ValidationError("decode profile \(path): \(error)")
         }
     }
 }
@@ -173,8 +222,17 @@ enum PlanTable {
         lines.append("\(unit): \(plan.deviceCount) " + String(format: "(lower bound %.2f, gap %.2f = %.0f%%); worst-case latency %.3f s of %.3g s",
                                                             plan.lowerBound, plan.gapToLowerBound, plan.relativeGapToLowerBound * 100,
                                                             plan.worstCaseLatency, plan.slo))
-        if let capacity = predictedVideosPerSecond(plan, rates: rates) {
-            lines.append(String(format: "predicted capacity: %.3f videos/s (%.0f/day)", capacity, capacity * 86_400))
+        if let d = plan.decode {
+            let share = d.shares.map { String(format: "%@ %d %.2f", unit == "GPUs" ? "core" : "worker", $0.worker, $0.cores) }.joined(separator: ", ")
+            lines.append(String(format: "decode: %.3f s CPU per video (%.1f ms per frame) x %.4g videos/s = %.2f cores", d.secondsPerVideo,
+                                d.secondsPerFrame * 1000, d.rate, d.cores)
+                         + (d.countedInDevices ? "; on \(share.isEmpty ? "no worker" : share)"
+                            + (d.dedicatedWorkers > 0 ? " (\(d.dedicatedWorkers) decode-only)" : "") + String(format: "; capacity %.3f videos/s", d.capacity)
+                            : "; CPU cores needed beside the GPUs: \(d.dedicatedWorkers)"))
+        }
+        if let capacity = plan.predictedCapacity ?? predictedVideosPerSecond(plan, rates: rates) {
+            lines.append(String(format: "predicted capacity: %.3f videos/s (%.0f/day)", capacity, capacity * 86_400)
+                         + (plan.decode?.countedInDevices == true ? ", decoding included" : ""))
         }
         for device in plan.allocations {
             let sessions = device.sessions.map { "\($0.sessionID) b\($0.batchSize) (" + String(format: "%.1f ms)", $0.batchLatency * 1000) }

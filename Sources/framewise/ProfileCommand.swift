@@ -5,7 +5,9 @@ import FramewiseRuntime
 import Foundation
 
 /// `framewise profile PIPELINE`: per model, batch latency (mean, std, p99) and memory against
-/// batch size, pre- and post-processing per item; saves one `ModelProfile` JSON per model.
+/// batch size, pre- and post-processing per item; saves one `ModelProfile` JSON per model. With
+/// videos to decode, also the CPU cost of decoding them with the pipeline's sampling, saved as one
+/// `DecodeProfile` JSON beside the pipeline.
 struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
@@ -13,7 +15,10 @@ struct ProfileCommand: AsyncParsableCommand {
         discussion: """
             Profiles are saved as <model>.onnx.profile-<device>.json beside each model (or in --profiles DIR), \
             keyed by the SHA-256 of the model file and the device name. Memory is approximate: the model file \
-            size plus the growth of the process's peak resident set while the batch size runs.
+            size plus the growth of the process's peak resident set while the batch size runs. \
+            With --decode-videos (default: --video), decoding those videos with the pipeline's sampling is timed \
+            first (CPU seconds of the process, one video at a time, the engine's decoder threads per video) and \
+            saved as <pipeline>.decode-profile-<device>.json beside the pipeline (or in --profiles DIR).
             """)
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
@@ -21,6 +26,9 @@ struct ProfileCommand: AsyncParsableCommand {
     var batches: [Int] = []
     @Option(help: "Timed runs per batch size.") var iterations = 20
     @Option(help: "Time preprocessing on frames of this video (default: a synthetic 1280x720 frame).") var video: String?
+    @Option(name: .customLong("decode-videos"), parsing: .upToNextOption,
+            help: "Measure decode cost on these videos or folders (default: --video; none: decoding is not profiled).")
+    var decodeVideos: [String] = []
     @Option(help: "Device name to save the profiles under (default: cpu-<cores>c-<cpu model>).") var device: String?
     @Option(help: "Save profiles in this folder instead of beside the models.") var profiles: String?
     @Flag(name: .customLong("no-save"), help: "Print the table only.") var noSave = false
@@ -41,6 +49,7 @@ struct ProfileCommand: AsyncParsableCommand {
         let profiler = StageProfiler(configuration: .init(batches: batches.isEmpty ? nil : batches, iterations: iterations))
         if let profiles { try FileManager.default.createDirectory(atPath: profiles, withIntermediateDirectories: true) }
         print("device \(deviceName); preprocessing timed on \(source)")
+        try profileDecoding(loaded.spec, device: deviceName)
         print("model          input                      batch   mean ms    std ms    p99 ms   ms/item   items/s   memory MB")
         var seen = Set<String>()
         for stage in loaded.stages where seen.insert(stage.model.name).inserted {
@@ -57,6 +66,64 @@ struct ProfileCommand: AsyncParsableCommand {
             try ProfileFile.write(ModelProfile(m, device: deviceName), to: path)
             print("  saved \(path)")
         }
+    }
+}
+
+extension ProfileCommand {
+    /// Measures and saves the decode cost (before any model runs, so no other thread's CPU time counts).
+    private func profileDecoding(_ spec: PipelineSpec, device: String) throws {
+        let videos = VideoInputs.expand(decodeVideos.isEmpty ? (video.map { [$0] } ?? []) : decodeVideos)
+        guard !videos.isEmpty else {
+            if !decodeVideos.isEmpty { throw ValidationError("--decode-videos: no videos found in \(decodeVideos.joined(separator: ", "))") }
+            print("decode: not profiled (give --decode-videos or --video to count decoding in CPU plans)")
+            return
+        }
+        let threads = DecodeProfiler.engineThreads(spec: spec)
+        let m = try DecodeProfiler.measure(videos: videos, sampling: spec.sampling, threads: threads)
+        let profile = DecodeProfile(pipeline: spec.name, sampling: spec.sampling.description, deviceName: device, threadsPerDecoder: threads,
+                                    videos: m.videos, videoSeconds: m.videoSeconds, sampledFrames: m.sampledFrames,
+                                    decodedFrames: m.decodedFrames, cpuSeconds: m.cpuSeconds, wallSeconds: m.wallSeconds)
+        print(String(format: "decode (%@, %d thread%@ per video): %d videos, %.1f s of video, %d decoded / %d sampled frames; "
+                     + "CPU %.3f s (wall %.3f s): %.1f ms per video, %.2f ms per video-second, %.2f ms per sampled frame",
+                     spec.sampling.description, threads, threads == 1 ? "" : "s", m.videos, m.videoSeconds, m.decodedFrames, m.sampledFrames,
+                     m.cpuSeconds, m.wallSeconds, profile.secondsPerVideo * 1000, profile.secondsPerVideoSecond * 1000,
+                     profile.secondsPerSampledFrame * 1000))
+        guard !noSave else { return }
+        let path = DecodeProfileFile.path(pipeline: pipeline, device: device, directory: profiles)
+        try DecodeProfileFile.write(profile, to: path)
+        print("  saved \(path)")
+    }
+}
+
+/// Reading and writing decode profile JSON files (`<pipeline file>.decode-profile-<device>.json`).
+enum DecodeProfileFile {
+    /// The marker in decode profile file names; `plan` skips such files when reading model profiles.
+    static let marker = ".decode-profile-"
+
+    /// Beside the pipeline file, or under `directory` with the same file name.
+    static func path(pipeline: String, device: String, directory: String?) -> String {
+        let file = URL(fileURLWithPath: pipeline).lastPathComponent + marker + DeviceName.sanitized(device) + ".json"
+        if let directory { return URL(fileURLWithPath: directory).appendingPathComponent(file).path }
+        return pipeline + marker + DeviceName.sanitized(device) + ".json"
+    }
+
+    static func write(_ profile: DecodeProfile, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(profile).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// The decode profile for `device` beside `pipeline` or in `directory` (the directory wins), if any.
+    static func find(pipeline: String, device: String, directory: String?) throws -> (profile: DecodeProfile, path: String)? {
+        for path in [directory.map { self.path(pipeline: pipeline, device: device, directory: $0) }, self.path(pipeline: pipeline, device: device, directory: nil)]
+        .compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
+            do {
+                return (try JSONDecoder().decode(DecodeProfile.self, from: Data(contentsOf: URL(fileURLWithPath: path))), path)
+            } catch {
+                throw ValidationError("decode profile \(path) cannot be read: \(error)")
+            }
+        }
+        return nil
     }
 }
 

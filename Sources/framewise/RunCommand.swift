@@ -23,6 +23,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for frames of other videos (default: each model's batching setting).") var maxQueueDelayMs: Int?
     @Option(help: "Apply a capacity plan (`framewise plan --json`): per-stage instances and batch sizes, its device count as worker threads (streaming engine).")
     var plan: String?
+    @Option(name: .customLong("topic-bound"), help: "Frames a stage's queue holds before decoders wait (streaming engine; default 256).") var topicBound: Int?
     @Option(help: "Per-video latency objective from the start of its decoding, e.g. 2s or 500ms (streaming engine).") var slo: String?
     @Option(name: .customLong("late-policy"), help: "drop (Nexus' early drop: frames that cannot meet the SLO never take a batch slot) or mark_late.")
     var latePolicy: EngineConfiguration.LatePolicy = .drop
@@ -40,6 +41,7 @@ struct RunCommand: AsyncParsableCommand {
         if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
         if instances < 1 { throw ValidationError("--instances must be at least 1") }
+        if let b = topicBound, b < 1 { throw ValidationError("--topic-bound must be at least 1") }
         if let slo {
             do { _ = try PlanningUnits.seconds(slo) } catch { throw ValidationError("--slo: \(error)") }
         }
@@ -90,6 +92,7 @@ struct RunCommand: AsyncParsableCommand {
             var config = EngineConfiguration(decoders: concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
                                              instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
             if let plan { config = try applyPlan(plan, to: config, stages: loaded.stages.map(\.spec.name)) }
+            if let topicBound { config.topicBound = topicBound }
             if let slo, let seconds = try? PlanningUnits.seconds(slo) {
                 config.slo = .microseconds(Int64(seconds * 1e6))
                 config.latePolicy = latePolicy
@@ -101,7 +104,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         bar?.finish()
         if !quiet {
-            let text = "\(loaded.spec.name): \(report.text)\n"
+            let comparison = plan.flatMap { PlanComparison.text(planPath: $0, report: report) }.map { "\n" + $0 } ?? ""
+            let text = "\(loaded.spec.name): \(report.text)\(comparison)\n"
             if output == nil { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
         }
     }

@@ -65,7 +65,7 @@ import Testing
 
         // The planner reads the profile back (by hash and device) and plans.
         let planFile = dir.appendingPathComponent("plan.json").path
-        let planned = try CLITests.framewise(["plan", pipeline, "--rate", "3600/h", "--slo", "2s", "--device", "test-cpu", "--json", planFile])
+        let planned = try CLITests.framewise(["plan", pipeline, "--rate", "3600/h", "--slo", "2s", "--device", "test-cpu", "--device-kind", "cpu", "--json", planFile])
         #expect(planned.status == 0, "\(planned.stderr)")
         #expect(planned.stdout.contains("classify"), "\(planned.stdout)")
         #expect(planned.stdout.contains("lower bound"), "\(planned.stdout)")
@@ -73,6 +73,22 @@ import Testing
         let rows = plan["rows"] as? [[String: Any]] ?? []
         #expect(rows.first?["stage"] as? String == "classify")
         #expect((rows.first?["batchSize"] as? Int ?? 0) >= 1)
+
+        // --video also gave the decode cost, saved beside the pipeline; the plan counts it.
+        let decodeFile = pipeline + ".decode-profile-test-cpu.json"
+        let decode = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: decodeFile))) as? [String: Any] ?? [:]
+        #expect(decode["videos"] as? Int == 1)
+        #expect((decode["sampledFrames"] as? Int ?? 0) > 0 && (decode["videoSeconds"] as? Double ?? 0) > 0)
+        #expect(decode["sampling"] as? String == SamplingPolicy.fps(2).description)
+        #expect(planned.stdout.contains("decode: "), "\(planned.stdout)")
+        #expect(planned.stdout.contains("decoding included"), "\(planned.stdout)")
+        #expect(plan["decode"] is [String: Any], "the plan JSON carries decoding")
+        let without = try CLITests.framewise(["plan", pipeline, "--rate", "3600/h", "--slo", "2s", "--device", "test-cpu", "--device-kind", "cpu", "--no-decode"])
+        #expect(without.status == 0 && without.stdout.contains("decoding not counted"), "\(without.stdout)")
+        let onOne = try CLITests.framewise(["plan", pipeline, "--devices", "1", "--slo", "2s", "--device", "test-cpu", "--device-kind", "cpu"])
+        #expect(onOne.status == 0 && onOne.stdout.contains("highest rate found to fit 1 workers"), "\(onOne.stdout)\(onOne.stderr)")
+        let both = try CLITests.framewise(["plan", pipeline, "--devices", "1", "--rate", "1/s", "--slo", "2s", "--device", "test-cpu", "--device-kind", "cpu"])
+        #expect(both.status != 0 && both.stderr.contains("either --rate or --devices"), "\(both.stderr)")
 
         // A device without profiles is an error that says what to do.
         let missing = try CLITests.framewise(["plan", pipeline, "--rate", "1/s", "--slo", "2s", "--device", "nowhere"])
@@ -85,5 +101,8 @@ import Testing
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stderr.contains("plan \(planFile): classify x"), "\(ran.stderr)")
         #expect(try String(contentsOfFile: output, encoding: .utf8).contains("\"ok\""))
+        // Predicted against measured, in the same command.
+        #expect(ran.stdout.contains("plan vs measured: throughput predicted"), "\(ran.stdout)")
+        #expect(ran.stdout.contains("per-frame latency (decoded frame to last stage): plan worst case"), "\(ran.stdout)")
     }
 }
