@@ -24,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Apply a capacity plan (`framewise plan --json`): per-stage instances and batch sizes, its device count as worker threads (streaming engine).")
     var plan: String?
     @Option(name: .customLong("topic-bound"), help: "Frames a stage's queue holds before decoders wait (streaming engine; default 256).") var topicBound: Int?
-    @Option(help: "Per-video latency objective from the start of its decoding, e.g. 2s or 500ms (streaming engine).") var slo: String?
+    @Option(help: "Per-video latency objective from the start of its decoding, e.g. 2s or 500ms (streaming engine). With --plan, each stage also gets the plan's share of it as a per-frame budget.") var slo: String?
     @Option(name: .customLong("late-policy"), help: "drop (Nexus' early drop: frames that cannot meet the SLO never take a batch slot) or mark_late.")
     var latePolicy: EngineConfiguration.LatePolicy = .drop
     @Flag(help: "No progress bar or summary.") var quiet = false
@@ -56,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
     private func applyPlan(_ path: String, to config: EngineConfiguration, stages: [String]) throws -> EngineConfiguration {
         do {
             let plan = try JSONDecoder().decode(CapacityPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-            let entries = plan.rows.map { StagePlanEntry(stage: $0.stage, instances: $0.instances, batchSize: $0.batchSize) }
+            let entries = plan.rows.map { StagePlanEntry(stage: $0.stage, instances: $0.instances, batchSize: $0.batchSize, latencyBudget: $0.latencyBudget) }
             let applied = try config.applying(plan: entries, workers: workerThreads == nil ? plan.deviceCount : nil, pipelineStages: stages)
             if !quiet {
                 let text = entries.map { "\($0.stage) x\(max(1, $0.instances)) batch \($0.batchSize)" }.joined(separator: ", ")

@@ -14,9 +14,10 @@ import Testing
         return try LoadedPipeline(spec: spec, backend: FakeBackend(sessions: ["/m": slow]))
     }
 
-    static func run(policy: EngineConfiguration.LatePolicy) async throws -> (VideoResult, RunReport) {
+    static func run(policy: EngineConfiguration.LatePolicy, slo: Duration = .milliseconds(300), budget: Duration? = nil) async throws -> (VideoResult, RunReport) {
         var config = EngineConfiguration(decoders: 1, workerThreads: 1)
-        config.slo = .milliseconds(300)
+        config.slo = slo
+        if let budget { config.stages["s"] = .init(budget: budget) }
         config.latePolicy = policy
         let video = try Fixtures.require(Fixtures.path("media/h264.mp4"))
         let sink = MemorySink()
@@ -44,5 +45,25 @@ import Testing
         #expect(stage.late > 0)
         let marked = result.frames.filter { $0.outputs.contains { $0.key == "late" && $0.value == .bool(true) } }
         #expect(marked.count == stage.late)
+    }
+
+    @Test func aStageBudgetFromAPlanDropsWhatMissesItsShareEvenWithinTheVideoSLO() async throws {
+        // The video's SLO (60 s) is never at risk, but the stage's budget (20 ms from a frame's
+        // arrival) is shorter than one batch of this model (30 ms): frames are dropped at the stage.
+        let (tight, tightReport) = try await Self.run(policy: .drop, slo: .seconds(60), budget: .milliseconds(20))
+        let dropped = try #require(tightReport.stages["s"]).dropped
+        #expect(dropped > 0 && tight.frames.count == 100)
+        // A generous budget drops nothing.
+        let (_, looseReport) = try await Self.run(policy: .drop, slo: .seconds(60), budget: .seconds(60))
+        #expect(try #require(looseReport.stages["s"]).dropped == 0)
+        #expect(try #require(looseReport.stages["s"]).items == 100)
+    }
+
+    @Test func aPlanCarriesEachStagesBudgetIntoTheConfiguration() throws {
+        let entries = [StagePlanEntry(stage: "s", instances: 2, batchSize: 4, latencyBudget: 0.25)]
+        let config = try EngineConfiguration().applying(plan: entries, workers: nil, pipelineStages: ["s"])
+        #expect(config.stages["s"] == .init(instances: 2, batchLimit: 4, budget: .milliseconds(250)))
+        let none = try EngineConfiguration().applying(plan: [StagePlanEntry(stage: "s", instances: 1, batchSize: 0)], workers: nil, pipelineStages: ["s"])
+        #expect(none.stages["s"]?.budget == nil)
     }
 }

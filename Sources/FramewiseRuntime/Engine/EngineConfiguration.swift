@@ -32,13 +32,18 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// and the pipeline's batch limits.
     public var stages: [String: StageOverride] = [:]
 
-    /// How many instances of a stage run and the largest batch each forms.
+    /// How many instances of a stage run, the largest batch each forms, and the stage's latency
+    /// budget (a plan's split of the SLO).
     public struct StageOverride: Sendable, Equatable, Codable {
         public var instances: Int?
         public var batchLimit: Int?
-        public init(instances: Int? = nil, batchLimit: Int? = nil) {
+        /// With an SLO, a frame is also due `budget` after it became ready for this stage, so
+        /// each stage drops (or marks late) what misses its own share, as Nexus does.
+        public var budget: Duration?
+        public init(instances: Int? = nil, batchLimit: Int? = nil, budget: Duration? = nil) {
             self.instances = instances
             self.batchLimit = batchLimit
+            self.budget = budget
         }
     }
 

@@ -64,7 +64,7 @@ struct StageWorker: Sendable {
                 for delivery in got {
                     // Nexus' early drop: a frame that cannot meet its deadline even in the next batch
                     // never takes a slot.
-                    if dropping, let deadline = delivery.message.deadline {
+                    if dropping, let deadline = due(delivery.message) {
                         let predicted = batcher.latencyModel.predictedLatency(batchSize: batcher.queuedCount + 1).seconds
                         if host.now() + predicted > deadline {
                             await drop([delivery], reason: "deadline")
@@ -74,8 +74,8 @@ struct StageWorker: Sendable {
                     // Arrival = when the frame became ready, not when this worker pulled it: pulls come in
                     // bursts, which would make the arrival rate look higher than it is.
                     let arrived = min(ContinuousClock.now, instant(delivery.message.readyAt))
-                    let due = dropping ? delivery.message.deadline.map(instant) : nil
-                    actions.append(batcher.enqueue(delivery, key: String(delivery.message.video), deadline: due, now: arrived))
+                    let deadline = dropping ? due(delivery.message).map(instant) : nil
+                    actions.append(batcher.enqueue(delivery, key: String(delivery.message.video), deadline: deadline, now: arrived))
                 }
             }
             if let at = tickAt, at <= .now {
@@ -102,6 +102,15 @@ struct StageWorker: Sendable {
                 tickAt = ContinuousClock.now.advanced(by: batcher.configuration.maxQueueDelay)
             }
         }
+    }
+
+    /// When the frame is due at this stage: its video's deadline, or sooner when the stage has a
+    /// latency budget (from a plan) and the frame became ready for it more than that ago. Nil
+    /// without an SLO: budgets alone never drop frames.
+    private func due(_ m: FrameMessage) -> Double? {
+        guard let video = m.deadline else { return nil }
+        guard let budget = host.configuration.stages[stage.spec.name]?.budget else { return video }
+        return min(video, m.readyAt + budget.seconds)
     }
 
     /// The host-clock time `seconds` as an instant.
@@ -189,7 +198,7 @@ struct StageWorker: Sendable {
             share.scale(by: Double(mine) / Double(totalItems), items: mine)
             share.queueWaitSeconds = max(0, now - m.readyAt)
             var late = false
-            if let deadline = m.deadline, host.now() > deadline {
+            if let deadline = due(m), host.now() > deadline {
                 late = true
                 share.late = 1
                 var counted = StageTime()

@@ -6,11 +6,14 @@ public struct StagePlanEntry: Sendable, Equatable, Codable {
     public var instances: Int
     /// Largest batch each instance forms; 0 keeps the model's limit.
     public var batchSize: Int
+    /// The stage's share of the pipeline's latency SLO (the plan's split), seconds; nil: none.
+    public var latencyBudget: Double?
 
-    public init(stage: String, instances: Int, batchSize: Int) {
+    public init(stage: String, instances: Int, batchSize: Int, latencyBudget: Double? = nil) {
         self.stage = stage
         self.instances = instances
         self.batchSize = batchSize
+        self.latencyBudget = latencyBudget
     }
 }
 
@@ -35,8 +38,9 @@ extension EngineConfiguration {
             guard entry.instances >= 0, entry.batchSize >= 0 else {
                 throw PlanApplicationError(message: "stage '\(entry.stage)' has \(entry.instances) instances at batch \(entry.batchSize)")
             }
+            let budget = entry.latencyBudget.flatMap { $0 > 0 && $0.isFinite ? Duration.microseconds(Int64($0 * 1e6)) : nil }
             config.stages[entry.stage] = StageOverride(instances: max(1, entry.instances),
-                                                       batchLimit: entry.batchSize > 0 ? entry.batchSize : nil)
+                                                       batchLimit: entry.batchSize > 0 ? entry.batchSize : nil, budget: budget)
         }
         if let workers {
             guard workers >= 1 else { throw PlanApplicationError(message: "\(workers) workers") }
