@@ -50,10 +50,9 @@ struct ClusterFaultTests {
         let run = try harness.startRun(videos, output: output)
         var killedHolding = 0
         var finishedAtKills: [Int] = []
-        _ = try await harness.waitForFinished(1)
         for kill in 0..<5 {
-            try await Task.sleep(for: .milliseconds(700))
-            finishedAtKills.append(try await harness.finishedVideos() ?? videos.count)
+            // Kill k after 10(k+1) results: spaced by work done, so every kill lands mid-run on any machine.
+            finishedAtKills.append(try await harness.waitForFinished(10 * (kill + 1)))
             let victim = kill % 3
             killedHolding += try await Self.held(by: workers[victim].pid, harness: harness) > 0 ? 1 : 0
             workers[victim].send(SIGKILL)
