@@ -14,18 +14,12 @@ struct ClusterDecoder: Sendable {
     var topic: String { context.decodeTopic }
 
     func run() async {
-        var nextReclaim = ContinuousClock.now
+        var cursor = ConsumerCursor(broker: videos, topic: topic, group: ClusterOptions.group, consumer: consumer,
+                                    reclaimAfter: context.options.reclaimAfter)
         while !Task.isCancelled && !context.isDraining {
-            var got: [Delivery<VideoMessage>] = []
+            let got: [Delivery<VideoMessage>]
             do {
-                if ContinuousClock.now >= nextReclaim {
-                    nextReclaim = .now + min(context.options.reclaimAfter, .seconds(5))
-                    got = try await videos.reclaim(from: topic, group: ClusterOptions.group, consumer: consumer,
-                                                   minIdle: context.options.reclaimAfter, max: 1)
-                }
-                if got.isEmpty {
-                    got = try await videos.consume(from: topic, group: ClusterOptions.group, consumer: consumer, max: 1, wait: .seconds(1))
-                }
+                got = try await cursor.next(max: 1, wait: .seconds(1))
             } catch BrokerError.connection {
                 try? await Task.sleep(for: .milliseconds(200))
                 continue

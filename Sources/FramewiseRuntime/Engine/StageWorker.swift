@@ -30,7 +30,7 @@ struct StageWorker: Sendable {
         var batcher = Batcher(configuration: batching, instances: 1)
         var tickAt: ContinuousClock.Instant?
         let idleWait = Duration.milliseconds(200)
-        var nextReclaim = ContinuousClock.now
+        var cursor = ConsumerCursor(broker: broker, topic: topic, group: group, consumer: consumer, reclaimAfter: host.reclaimAfter)
         while !Task.isCancelled {
             // Draining (a worker asked to stop): take nothing new, run what is queued, then leave.
             let draining = host.isDraining
@@ -43,16 +43,9 @@ struct StageWorker: Sendable {
                 actions.append(batcher.tick(now: .now + batcher.configuration.maxQueueDelay + .seconds(1)))
             }
             if room > 0 {
-                var got: [Delivery<FrameMessage>] = []
+                let got: [Delivery<FrameMessage>]
                 do {
-                    if let after = host.reclaimAfter, ContinuousClock.now >= nextReclaim {
-                        // Messages a dead consumer held: taken over after `after` without an ack.
-                        nextReclaim = .now + min(after, .seconds(5))
-                        got = try await broker.reclaim(from: topic, group: group, consumer: consumer, minIdle: after, max: room)
-                    }
-                    if got.isEmpty {
-                        got = try await broker.consume(from: topic, group: group, consumer: consumer, max: room, wait: wait)
-                    }
+                    got = try await cursor.next(max: room, wait: wait)
                 } catch BrokerError.connection {
                     // A networked broker went away: wait for it to come back (the pool reconnects).
                     try? await Task.sleep(for: .milliseconds(200))
