@@ -88,6 +88,16 @@ public struct ModelSpec: Sendable, Equatable {
     /// How batches form across frames and videos.
     public var batching: BatchingSpec = BatchingSpec()
 
+    /// The session options the engine runs the model with. `threads: 0` on CPU means one intra-op
+    /// thread: on CPU a worker is one core running one batch at a time, and the engine runs as
+    /// many batches at once as it has worker threads (two sessions that each took every core
+    /// would oversubscribe the machine). On GPUs the backend's default stays.
+    public var resolvedSession: SessionOptions {
+        var options = session
+        if options.intraOpThreads == 0, options.providers.allSatisfy({ $0 == .cpu }) { options.intraOpThreads = 1 }
+        return options
+    }
+
     public init(name: String, path: String, inputName: String? = nil, preprocess: PreprocessSpec? = nil,
                 batchLimit: Int = 8, session: SessionOptions = SessionOptions()) {
         self.name = name

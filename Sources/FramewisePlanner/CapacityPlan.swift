@@ -52,6 +52,15 @@ public struct CapacityPlan: Sendable, Codable, Equatable {
     public var split: LatencySplit
     /// Decoding's cores, when the plan was given a `DecodeCost` (nil: decoding not counted).
     public var decode: DecodePlan?
+    /// Sampled frames per video the plan assumed (nil: not recorded).
+    public var framesPerVideo: Double?
+    /// Seconds per video the plan assumed (nil: not recorded).
+    public var videoSeconds: Double?
+    /// On CPU, the intra-op threads of one worker (one model instance running one batch at a time).
+    public var threadsPerWorker: Int?
+
+    /// Sampled frames per second at the plan's rate (nil when frames per video were not recorded).
+    public var framesPerSecond: Double? { framesPerVideo.map { $0 * rate } }
 
     /// Pipeline inputs per second the plan can serve: the least over stages of a stage's capacity
     /// over its requests per input, and decoding's capacity on CPU workers (nil when no stage has

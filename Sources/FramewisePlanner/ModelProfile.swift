@@ -49,13 +49,17 @@ public struct ModelProfile: Sendable, Codable, Equatable {
     public var deviceName: String
     /// Measured batch sizes; need not be contiguous (gaps are interpolated).
     public var entries: [BatchProfile]
+    /// Intra-op threads each measurement ran with (nil: not recorded, in profiles from before it was).
+    /// On CPU the planner's worker is these threads running one batch at a time.
+    public var intraOpThreads: Int?
     /// Pre-processing time per item, seconds (added to every request's latency).
     public var preprocessSeconds: Double
     /// Post-processing time per item, seconds (added to every request's latency).
     public var postprocessSeconds: Double
 
     public init(modelName: String, modelHash: String = "", deviceName: String,
-                entries: [BatchProfile], preprocessSeconds: Double = 0, postprocessSeconds: Double = 0) {
+                entries: [BatchProfile], preprocessSeconds: Double = 0, postprocessSeconds: Double = 0, intraOpThreads: Int? = nil) {
+        self.intraOpThreads = intraOpThreads
         self.modelName = modelName
         self.modelHash = modelHash.isEmpty ? modelName : modelHash
         self.deviceName = deviceName

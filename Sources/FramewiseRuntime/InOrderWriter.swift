@@ -4,7 +4,7 @@ import FramewiseCore
 /// adding each to the run's report with its latency from submission.
 struct InOrderWriter {
     let sink: any ResultSink
-    private var pending: [Int: (result: VideoResult, latency: Double)] = [:]
+    private var pending: [Int: (result: VideoResult, latency: VideoLatency)] = [:]
     private var next = 0
 
     init(sink: any ResultSink) { self.sink = sink }
@@ -12,6 +12,11 @@ struct InOrderWriter {
     /// Holds the result of input `index` and writes every result now due. Each due result is added
     /// to `report` even if writing it fails; the first write error is rethrown after the others.
     mutating func add(_ result: VideoResult, index: Int, latency: Double, to report: inout RunReport) async throws {
+        try await add(result, index: index, latency: VideoLatency(fromArrival: latency, fromAdmission: latency), to: &report)
+    }
+
+    /// As above, with the latency from arrival and from admission apart.
+    mutating func add(_ result: VideoResult, index: Int, latency: VideoLatency, to report: inout RunReport) async throws {
         pending[index] = (result, latency)
         var failure: (any Error)?
         while let ready = pending.removeValue(forKey: next) {

@@ -18,7 +18,7 @@ public final class LoadedPipeline: Sendable {
         var sessions: [String: any InferenceSession] = [:]
         for model in spec.models where spec.stages.contains(where: { $0.model == model.name }) {
             do {
-                sessions[model.name] = try backend.loadSession(path: model.path, name: model.name, options: model.session)
+                sessions[model.name] = try backend.loadSession(path: model.path, name: model.name, options: model.resolvedSession)
             } catch {
                 issues.append(PipelineIssue(location: spec.location(of: "models.\(model.name).file"), field: "models.\(model.name).file",
                                             message: "cannot load model: \(error)"))

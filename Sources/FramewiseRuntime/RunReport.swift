@@ -1,7 +1,21 @@
 import Foundation
 import FramewiseCore
 
-/// Totals of a run: videos ok and failed, frames, wall time, and where the time went.
+/// A video's latency, from its arrival and from its admission into the engine.
+public struct VideoLatency: Sendable, Equatable {
+    public var fromArrival: Double
+    public var fromAdmission: Double
+    /// Seconds from the run's start at which the video finished (nil: not recorded).
+    public var finishedAt: Double?
+    public init(fromArrival: Double, fromAdmission: Double, finishedAt: Double? = nil) {
+        self.fromArrival = fromArrival
+        self.fromAdmission = fromAdmission
+        self.finishedAt = finishedAt
+    }
+}
+
+/// Totals of a run: videos ok and failed, frames, wall time, latency from arrival and from
+/// admission, SLO attainment and goodput, and where the time went.
 public struct RunReport: Sendable {
     public var videosOK = 0
     public var videosFailed = 0
@@ -10,17 +24,40 @@ public struct RunReport: Sendable {
     public var wallSeconds = 0.0
     public var decodeSeconds = 0.0
     public var stages: [String: StageTime] = [:]
-    /// Per-video latency: seconds from the run's start (when every video was submitted) to its result.
+    /// Per-video latency: seconds from the video's arrival (the run's start when every video is
+    /// submitted at once) to its result.
     public var videoSeconds: [Double] = []
+    /// Per-video latency from admission into the engine (equal to `videoSeconds` when nothing waited).
+    public var admittedSeconds: [Double] = []
+    /// Seconds from the run's start at which each video finished, in finishing order where recorded.
+    public var finishedAt: [Double] = []
     /// Per-frame latency (streaming engine): seconds from a frame's decode to its last stage.
     public var frameSeconds: [Double] = []
     /// Failed videos and their errors.
     public var failures: [(video: String, error: String)] = []
+    /// The per-video latency objective, seconds from arrival (nil: none).
+    public var slo: Double?
+    /// Videos that finished ok within the SLO with none of their frames dropped.
+    public var videosWithinSLO = 0
+    /// Frames dropped before running (deadlines), over all stages.
+    public var droppedFrames = 0
+    /// Videos per second offered (open-loop arrivals; nil: all submitted at once).
+    public var offeredRate: Double?
+    /// Most videos admitted at once (nil: not limited).
+    public var maxInFlight: Int?
+    /// The most frames that were inside the pipeline at once.
+    public var peakFramesInPipeline = 0
 
     public init() {}
 
-    /// Adds a video's result; `latency` is seconds from submission to result (default: its processing time).
+    /// Adds a video's result; `latency` is seconds from arrival to result (default: its processing time).
     public mutating func add(_ result: VideoResult, latency: Double? = nil) {
+        let l = latency ?? result.stats.wallSeconds
+        add(result, latency: VideoLatency(fromArrival: l, fromAdmission: l))
+    }
+
+    /// Adds a video's result with its latency from arrival and from admission.
+    public mutating func add(_ result: VideoResult, latency: VideoLatency) {
         if result.status == .ok { videosOK += 1 } else {
             videosFailed += 1
             failures.append((result.video, result.error ?? "unknown error"))
@@ -28,16 +65,34 @@ public struct RunReport: Sendable {
         sampledFrames += result.stats.sampledFrames
         decodedFrames += result.stats.decodedFrames
         decodeSeconds += result.stats.decodeSeconds
-        videoSeconds.append(latency ?? result.stats.wallSeconds)
+        videoSeconds.append(latency.fromArrival)
+        admittedSeconds.append(latency.fromAdmission)
+        if let at = latency.finishedAt { finishedAt.append(at) }
+        let dropped = result.stats.stages.values.reduce(0) { $0 + $1.dropped }
+        droppedFrames += dropped
+        if let slo, result.status == .ok, dropped == 0, latency.fromArrival <= slo { videosWithinSLO += 1 }
         for (name, t) in result.stats.stages { stages[name, default: StageTime()].add(t) }
     }
 
     public var videos: Int { videosOK + videosFailed }
     public var videosPerSecond: Double { wallSeconds > 0 ? Double(videos) / wallSeconds : 0 }
     public var framesPerSecond: Double { wallSeconds > 0 ? Double(sampledFrames) / wallSeconds : 0 }
+    /// Completions per second between the first and the last video to finish: the throughput an
+    /// open-loop run sustained, without the ramp before the first result (nil under two videos).
+    public var completionRate: Double? {
+        guard finishedAt.count >= 2, let first = finishedAt.min(), let last = finishedAt.max(), last > first else { return nil }
+        return Double(finishedAt.count - 1) / (last - first)
+    }
+    /// Share of videos finished ok within the SLO with no frame dropped (nil without an SLO).
+    public var sloAttainment: Double? { slo.map { _ in videos > 0 ? Double(videosWithinSLO) / Double(videos) : 0 } }
+    /// Videos per second finished within the SLO (nil without an SLO).
+    public var goodput: Double? { slo.map { _ in wallSeconds > 0 ? Double(videosWithinSLO) / wallSeconds : 0 } }
 
-    /// The `p`-th percentile (0...100) of per-video latency, nearest rank.
+    /// The `p`-th percentile (0...100) of per-video latency from arrival, nearest rank.
     public func latencyPercentile(_ p: Double) -> Double { Self.percentile(p, of: videoSeconds) }
+
+    /// The `p`-th percentile (0...100) of per-video latency from admission, nearest rank.
+    public func admittedLatencyPercentile(_ p: Double) -> Double { Self.percentile(p, of: admittedSeconds) }
 
     /// The `p`-th percentile (0...100) of per-frame latency, nearest rank (0 when not recorded).
     public func frameLatencyPercentile(_ p: Double) -> Double { Self.percentile(p, of: frameSeconds) }
@@ -47,30 +102,5 @@ public struct RunReport: Sendable {
         let sorted = values.sorted()
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(max(rank, 0), sorted.count - 1)]
-    }
-
-    /// A readable multi-line summary for the terminal.
-    public var text: String {
-        var lines: [String] = []
-        lines.append(String(format: "videos: %d ok, %d failed   frames: %d sampled (%d decoded)", videosOK, videosFailed, sampledFrames, decodedFrames))
-        lines.append(String(format: "wall: %.2f s   %.2f videos/s   %.1f frames/s   latency from submission p50 %.2f s, p99 %.2f s",
-                            wallSeconds, videosPerSecond, framesPerSecond, latencyPercentile(50), latencyPercentile(99)))
-        if !frameSeconds.isEmpty {
-            lines.append(String(format: "frame latency (decode to last stage): p50 %.3f s, p99 %.3f s, max %.3f s",
-                                frameLatencyPercentile(50), frameLatencyPercentile(99), frameSeconds.max() ?? 0))
-        }
-        lines.append(String(format: "time per stage (summed over videos): decode %.2f s", decodeSeconds))
-        for name in stages.keys.sorted() {
-            guard let t = stages[name] else { continue }
-            let mean = t.batches > 0 ? Double(t.items) / Double(t.batches) : 0
-            lines.append(String(format: "  %-14@ items %6d  batches %5d (mean %.1f)  preprocess %.2f s  inference %.2f s  postprocess %.2f s",
-                                name as NSString, t.items, t.batches, mean, t.preprocessSeconds, t.inferenceSeconds, t.postprocessSeconds))
-            if t.dropped > 0 || t.late > 0 {
-                lines.append(String(format: "  %-14@ frames dropped before running (deadline) %d, late %d", name as NSString, t.dropped, t.late))
-            }
-        }
-        for f in failures.prefix(20) { lines.append("  failed: \(f.video): \(f.error)") }
-        if failures.count > 20 { lines.append("  ... and \(failures.count - 20) more failures") }
-        return lines.joined(separator: "\n")
     }
 }

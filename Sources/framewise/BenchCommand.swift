@@ -12,29 +12,26 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
     @Argument(help: "Video files or folders.") var inputs: [String]
-    @Option(help: "Cycle through the inputs until this many videos (default: the inputs once).") var videos: Int?
     @Option(help: "Write the figures as JSON here.") var json: String?
     @Flag(name: .customLong("skip-naive"), help: "Only the engine and the bound.") var skipNaive = false
     @Flag(name: .customLong("light-load"), help: "Also measure light load: each distinct video submitted alone to the engine, against the same video through the sequential engine.")
     var lightLoad = false
-    @Option(help: "Videos decoding at once in the engine (default: the core count).") var concurrency: Int?
     @Option(name: .customLong("worker-threads"), help: "Engine threads for preprocessing and inference.") var workerThreads: Int?
     @Option(help: "Concurrent batches per stage.") var instances = 1
+    @OptionGroup var load: LoadOptions
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one video file or folder") }
-        if let v = videos, v < 1 { throw ValidationError("--videos must be at least 1") }
     }
 
     func run() async throws {
         engine.bootstrapLogging()
         let loaded = try loadPipeline(pipeline, options: engine)
-        var list = VideoInputs.expand(inputs)
+        let list = load.cycled(VideoInputs.expand(inputs))
         guard !list.isEmpty else { throw ValidationError("no videos found") }
-        if let n = videos { list = (0..<n).map { list[$0 % list.count] } }
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let config = RunConfiguration(concurrentVideos: concurrency, workerThreads: workerThreads)
+        let config = RunConfiguration(concurrentVideos: load.maxInFlight, workerThreads: workerThreads)
         print("bench \(loaded.spec.name): \(list.count) videos, \(cores) cores, sampling \(loaded.spec.sampling)")
 
         var naive: ModeFigures?
@@ -47,8 +44,12 @@ struct BenchCommand: AsyncParsableCommand {
             print(naive?.text("naive    ") ?? "")
         }
         let sink = MemorySink()
-        let engineConfig = EngineConfiguration(decoders: concurrency, workerThreads: workerThreads, instancesPerStage: instances)
-        let report = try await StreamingEngine(pipeline: loaded, configuration: engineConfig).run(videos: list, sink: sink)
+        let engineConfig = EngineConfiguration(decoders: load.maxInFlight, workerThreads: workerThreads, instancesPerStage: instances)
+        let rate = try load.parsedRate()
+        var report = try await StreamingEngine(pipeline: loaded, configuration: engineConfig)
+            .run(videos: list, sink: sink, arrivals: try load.arrivalTimes(count: list.count, rate: rate))
+        report.offeredRate = rate
+        report.maxInFlight = engineConfig.decoders
         let optimized = ModeFigures(report: report)
         let optimizedResults = await sink.results
         print(optimized.text("optimized"))
@@ -80,7 +81,7 @@ struct BenchCommand: AsyncParsableCommand {
         var lightLoadRatio: Double?
         if lightLoad {
             var ratios: [Double] = []
-            let engineConfig = EngineConfiguration(decoders: concurrency, workerThreads: workerThreads, instancesPerStage: instances)
+            let engineConfig = EngineConfiguration(decoders: load.maxInFlight, workerThreads: workerThreads, instancesPerStage: instances)
             for video in Array(Set(list)).sorted() {
                 let alone = try await PipelineRunner(pipeline: loaded, configuration: config).run(videos: [video], sink: MemorySink())
                 let engineRun = try await StreamingEngine(pipeline: loaded, configuration: engineConfig).run(videos: [video], sink: MemorySink())
@@ -99,6 +100,7 @@ struct BenchCommand: AsyncParsableCommand {
             ]
             if let naive { fields.append(JSONField("naive", naive.json)) }
             fields.append(JSONField("optimized", optimized.json))
+            fields.append(JSONField("engine_report", report.json))
             fields.append(JSONField("bound", .object([
                 "videos_per_second": .number(bound.videosPerSecond),
                 "decode_seconds_per_video": .number(bound.decodeSecondsPerVideo),

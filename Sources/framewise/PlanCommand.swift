@@ -31,7 +31,7 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .customLong("device-kind"), help: "gpu or cpu (default: cpu for names starting with 'cpu').") var deviceKind: String?
     @Option(name: .customLong("json"), help: "Write the plan JSON here (input of `run --plan`).") var jsonPath: String?
     @Option(parsing: .singleValue, help: "Crops per parent item of a crop stage, STAGE=N (repeatable; default 1).") var fanout: [String] = []
-    @Option(name: .customLong("video-seconds"), help: "Assumed seconds per video.") var videoSeconds = 10.0
+    @Option(name: .customLong("video-seconds"), help: "Seconds per video (default: the mean length of the videos in the decode profile, else 10).") var videoSeconds: Double?
     @Option(name: .customLong("source-fps"), help: "Assumed frame rate of the videos (every-frame and every-N sampling).") var sourceFPS = 30.0
     @Option(help: "Latency statistic to plan with: p99 or mean.") var statistic = "p99"
     @Flag(name: .customLong("per-item-off-device"), help: "On CPU, do not count pre- and post-processing as worker time.")
@@ -47,7 +47,7 @@ struct PlanCommand: AsyncParsableCommand {
         _ = try parsedRate()
         _ = try parsedSLO()
         _ = try parsedFanout()
-        if !(videoSeconds > 0 && videoSeconds.isFinite) { throw ValidationError("--video-seconds must be positive") }
+        if let videoSeconds, !(videoSeconds > 0 && videoSeconds.isFinite) { throw ValidationError("--video-seconds must be positive, got \(videoSeconds)") }
         if !(sourceFPS > 0 && sourceFPS.isFinite) { throw ValidationError("--source-fps must be positive") }
         if LatencyStatistic(rawValue: statistic) == nil { throw ValidationError("--statistic must be p99 or mean") }
         if let deviceKind, PlannerDevice.Kind(rawValue: deviceKind) == nil { throw ValidationError("--device-kind must be gpu or cpu") }
@@ -85,7 +85,10 @@ struct PlanCommand: AsyncParsableCommand {
         for name in fanouts.keys where loaded.spec.stage(named: name) == nil {
             throw ValidationError("--fanout names unknown stage '\(name)'")
         }
-        let rates = StageRates(spec: loaded.spec, assumptions: .init(videoSeconds: videoSeconds, sourceFPS: sourceFPS, fanout: fanouts))
+        let decodeProfile = noDecode ? nil : try DecodeProfileFile.find(pipeline: pipeline, device: kind == .cpu ? deviceName : (decodeDevice ?? DeviceName.local()),
+                                                                          directory: profiles)
+        let length = videoLength(decodeProfile?.profile)
+        let rates = StageRates(spec: loaded.spec, assumptions: .init(videoSeconds: length.seconds, sourceFPS: sourceFPS, fanout: fanouts))
         var catalog = ProfileCatalog()
         var hashes: [String: String] = [:]
         for model in loaded.spec.models where loaded.stages.contains(where: { $0.model.name == model.name }) {
@@ -118,9 +121,10 @@ struct PlanCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        var notes: [String] = [length.note]
+        if kind == .cpu { try checkThreads(loaded, catalog: catalog, stages: stages, device: deviceName, notes: &notes) }
         // A CPU worker preprocesses and post-processes its own batches: that time occupies the
         // worker, so it goes into the batch latency the packer fills duty cycles with.
-        var notes: [String] = []
         if kind == .cpu, !perItemOffDevice {
             catalog = ProfileCatalog(catalog.profiles.map { p in
                 guard p.deviceName == deviceName, p.perItemOverhead > 0 else { return p }
@@ -138,12 +142,12 @@ struct PlanCommand: AsyncParsableCommand {
             })
             notes.append("CPU workers: per-item pre- and post-processing added to batch latencies (--per-item-off-device to keep them apart)")
         }
-        let decode = try decodeCost(spec: loaded.spec, device: kind == .cpu ? deviceName : (decodeDevice ?? DeviceName.local()),
+        let decode = try decodeCost(spec: loaded.spec, found: decodeProfile, videoSeconds: length.seconds,
                                     framesPerVideo: rates.framesPerVideo, notes: &notes)
         let planner = Planner(profiles: catalog, configuration: .init(statistic: LatencyStatistic(rawValue: statistic) ?? .p99))
         let pipelinePlan = PlannerPipeline(name: loaded.spec.name, stages: stages)
         let target = PlannerDevice(name: deviceName, kind: kind)
-        let plan: CapacityPlan
+        var plan: CapacityPlan
         do {
             if let videoRate {
                 plan = try planner.plan(pipeline: pipelinePlan, rate: videoRate, slo: sloSeconds, device: target, decode: decode)
@@ -158,6 +162,9 @@ struct PlanCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        plan.framesPerVideo = rates.framesPerVideo
+        plan.videoSeconds = length.seconds
+        if kind == .cpu { plan.threadsPerWorker = loaded.stages.map { $0.model.resolvedSession.intraOpThreads }.max() }
         var shown = rates
         shown.notes += notes
         print(PlanTable.text(plan, pipeline: loaded.spec.name, rates: shown, videoRate: plan.rate))
@@ -171,14 +178,44 @@ struct PlanCommand: AsyncParsableCommand {
 }
 
 extension PlanCommand {
-    /// The decode cost from the pipeline's decode profile on `device`, or nil (with a note saying why).
-    private func decodeCost(spec: PipelineSpec, device: String, framesPerVideo: Double, notes: inout [String]) throws -> DecodeCost? {
+    /// Seconds per video: `--video-seconds`, else the mean length of the decode profile's videos, else 10; with a note saying which.
+    private func videoLength(_ profile: DecodeProfile?) -> (seconds: Double, note: String) {
+        if let videoSeconds { return (videoSeconds, String(format: "videos of %g s (--video-seconds)", videoSeconds)) }
+        if let profile, profile.videos > 0, profile.videoSeconds > 0 {
+            let mean = profile.videoSeconds / Double(profile.videos)
+            return (mean, String(format: "videos of %.3g s: the mean of the %d profiled videos (--video-seconds to change)", mean, profile.videos))
+        }
+        return (10, "videos of 10 s assumed: no decode profile to take their length from (give --video-seconds)")
+    }
+
+    /// On CPU a worker is the intra-op threads the engine gives one model instance: every profile
+    /// must have been measured with those threads, else the plan would mix units. Refuses with the fix.
+    private func checkThreads(_ loaded: LoadedPipeline, catalog: ProfileCatalog, stages: [PlannerStage], device: String,
+                              notes: inout [String]) throws {
+        let models = loaded.stages.compactMap { stage -> (model: String, profile: ModelProfile, runs: Int)? in
+            let hash = stages.first { $0.name == stage.spec.name }?.model ?? stage.model.name
+            guard let profile = try? catalog.profile(model: hash, device: device) else { return nil }
+            return (stage.model.name, profile, stage.model.resolvedSession.intraOpThreads)
+        }
+        let problems = WorkerThreads.mismatches(models).map(\.description)
+        guard problems.isEmpty else {
+            FileHandle.standardError.write(Data(("error: the profiles do not match the plan's worker:\n" + problems.map { "  \($0)\n" }.joined()
+                + "  profile again as the engine runs the pipeline: `framewise profile \(pipeline)\(device == DeviceName.local() ? "" : " --device \(device)")`\n").utf8))
+            throw ExitCode(2)
+        }
+        let threads = Set(loaded.stages.map { $0.model.resolvedSession.intraOpThreads }).sorted().map(String.init).joined(separator: "/")
+        notes.append("a worker is \(threads) intra-op thread(s) running one batch at a time, as profiled and as `run --plan` runs it")
+    }
+
+    /// The decode cost from the pipeline's decode profile, or nil (with a note saying why).
+    private func decodeCost(spec: PipelineSpec, found: (profile: DecodeProfile, path: String)?, videoSeconds: Double, framesPerVideo: Double,
+                            notes: inout [String]) throws -> DecodeCost? {
         guard !noDecode else {
             notes.append("decoding not counted (--no-decode)")
             return nil
         }
-        guard let (profile, path) = try DecodeProfileFile.find(pipeline: pipeline, device: device, directory: profiles) else {
-            notes.append("decoding not counted: no decode profile on '\(device)'; run `framewise profile \(pipeline) --decode-videos VIDEOS`")
+        guard let (profile, path) = found else {
+            notes.append("decoding not counted: no decode profile; run `framewise profile \(pipeline) --decode-videos VIDEOS`")
             return nil
         }
         guard profile.sampling == spec.sampling.description else {
@@ -187,8 +224,8 @@ extension PlanCommand {
         }
         do {
             let cost = try profile.cost(videoSeconds: videoSeconds, framesPerVideo: framesPerVideo)
-            notes.append(String(format: "decode: %.2f ms CPU per video-second (%d videos profiled on %@) x %g s = %.3f s per video",
-                                profile.secondsPerVideoSecond * 1000, profile.videos, device, videoSeconds, cost.secondsPerVideo))
+            notes.append(String(format: "decode: %.2f ms CPU per video-second (%d videos profiled on %@) x %.3g s = %.3f s per video",
+                                profile.secondsPerVideoSecond * 1000, profile.videos, profile.deviceName, videoSeconds, cost.secondsPerVideo))
             return cost
         } catch {
             throw ValidationError("decode profile \(path): \(error)")
@@ -200,7 +237,8 @@ extension PlanCommand {
 enum PlanTable {
     static func text(_ plan: CapacityPlan, pipeline: String, rates: StageRates, videoRate: Double) -> String {
         let unit = plan.device.kind == .gpu ? "GPUs" : "workers"
-        var lines = ["plan for \(pipeline): " + String(format: "%.4g videos/s (%.0f/day), SLO %.3g s", videoRate, videoRate * 86_400, plan.slo)
+        var lines = ["plan for \(pipeline): " + String(format: "%.4g videos/s (%.0f/day, %.1f frames/s), SLO %.3g s", videoRate, videoRate * 86_400,
+                                                      videoRate * rates.framesPerVideo, plan.slo)
                      + ", device \(plan.device.name) (\(plan.device.kind.rawValue))"]
         lines += rates.notes.map { "  note: \($0)" }
         let header = ["stage", "model", "items/s", "budget s", "batch", "inst", unit, "duty ms", "capacity/s", "worst ms"]
@@ -231,7 +269,7 @@ enum PlanTable {
                             : "; CPU cores needed beside the GPUs: \(d.dedicatedWorkers)"))
         }
         if let capacity = plan.predictedCapacity ?? predictedVideosPerSecond(plan, rates: rates) {
-            lines.append(String(format: "predicted capacity: %.3f videos/s (%.0f/day)", capacity, capacity * 86_400)
+            lines.append(String(format: "predicted capacity: %.3f videos/s (%.0f/day, %.1f frames/s)", capacity, capacity * 86_400, capacity * rates.framesPerVideo)
                          + (plan.decode?.countedInDevices == true ? ", decoding included" : ""))
         }
         for device in plan.allocations {

@@ -50,6 +50,8 @@ struct ProfileCommand: AsyncParsableCommand {
         if let profiles { try FileManager.default.createDirectory(atPath: profiles, withIntermediateDirectories: true) }
         print("device \(deviceName); preprocessing timed on \(source)")
         try profileDecoding(loaded.spec, device: deviceName)
+        let threads = Set(loaded.stages.map { $0.model.resolvedSession.intraOpThreads }).sorted().map(String.init).joined(separator: "/")
+        print("each model runs with \(threads) intra-op thread(s), as the engine runs it (a CPU worker); set `threads:` per model to change it")
         print("model          input                      batch   mean ms    std ms    p99 ms   ms/item   items/s   memory MB")
         var seen = Set<String>()
         for stage in loaded.stages where seen.insert(stage.model.name).inserted {
@@ -135,7 +137,7 @@ extension ModelProfile {
                       BatchProfile(batchSize: $0.batchSize, latencyMean: $0.latencyMean, latencyStd: $0.latencyStd,
                                    latencyP99: $0.latencyP99, memoryBytes: $0.memoryBytes)
                   },
-                  preprocessSeconds: m.preprocessSeconds, postprocessSeconds: m.postprocessSeconds)
+                  preprocessSeconds: m.preprocessSeconds, postprocessSeconds: m.postprocessSeconds, intraOpThreads: m.intraOpThreads)
     }
 }
 

@@ -14,7 +14,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Pipeline YAML file.") var pipeline: String
     @Argument(help: "Video files or folders.") var inputs: [String]
     @Option(name: .shortAndLong, help: "Write JSONL here (default: standard output).") var output: String?
-    @Option(help: "Videos processed at once (default: from the core count).") var concurrency: Int?
+    @Option(help: .hidden) var concurrency: Int?
     @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
     @Option(name: .customLong("decode-threads"), help: "Decoder threads per video (default: automatic).") var decodeThreads: Int = 0
     @Option(name: .customLong("engine"), help: "streaming (stages decoupled by a broker, batches across videos) or sequential (one video's frames in chunks).")
@@ -23,11 +23,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for frames of other videos (default: each model's batching setting).") var maxQueueDelayMs: Int?
     @Option(help: "Apply a capacity plan (`framewise plan --json`): per-stage instances and batch sizes, its device count as worker threads (streaming engine).")
     var plan: String?
-    @Option(name: .customLong("topic-bound"), help: "Frames a stage's queue holds before decoders wait (streaming engine; default 256).") var topicBound: Int?
-    @Option(help: "Per-video latency objective from the start of its decoding, e.g. 2s or 500ms (streaming engine). With --plan, each stage also gets the plan's share of it as a per-frame budget.") var slo: String?
+    @Option(name: .customLong("topic-bound"), help: "Frames each stage's queue holds before its producers wait (streaming engine; default: twice the stage's batch limit times its instances).") var topicBound: Int?
+    @Option(name: .customLong("frame-budget"), help: "Frames inside the pipeline before a new video waits at admission (default: the sum of the topic bounds).") var frameBudget: Int?
+    @Option(help: "Per-video latency objective from the video's arrival, e.g. 2s or 500ms (streaming engine); the summary shows SLO attainment and goodput. With --plan (default: the plan's SLO), each stage also gets the plan's share of it as a per-frame budget.") var slo: String?
+    @Option(help: "Write the run's summary figures as JSON here.") var json: String?
     @Option(name: .customLong("late-policy"), help: "drop (Nexus' early drop: frames that cannot meet the SLO never take a batch slot) or mark_late.")
     var latePolicy: EngineConfiguration.LatePolicy = .drop
     @Flag(help: "No progress bar or summary.") var quiet = false
+    @OptionGroup var load: LoadOptions
     @OptionGroup var cluster: ClusterArguments
     @OptionGroup var engine: EngineOptions
 
@@ -38,7 +41,10 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one video file or folder") }
-        if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let c = concurrency, c < 1 { throw ValidationError("--concurrency (now --max-in-flight) must be at least 1, got \(c)") }
+        if let f = frameBudget, f < 1 { throw ValidationError("--frame-budget must be at least 1, got \(f)") }
+        if cluster.isRedis, load.rate != nil || load.maxInFlight != nil { throw ValidationError("--rate and --max-in-flight apply to one process (not --broker redis://)") }
+        if engineKind == .sequential, load.rate != nil { throw ValidationError("--rate needs the streaming engine") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
         if instances < 1 { throw ValidationError("--instances must be at least 1") }
         if let b = topicBound, b < 1 { throw ValidationError("--topic-bound must be at least 1") }
@@ -52,19 +58,34 @@ struct RunCommand: AsyncParsableCommand {
         if cluster.isRedis, plan != nil { throw ValidationError("--plan applies to one process; with --broker redis:// start workers per the plan instead") }
     }
 
-    /// `config` with the plan in `path` applied; `--worker-threads` wins over the plan's device count.
-    private func applyPlan(_ path: String, to config: EngineConfiguration, stages: [String]) throws -> EngineConfiguration {
+    /// The capacity plan at `path`; exits 2 with the reason when it cannot be read.
+    private func readPlan(_ path: String) throws -> (plan: CapacityPlan, path: String) {
         do {
-            let plan = try JSONDecoder().decode(CapacityPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-            let entries = plan.rows.map { StagePlanEntry(stage: $0.stage, instances: $0.instances, batchSize: $0.batchSize, latencyBudget: $0.latencyBudget) }
-            let applied = try config.applying(plan: entries, workers: workerThreads == nil ? plan.deviceCount : nil, pipelineStages: stages)
+            return (try JSONDecoder().decode(CapacityPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))), path)
+        } catch {
+            FileHandle.standardError.write(Data("error: --plan \(path): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    /// `config` with the plan applied; `--worker-threads` wins over the plan's device count.
+    private func apply(_ plan: (plan: CapacityPlan, path: String), to config: EngineConfiguration, stages: [String]) throws -> EngineConfiguration {
+        do {
+            let entries = plan.plan.rows.map { StagePlanEntry(stage: $0.stage, instances: $0.instances, batchSize: $0.batchSize, latencyBudget: $0.latencyBudget) }
+            let applied = try config.applying(plan: entries, workers: workerThreads == nil ? plan.plan.deviceCount : nil, pipelineStages: stages)
             if !quiet {
                 let text = entries.map { "\($0.stage) x\(max(1, $0.instances)) batch \($0.batchSize)" }.joined(separator: ", ")
-                FileHandle.standardError.write(Data("plan \(path): \(text); \(applied.workerThreads) worker threads\n".utf8))
+                FileHandle.standardError.write(Data("plan \(plan.path): \(text); \(applied.workerThreads) worker threads\n".utf8))
+            }
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let threads = applied.workerThreads * (plan.plan.threadsPerWorker ?? 1)
+            if plan.plan.device.kind == .cpu, threads > cores {
+                FileHandle.standardError.write(Data(("warning: the plan needs \(applied.workerThreads) workers (\(threads) threads) and this machine has \(cores) cores: "
+                    + "expect it to miss; plan with --devices \(cores) for this machine\n").utf8))
             }
             return applied
         } catch {
-            FileHandle.standardError.write(Data("error: --plan \(path): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: --plan \(plan.path): \(error)\n".utf8))
             throw ExitCode(2)
         }
     }
@@ -72,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         engine.bootstrapLogging()
         let loaded = try loadPipeline(pipeline, options: engine)
-        let videos = VideoInputs.expand(inputs)
+        let videos = load.cycled(VideoInputs.expand(inputs))
         guard !videos.isEmpty else {
             FileHandle.standardError.write(Data("error: no videos found in \(inputs.joined(separator: ", "))\n".utf8))
             throw ExitCode(2)
@@ -84,30 +105,54 @@ struct RunCommand: AsyncParsableCommand {
         }
         let bar = quiet ? nil : ProgressBar(total: videos.count)
         let progress: @Sendable (Int, Int) -> Void = { done, total in bar?.update(done: done, total: total) }
-        let report: RunReport
+        let plan = try self.plan.map(readPlan)
+        var report: RunReport
         switch engineKind {
         case .streaming where cluster.isRedis:
             report = try await runOnCluster(loaded, videos: videos, sink: sink, progress: progress)
         case .streaming:
-            var config = EngineConfiguration(decoders: concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
+            var config = EngineConfiguration(decoders: load.maxInFlight ?? concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
                                              instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
-            if let plan { config = try applyPlan(plan, to: config, stages: loaded.stages.map(\.spec.name)) }
+            if let plan { config = try apply(plan, to: config, stages: loaded.stages.map(\.spec.name)) }
             if let topicBound { config.topicBound = topicBound }
-            if let slo, let seconds = try? PlanningUnits.seconds(slo) {
+            if let frameBudget { config.frameBudget = frameBudget }
+            if let seconds = try sloSeconds(plan: plan) {
                 config.slo = .microseconds(Int64(seconds * 1e6))
                 config.latePolicy = latePolicy
             }
-            report = try await StreamingEngine(pipeline: loaded, configuration: config).run(videos: videos, sink: sink, progress: progress)
+            // With a plan, arrivals default to 90% of its rate: where the plan claims to hold.
+            let rate = try load.parsedRate() ?? plan.map { 0.9 * $0.plan.rate }
+            let arrivals = try load.arrivalTimes(count: videos.count, rate: rate)
+            if !quiet, let rate, load.rate == nil {
+                FileHandle.standardError.write(Data(String(format: "arrivals: %@ at %.3g videos/s (90%% of the plan's rate)\n",
+                                                           load.arrivals.rawValue, rate).utf8))
+            }
+            let streaming = StreamingEngine(pipeline: loaded, configuration: config)
+            report = try await streaming.run(videos: videos, sink: sink, arrivals: arrivals, progress: progress)
+            report.offeredRate = rate
+            report.maxInFlight = config.decoders
         case .sequential:
-            let config = RunConfiguration(concurrentVideos: concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
+            let config = RunConfiguration(concurrentVideos: load.maxInFlight ?? concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
             report = try await PipelineRunner(pipeline: loaded, configuration: config).run(videos: videos, sink: sink, progress: progress)
         }
         bar?.finish()
+        if let json {
+            do { try (report.json.jsonText + "\n").write(toFile: json, atomically: true, encoding: .utf8) } catch {
+                FileHandle.standardError.write(Data("error: cannot write --json \(json): \(error.localizedDescription)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         if !quiet {
-            let comparison = plan.flatMap { PlanComparison.text(planPath: $0, report: report) }.map { "\n" + $0 } ?? ""
+            let comparison = plan.map { "\n" + PlanComparison.text(plan: $0.plan, report: report) } ?? ""
             let text = "\(loaded.spec.name): \(report.text)\(comparison)\n"
             if output == nil { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
         }
+    }
+
+    /// The run's SLO in seconds: `--slo`, else the plan's.
+    private func sloSeconds(plan: (plan: CapacityPlan, path: String)?) throws -> Double? {
+        if let slo { return try PlanningUnits.seconds(slo) }
+        return plan?.plan.slo
     }
 }
 

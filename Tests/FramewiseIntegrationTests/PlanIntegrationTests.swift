@@ -101,8 +101,27 @@ import Testing
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stderr.contains("plan \(planFile): classify x"), "\(ran.stderr)")
         #expect(try String(contentsOfFile: output, encoding: .utf8).contains("\"ok\""))
-        // Predicted against measured, in the same command.
-        #expect(ran.stdout.contains("plan vs measured: throughput predicted"), "\(ran.stdout)")
-        #expect(ran.stdout.contains("per-frame latency (decoded frame to last stage): plan worst case"), "\(ran.stdout)")
+        // Checked where the plan claims to hold: at 90% of its rate, with its SLO, in the same command.
+        #expect(ran.stderr.contains("(90% of the plan's rate)"), "\(ran.stderr)")
+        #expect(ran.stdout.contains("plan vs measured: the plan serves"), "\(ran.stdout)")
+        #expect(ran.stdout.contains("frame p99: per-frame p99"), "\(ran.stdout)")
+        #expect(ran.stdout.contains("SLO attainment: 100.0% of videos within 2 s"), "\(ran.stdout)")
+
+        // The plan records its units: frames per video, video length from the decode profile, a worker's threads.
+        #expect((plan["framesPerVideo"] as? Double ?? 0) > 0)
+        #expect(abs((plan["videoSeconds"] as? Double ?? 0) - (decode["videoSeconds"] as? Double ?? -1)) < 1e-9, "one profiled video: its length")
+        #expect(plan["threadsPerWorker"] as? Int == 1)
+        #expect(planned.stdout.contains("the mean of the 1 profiled videos"), "\(planned.stdout)")
+        #expect(planned.stdout.contains("frames/s"), "\(planned.stdout)")
+        #expect((json["intraOpThreads"] as? Int) == 1, "the profile records the threads it measured with")
+
+        // A profile measured with other threads than a worker runs with is refused, with the fix.
+        var other = json
+        other["intraOpThreads"] = 2
+        try JSONSerialization.data(withJSONObject: other).write(to: file)
+        let mixed = try CLITests.framewise(["plan", pipeline, "--rate", "3600/h", "--slo", "2s", "--device", "test-cpu", "--device-kind", "cpu"])
+        #expect(mixed.status == 2)
+        #expect(mixed.stderr.contains("profiled with 2 intra-op thread(s), but the engine runs it with 1"), "\(mixed.stderr)")
+        #expect(mixed.stderr.contains("framewise profile"), "\(mixed.stderr)")
     }
 }

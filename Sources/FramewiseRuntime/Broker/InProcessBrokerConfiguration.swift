@@ -3,6 +3,8 @@ public struct InProcessBrokerConfiguration: Sendable {
     /// Most messages a topic stores (undelivered plus delivered-but-unacked); `publish`
     /// suspends while a topic is full. At least 1. Dead-letter topics are not bounded.
     public var bound: Int
+    /// Bounds of particular topics, overriding `bound` for them.
+    public var topicBounds: [String: Int] = [:]
     /// How often a message may be delivered to one group. A `reclaim` that would deliver it
     /// once more moves it to the dead-letter topic instead. At least 1.
     public var maxDeliveries: Int
@@ -11,8 +13,9 @@ public struct InProcessBrokerConfiguration: Sendable {
     /// `consume`'s `wait` always uses real time.
     public var now: @Sendable () -> Duration
 
-    public init(bound: Int = 4096, maxDeliveries: Int = 5, now: (@Sendable () -> Duration)? = nil) {
+    public init(bound: Int = 4096, topicBounds: [String: Int] = [:], maxDeliveries: Int = 5, now: (@Sendable () -> Duration)? = nil) {
         self.bound = Swift.max(1, bound)
+        self.topicBounds = topicBounds
         self.maxDeliveries = Swift.max(1, maxDeliveries)
         self.now = now ?? Self.continuousNow
     }

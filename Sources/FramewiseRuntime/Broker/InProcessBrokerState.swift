@@ -16,7 +16,7 @@ struct InProcessBrokerState<Message: Sendable> {
     /// The topic, created on first use.
     mutating func topic(_ name: String) -> TopicLog<Message> {
         if let existing = topics[name] { return existing }
-        let created = TopicLog<Message>(bound: configuration.bound)
+        let created = TopicLog<Message>(bound: Swift.max(1, configuration.topicBounds[name] ?? configuration.bound))
         topics[name] = created
         return created
     }

@@ -2,20 +2,26 @@ import Foundation
 
 /// How the streaming engine uses the machine. Defaults come from the core count.
 public struct EngineConfiguration: Sendable, Equatable {
-    /// Videos decoding at the same time.
+    /// Most videos in flight at once: admitted, each decoding on its own thread, until its result.
+    /// Arrived videos beyond it wait at admission (closed loop when all arrive at the start).
     public var decoders: Int
+    /// Most frames inside the pipeline (decoded, not through every stage) before a newly arrived
+    /// video waits at admission (nil: twice what every stage's batches hold at once).
+    public var frameBudget: Int?
     /// Decoder threads per video (0: one when several videos decode at once, else automatic).
     public var decodeThreads: Int
     /// Dedicated threads for preprocessing and inference.
     public var workerThreads: Int
     /// Concurrent batches per stage (instances of each model).
     public var instancesPerStage: Int
-    /// Frames (messages) a stage topic holds before decoders wait (backpressure).
-    public var topicBound: Int
+    /// Frames (messages) a stage topic holds before its producers wait (backpressure). Nil: each
+    /// stage's own bound, twice its batch limit times its instances, so decoders run ahead of
+    /// inference only as far as batching needs.
+    public var topicBound: Int?
     /// Longest a partly filled batch waits for more frames from other videos, for every stage
     /// (nil: each model's `batching.max_queue_delay_ms`).
     public var maxQueueDelay: Duration?
-    /// Per-video latency objective, from the start of its decoding (nil: none).
+    /// Per-video latency objective, from the video's arrival (nil: none).
     public var slo: Duration?
     /// What happens to a frame that cannot meet its video's deadline.
     public var latePolicy: LatePolicy = .drop
@@ -50,14 +56,20 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Instances of `stage`.
     public func instances(of stage: String) -> Int { max(1, stages[stage]?.instances ?? instancesPerStage) }
 
+    /// The bound of `stage`'s topic when its batches hold `batchLimit` frames.
+    public func topicBound(of stage: String, batchLimit: Int) -> Int {
+        topicBound ?? max(2, 2 * max(1, batchLimit) * instances(of: stage))
+    }
+
+    /// `decoders` defaults to twice the core count (videos in flight), `workerThreads` to the core count.
     public init(decoders: Int? = nil, decodeThreads: Int = 0, workerThreads: Int? = nil, instancesPerStage: Int = 1,
-                topicBound: Int = 256, maxQueueDelay: Duration? = nil) {
+                topicBound: Int? = nil, maxQueueDelay: Duration? = nil) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        self.decoders = max(1, decoders ?? cores)
+        self.decoders = max(1, decoders ?? 2 * cores)
         self.decodeThreads = decodeThreads
         self.workerThreads = max(1, workerThreads ?? cores)
         self.instancesPerStage = max(1, instancesPerStage)
-        self.topicBound = max(1, topicBound)
+        self.topicBound = topicBound.map { max(1, $0) }
         self.maxQueueDelay = maxQueueDelay
     }
 }

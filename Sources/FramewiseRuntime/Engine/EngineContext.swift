@@ -26,9 +26,12 @@ final class EngineContext: StageHost {
     private let totals = Mutex<[String: StageTime]>([:])
     private let frameTimes = Mutex<[Double]>([])
     private let finished: AsyncStream<VideoTracker.Finished>.Continuation
+    /// Admission: told when frames enter and leave the pipeline.
+    let gate: AdmissionGate
 
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
-         finished: AsyncStream<VideoTracker.Finished>.Continuation) {
+         finished: AsyncStream<VideoTracker.Finished>.Continuation, gate: AdmissionGate) {
+        self.gate = gate
         self.pipeline = pipeline
         self.configuration = configuration
         self.broker = broker
@@ -97,6 +100,8 @@ final class EngineContext: StageHost {
         }
         if completed {
             if let ready = frames.readyAt(key) { frameTimes.withLock { $0.append(now - ready) } }
+            // A finished (failed) video's frames were already taken out of the count when it finished.
+            if !tracker.isFailed(key.video) { gate.frames(-1, now: now) }
             if let video = tracker.frameDone(key.video) { deliver(video) }
         }
     }

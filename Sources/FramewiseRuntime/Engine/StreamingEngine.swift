@@ -5,7 +5,9 @@ import FramewiseMedia
 /// The optimized engine: videos are decoded once, several at a time, into shared frames; every
 /// stage is decoupled by a broker topic and run by its own workers, whose batches mix frames of
 /// different videos; a stage that reads others (a join or crops) gets a frame once all its inputs
-/// for that frame exist. Results equal the sequential engine's and are written in input order.
+/// for that frame exist. Videos arrive (all at once, or open loop at given times), wait at
+/// admission until the stages can absorb them, and are counted from arrival. Results equal the
+/// sequential engine's and are written in input order.
 public final class StreamingEngine: Sendable {
     public let pipeline: LoadedPipeline
     public let configuration: EngineConfiguration
@@ -19,16 +21,35 @@ public final class StreamingEngine: Sendable {
         self.brokerOverride = broker
     }
 
-    /// Processes `videos`, writing each result to `sink` in input order.
-    public func run(videos: [String], sink: any ResultSink, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RunReport {
+    /// Each stage's topic bound (frames its queue holds) in this configuration.
+    public var topicBounds: [String: Int] {
+        Dictionary(uniqueKeysWithValues: pipeline.stages.map { stage in
+            (stage.spec.name, configuration.topicBound(of: stage.spec.name, batchLimit: batchLimit(stage)))
+        })
+    }
+
+    /// Frames inside the pipeline before a new video waits at admission.
+    public var frameBudget: Int { configuration.frameBudget ?? topicBounds.values.reduce(0, +) }
+
+    private func batchLimit(_ stage: LoadedStage) -> Int {
+        max(1, configuration.stages[stage.spec.name]?.batchLimit ?? stage.model.batchLimit)
+    }
+
+    /// Processes `videos`, writing each result to `sink` in input order. `arrivals`: seconds from
+    /// the start at which each video arrives (nil: all at the start); latency counts from arrival.
+    public func run(videos: [String], sink: any ResultSink, arrivals: [Double]? = nil,
+                    progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RunReport {
         let (stream, continuation) = AsyncStream.makeStream(of: VideoTracker.Finished.self)
-        let inProcess = brokerOverride == nil ? InProcessBroker<FrameMessage>(configuration: .init(bound: configuration.topicBound)) : nil
+        let inProcess = brokerOverride == nil
+            ? InProcessBroker<FrameMessage>(configuration: .init(bound: 256, topicBounds: Dictionary(uniqueKeysWithValues:
+                topicBounds.map { (EngineContext.topic($0.key), $0.value) })))
+            : nil
         guard let broker: any Broker<FrameMessage> = brokerOverride ?? inProcess else { return RunReport() }
         let pool = BlockingPool(name: "framewise-engine", threads: configuration.workerThreads)
         defer { pool.shutdown() }
-        let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation)
-        let clock = ContinuousClock()
-        let start = clock.now
+        let gate = AdmissionGate(total: videos.count, maxInFlight: configuration.decoders, frameBudget: frameBudget)
+        let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation, gate: gate)
+        let times = arrivals ?? []
 
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -39,23 +60,32 @@ public final class StreamingEngine: Sendable {
                         group.addTask { await worker.run() }
                     }
                 }
-                group.addTask { await self.decodeAll(videos, context: context) }
+                group.addTask { await Self.arrive(videos.count, at: times, gate: gate, context: context) }
+                for await admitted in gate.admitted {
+                    group.addTask { await self.decode(admitted, path: videos[admitted.video], context: context) }
+                }
                 await group.waitForAll()
             }
         }
 
         var report = RunReport()
+        report.slo = configuration.slo?.seconds
         var writer = InOrderWriter(sink: sink)
         var done = 0
         var failure: (any Error)?
         if videos.isEmpty { continuation.finish() }
         for await finished in stream {
-            let latency = (clock.now - start).seconds
+            let now = context.elapsed()
             done += 1
             progress?(done, videos.count)
+            let admission = gate.times(of: finished.video)
+            gate.finished(finished.video, remainingFrames: finished.frames.count - finished.framesDone, now: now)
             // Keep draining on a write error, so the workers finish; the error is thrown at the end.
             do {
-                try await writer.add(context.assemble(finished), index: finished.video, latency: latency, to: &report)
+                try await writer.add(context.assemble(finished), index: finished.video,
+                                     latency: VideoLatency(fromArrival: now - (admission?.arrivedAt ?? 0),
+                                                           fromAdmission: now - (admission?.admittedAt ?? 0), finishedAt: now),
+                                     to: &report)
             } catch {
                 failure = failure ?? error
             }
@@ -66,29 +96,29 @@ public final class StreamingEngine: Sendable {
         await work.value
         if let failure { throw failure }
         try await sink.finish()
-        report.wallSeconds = (clock.now - start).seconds
+        report.wallSeconds = context.elapsed()
         report.stages = context.stageTotals
         report.frameSeconds = context.frameLatencies
+        report.peakFramesInPipeline = gate.peakFrames
         return report
     }
 
-    /// Decodes every video, `configuration.decoders` at a time.
-    private func decodeAll(_ videos: [String], context: EngineContext) async {
-        await withTaskGroup(of: Void.self) { group in
-            var next = 0
-            func launch() {
-                guard next < videos.count else { return }
-                let index = next, path = videos[index]
-                next += 1
-                group.addTask { await self.decode(index, path: path, context: context) }
+    /// Hands each video to admission at its arrival time (all at once without times).
+    private static func arrive(_ count: Int, at times: [Double], gate: AdmissionGate, context: EngineContext) async {
+        for video in 0..<count {
+            if video < times.count {
+                let wait = times[video] - context.elapsed()
+                if wait > 0 {
+                    do { try await Task.sleep(for: .microseconds(Int64(wait * 1e6))) } catch { return }
+                }
             }
-            for _ in 0..<configuration.decoders { launch() }
-            while await group.next() != nil { launch() }
+            gate.arrived(video, now: context.elapsed())
         }
     }
 
-    /// Decodes one video into the frame store and hands each frame to the root stages.
-    private func decode(_ video: Int, path: String, context: EngineContext) async {
+    /// Decodes one admitted video into the frame store and hands each frame to the root stages.
+    private func decode(_ admitted: AdmissionGate.Admitted, path: String, context: EngineContext) async {
+        let video = admitted.video
         context.tracker.start(video, path: path)
         let threads = configuration.decodeThreads > 0 ? configuration.decodeThreads : (configuration.decoders > 1 ? 1 : 0)
         let worker = DecodeWorker(readAhead: max(1, pipeline.spec.decode.readAhead))
@@ -97,7 +127,7 @@ public final class StreamingEngine: Sendable {
         var slot = 0
         var failure: String?
         let roots = context.rootStages
-        let deadline = configuration.slo.map { context.elapsed() + $0.seconds }
+        let deadline = configuration.slo.map { admitted.arrivedAt + $0.seconds }
         do {
             while let frame = try await worker.channel.next() {
                 if context.tracker.isFailed(video) { break }
@@ -105,6 +135,7 @@ public final class StreamingEngine: Sendable {
                 let ready = context.elapsed()
                 context.frames.put(frame, at: key, readyAt: ready)
                 context.tracker.frameDecoded(video, slot: slot, index: frame.index, time: frame.time)
+                context.gate.frames(1, now: ready)
                 let message = FrameMessage(video: video, slot: slot, readyAt: ready, deadline: deadline)
                 for stage in roots {
                     try await context.broker.publish([message], to: EngineContext.topic(stage))

@@ -22,6 +22,8 @@ final class VideoTracker: Sendable {
         let frames: [Int: (index: Int, time: Double)]
         let error: String?
         let stats: VideoStats
+        /// Frames that went through every stage.
+        let framesDone: Int
     }
 
     private let videos = Mutex<[Int: Video]>([:])
@@ -74,6 +76,6 @@ final class VideoTracker: Sendable {
         guard force || v.error != nil || v.framesDone >= total else { return nil }
         v.finished = true
         all[video] = v
-        return Finished(video: video, path: v.path, frames: v.frames, error: v.error, stats: v.stats)
+        return Finished(video: video, path: v.path, frames: v.frames, error: v.error, stats: v.stats, framesDone: v.framesDone)
     }
 }

@@ -44,4 +44,6 @@ public struct StageMeasurement: Sendable, Equatable {
     public var postprocessSeconds: Double
     /// What preprocessing was timed on (a video, a synthetic frame, or nothing).
     public var preprocessSource: String
+    /// Intra-op threads the session ran with (0: the backend's default).
+    public var intraOpThreads: Int = 0
 }

@@ -62,7 +62,7 @@ public struct StageProfiler: Sendable {
         let (pre, post, source) = try perItemSeconds(stage: stage, frames: frames, frameSource: frameSource)
         return StageMeasurement(modelName: stage.model.name, modelPath: stage.model.path, modelHash: try SHA256.hex(ofFile: stage.model.path),
                                 stage: stage.spec.name, batches: batches, preprocessSeconds: pre, postprocessSeconds: post,
-                                preprocessSource: source)
+                                preprocessSource: source, intraOpThreads: stage.model.resolvedSession.intraOpThreads)
     }
 
     /// Preprocessing and post-processing seconds per item.

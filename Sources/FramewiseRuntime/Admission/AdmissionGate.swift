@@ -1,0 +1,57 @@
+import Synchronization
+
+/// The engine's side of an `AdmissionController`: thread-safe, records each video's arrival and
+/// admission time, and hands admitted videos to the decoders through `admitted`.
+final class AdmissionGate: Sendable {
+    /// A video let in, with the engine-clock seconds it arrived and was admitted at.
+    typealias Admitted = AdmissionController.Admitted
+
+    let admitted: AsyncStream<Admitted>
+    private let continuation: AsyncStream<Admitted>.Continuation
+    private let state: Mutex<State>
+
+    fileprivate struct State {
+        var controller: AdmissionController
+        var times: [Int: Admitted] = [:]
+        var remaining: Int
+    }
+
+    /// `total`: videos that will arrive; the `admitted` stream ends once all were admitted.
+    init(total: Int, maxInFlight: Int, frameBudget: Int?) {
+        (admitted, continuation) = AsyncStream.makeStream(of: Admitted.self)
+        state = Mutex(State(controller: AdmissionController(maxInFlight: maxInFlight, frameBudget: frameBudget), remaining: total))
+        if total == 0 { continuation.finish() }
+    }
+
+    func arrived(_ video: Int, now: Double) { hand(state.withLock { $0.apply { $0.arrived(video, now: now) } }) }
+
+    func frames(_ delta: Int, now: Double) { hand(state.withLock { $0.apply { $0.frames(delta, now: now) } }) }
+
+    func finished(_ video: Int, remainingFrames: Int, now: Double) {
+        hand(state.withLock { $0.apply { $0.finished(video, remainingFrames: remainingFrames, now: now) } })
+    }
+
+    /// When `video` arrived and was admitted (nil before its admission).
+    func times(of video: Int) -> Admitted? { state.withLock { $0.times[video] } }
+
+    /// The most frames that were inside the pipeline at once.
+    var peakFrames: Int { state.withLock { $0.controller.peakFrames } }
+
+    private func hand(_ result: (admitted: [Admitted], done: Bool)) {
+        for a in result.admitted { continuation.yield(a) }
+        if result.done { continuation.finish() }
+    }
+}
+
+extension AdmissionGate.State {
+    /// Runs one controller event; records the admissions and says whether every video is now admitted.
+    fileprivate mutating func apply(_ event: (inout AdmissionController) -> [AdmissionController.Admitted])
+        -> (admitted: [AdmissionController.Admitted], done: Bool)
+    {
+        let out = event(&controller)
+        guard !out.isEmpty else { return (out, false) }
+        for a in out { times[a.video] = a }
+        remaining -= out.count
+        return (out, remaining == 0)
+    }
+}
