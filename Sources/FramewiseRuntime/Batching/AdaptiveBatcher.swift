@@ -83,6 +83,36 @@ public struct AdaptiveBatcher<Payload, Instant: InstantProtocol> where Instant.D
         return evaluate(now: now)
     }
 
+    /// Several requests arrive together (e.g. pulled at once from a queue where they waited):
+    /// all are queued first, then the policy decides once, so the first of them never fires
+    /// alone while the rest wait behind it. `arrivedAt` is when each became ready (for the
+    /// arrival-rate estimate); `now` is when they reach the batcher. Returns the drops (expired,
+    /// shut down) and then the one decision.
+    public mutating func enqueue(contentsOf requests: [(payload: Payload, key: String?, deadline: Instant?, arrivedAt: Instant)],
+                                 now: Instant) -> [Action] {
+        var actions: [Action] = []
+        for r in requests {
+            let request = Request(id: nextRequestID, payload: r.payload, orderingKey: r.key, enqueuedAt: r.arrivedAt, deadline: r.deadline)
+            nextRequestID += 1
+            stats.enqueued += 1
+            if isShutDown {
+                stats.shutDown += 1
+                actions.append(.drop([request], reason: .shutdown, then: .none))
+                continue
+            }
+            arrivals.record(r.arrivedAt)
+            if let deadline = r.deadline, deadline <= now {
+                stats.expired += 1
+                actions.append(.drop([request], reason: .deadlineExpired, then: .none))
+                continue
+            }
+            queue.append(request)
+            if let deadline = r.deadline, earliestDeadline.map({ deadline < $0 }) ?? true { earliestDeadline = deadline }
+        }
+        actions.append(evaluate(now: now))
+        return actions
+    }
+
     /// The caller's timer fired. Early or stale ticks are harmless: the batcher asks again
     /// (`.scheduleTick`) for whatever time it still needs.
     public mutating func tick(now: Instant) -> Action {

@@ -54,11 +54,12 @@ struct StageWorker: Sendable {
                     return  // broker closed: the run is over
                 }
                 let dropping = host.configuration.latePolicy == .drop
+                var arrived: [(payload: Delivery<FrameMessage>, key: String?, deadline: ContinuousClock.Instant?, arrivedAt: ContinuousClock.Instant)] = []
                 for delivery in got {
                     // Nexus' early drop: a frame that cannot meet its deadline even in the next batch
                     // never takes a slot.
                     if dropping, let deadline = due(delivery.message) {
-                        let predicted = batcher.latencyModel.predictedLatency(batchSize: batcher.queuedCount + 1).seconds
+                        let predicted = batcher.latencyModel.predictedLatency(batchSize: batcher.queuedCount + arrived.count + 1).seconds
                         if host.now() + predicted > deadline {
                             await drop([delivery], reason: "deadline")
                             continue
@@ -66,10 +67,12 @@ struct StageWorker: Sendable {
                     }
                     // Arrival = when the frame became ready, not when this worker pulled it: pulls come in
                     // bursts, which would make the arrival rate look higher than it is.
-                    let arrived = min(ContinuousClock.now, instant(delivery.message.readyAt))
-                    let deadline = dropping ? due(delivery.message).map(instant) : nil
-                    actions.append(batcher.enqueue(delivery, key: String(delivery.message.video), deadline: deadline, now: arrived))
+                    let at = min(ContinuousClock.now, instant(delivery.message.readyAt))
+                    arrived.append((delivery, String(delivery.message.video), dropping ? due(delivery.message).map(instant) : nil, at))
                 }
+                // All that was pulled joins the queue before the batcher decides, so one decision
+                // sees the whole pull (the first frame never fires alone ahead of the rest).
+                if !arrived.isEmpty { actions += batcher.enqueue(contentsOf: arrived, now: .now) }
             }
             if let at = tickAt, at <= .now {
                 tickAt = nil

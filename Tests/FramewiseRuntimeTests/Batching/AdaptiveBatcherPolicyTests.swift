@@ -98,3 +98,53 @@ import Testing
         #expect(late.isEmpty)
     }
 }
+
+/// Requests pulled together from a queue where they waited: one decision over all of them.
+@Suite struct AdaptiveBatcherBulkEnqueueTests {
+    @Test func aPullOfWaitingRequestsFiresAsOneBatchNotTheFirstAlone() {
+        let config = BatcherConfiguration(maxBatchSize: 8, maxQueueDelay: msec(10), mode: .adaptive)
+        // Learn a gap of 1 ms, then a long silence: each request alone looks like the last one coming.
+        var single = TestBatcher(configuration: config)
+        var bulk = TestBatcher(configuration: config)
+        for i in 0..<3 {
+            _ = single.enqueue(i, now: tAt(Double(i)))
+            _ = bulk.enqueue(i, now: tAt(Double(i)))
+        }
+        _ = single.tick(now: tAt(20))
+        _ = bulk.tick(now: tAt(20))
+        _ = single.batchCompleted(size: 3, duration: msec(5), now: tAt(25))
+        _ = bulk.batchCompleted(size: 3, duration: msec(5), now: tAt(25))
+        // Seven requests became ready at 30..36 ms while the worker was busy; pulled at 100 ms.
+        let waiting = (0..<7).map { (payload: 10 + $0, key: String?.none, deadline: BatchInstant?.none, arrivedAt: tAt(30 + Double($0))) }
+        // One by one, the first fires alone (nothing seemed to follow it) and the rest wait behind it.
+        let first = single.enqueue(waiting[0].payload, now: tAt(100)).firedBatch
+        #expect(first?.size == 1)
+        // In bulk, all seven are queued before the one decision.
+        let actions = bulk.enqueue(contentsOf: waiting, now: tAt(100))
+        let fired = actions.compactMap(\.firedBatch)
+        #expect(fired.count == 1)
+        #expect(fired.first?.payloads == Array(10..<17))
+        #expect(bulk.queuedCount == 0)
+        #expect(bulk.stats.enqueued == 10)
+    }
+
+    @Test func expiredAndShutDownRequestsAreDroppedInBulkToo() {
+        var b = TestBatcher(configuration: .init(maxBatchSize: 4, maxQueueDelay: msec(10), mode: .fixed))
+        let requests = [(payload: 1, key: String?.none, deadline: BatchInstant?.some(tAt(5)), arrivedAt: tAt(0)),
+                        (payload: 2, key: String?.none, deadline: BatchInstant?.none, arrivedAt: tAt(0))]
+        let actions = b.enqueue(contentsOf: requests, now: tAt(6))
+        #expect(actions.count == 2)
+        if case let .drop(dropped, reason, _) = actions[0] {
+            #expect(dropped.map(\.payload) == [1])
+            #expect(reason == .deadlineExpired)
+        } else {
+            Issue.record("expected the expired request dropped first, got \(actions[0])")
+        }
+        #expect(b.queuedCount == 1)
+        _ = b.shutdown()
+        let late = b.enqueue(contentsOf: [(payload: 3, key: nil, deadline: nil, arrivedAt: tAt(7))], now: tAt(7))
+        if case let .drop(dropped, reason, _) = late[0] { #expect(dropped.map(\.payload) == [3] && reason == .shutdown) } else {
+            Issue.record("expected a shutdown drop")
+        }
+    }
+}
