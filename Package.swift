@@ -40,10 +40,7 @@ let package = Package(
         .target(name: "FramewisePostprocess", dependencies: ["FramewiseCore"]),
         .target(
             name: "FramewiseRuntime",
-            dependencies: [
-                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewisePostprocess",
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewisePostprocess"]
         ),
         // Control plane: profiles -> plans. Pure: no I/O, no async.
         .target(name: "FramewisePlanner", dependencies: ["FramewiseCore"]),
@@ -59,10 +56,19 @@ let package = Package(
             ]
         ),
         .target(name: "FramewiseTesting", dependencies: ["FramewiseCore"]),
+        // The application layer: one builder from configuration (pipeline, engine, broker, plans,
+        // profiles, status) used by the CLI, the server and the tests.
+        .target(
+            name: "FramewiseApp",
+            dependencies: [
+                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "framewise",
             dependencies: [
-                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
+                "FramewiseApp", "FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -71,12 +77,19 @@ let package = Package(
         .testTarget(name: "FramewiseMediaTests", dependencies: ["FramewiseMedia", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(name: "FramewiseONNXTests", dependencies: ["FramewiseONNX", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(name: "FramewisePostprocessTests", dependencies: ["FramewisePostprocess", "FramewiseCore"]),
-        .testTarget(name: "FramewiseRuntimeTests", dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewiseTesting"]),
+        .testTarget(name: "FramewiseRuntimeTests", dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewisePostprocess", "FramewiseTesting"]),
+        .testTarget(name: "FramewiseAppTests", dependencies: ["FramewiseApp", "FramewiseRuntime", "FramewisePlanner", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
-        .testTarget(name: "FramewiseRedisTests", dependencies: ["FramewiseRedis", "FramewiseCore", "FramewiseRuntime", "FramewiseTesting"]),
+        .testTarget(
+            name: "FramewiseRedisTests",
+            dependencies: [
+                "FramewiseRedis", "FramewiseCore", "FramewiseRuntime", "FramewiseTesting",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "FramewiseIntegrationTests",
-            dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseTesting"]
+            dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseONNX", "FramewiseTesting"]
         ),
     ]
 )

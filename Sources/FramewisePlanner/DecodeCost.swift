@@ -1,3 +1,5 @@
+import FramewiseCore
+
 /// CPU time a pipeline spends decoding, as the planner counts it: a pseudo-stage in front of every
 /// model stage, costing `secondsPerVideo` of one core per video, linear in the video rate (decoding
 /// does not batch). Usually made from a measured `DecodeProfile`.

@@ -1,3 +1,5 @@
+import FramewiseCore
+
 /// Splits a whole-pipeline latency SLO over the stages of its DAG by dynamic programming, the way
 /// Nexus' `ComplexQuery` does: add stages, give a rate, read the budgets.
 ///

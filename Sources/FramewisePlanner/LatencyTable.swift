@@ -1,3 +1,5 @@
+import FramewiseCore
+
 /// A dense, planning-ready view of a profile: latency and memory for every batch size
 /// `1...maxBatch`, made non-decreasing in the batch size (a running maximum, so a noisy profile
 /// never makes a larger batch look cheaper), and capped by the device memory.

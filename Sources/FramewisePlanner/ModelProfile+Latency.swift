@@ -1,3 +1,5 @@
+import FramewiseCore
+
 extension ModelProfile {
     /// The largest batch size a profile may list (plans tabulate every size up to it).
     public static let largestBatch = 65_536

@@ -1,3 +1,5 @@
+import FramewiseCore
+
 /// Plans a pipeline's capacity: splits the SLO over the stages (`LatencySplitter`), packs every
 /// stage's session onto devices (`SquishyBinPacker`) and reports per-model rows and a lower bound.
 /// Pure: no I/O, no async.

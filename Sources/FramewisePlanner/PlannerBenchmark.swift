@@ -1,3 +1,5 @@
+import FramewiseCore
+
 /// Planner speed measurements (run from a test or the CLI; no assertions on time).
 public enum PlannerBenchmark {
     /// Synthetic sessions: `count` models with varied profiles, rates and SLOs, generated

@@ -1,3 +1,5 @@
+import FramewiseCore
+
 /// Profiles of many models on many devices, looked up by model hash (or name) and device name.
 /// Codable as a JSON array of `ModelProfile`s, each carrying its own key fields.
 public struct ProfileCatalog: Sendable, Codable, Equatable {

@@ -1,3 +1,5 @@
+import FramewiseCore
+
 /// One model session to place: a model profile, the request rate it must sustain and the latency
 /// SLO each of its requests must meet.
 public struct SessionRequirement: Sendable, Codable, Equatable {

@@ -1,3 +1,5 @@
+import FramewiseCore
+
 /// On CPU the planner's unit is a worker: the intra-op threads the engine gives one model
 /// instance, running one batch at a time. A profile measured with other threads is in another
 /// unit (a 2-thread profile on 2 cores is a 2-core figure), so plans must not mix them.

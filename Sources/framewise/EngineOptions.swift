@@ -1,7 +1,7 @@
 import ArgumentParser
+import FramewiseApp
 import FramewiseCore
 import FramewiseMedia
-import FramewiseONNX
 import FramewiseRuntime
 import Foundation
 import Logging
@@ -13,10 +13,6 @@ struct EngineOptions: ParsableArguments {
 
     @Flag(name: .shortAndLong, help: "Log more (FFmpeg and ONNX Runtime warnings and info).")
     var verbose = false
-
-    func makeBackend() throws -> ONNXRuntimeBackend {
-        try ONNXRuntimeBackend(configuration: ONNXRuntimeConfiguration(libraryPath: ortLibrary))
-    }
 
     func bootstrapLogging() {
         let level: Logger.Level = verbose ? .info : .error
@@ -31,15 +27,25 @@ struct EngineOptions: ParsableArguments {
 
 /// Loads and validates a pipeline file, then its models; prints every issue and exits 2 on failure.
 func loadPipeline(_ path: String, options: EngineOptions) throws -> LoadedPipeline {
+    try reportingAppErrors { try PipelineLoading.load(path, ortLibrary: options.ortLibrary) }
+}
+
+/// Runs `body`; an `AppError` is printed to standard error and becomes its exit code.
+func reportingAppErrors<T>(_ body: () throws -> T) throws -> T {
     do {
-        let spec = try PipelineLoader.load(path: path)
-        let backend = try options.makeBackend()
-        return try LoadedPipeline(spec: spec, backend: backend)
-    } catch let error as PipelineError {
+        return try body()
+    } catch let error as AppError {
         FileHandle.standardError.write(Data((error.description + "\n").utf8))
-        throw ExitCode(2)
-    } catch let error as ONNXRuntimeError {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        throw ExitCode(2)
+        throw ExitCode(error.exitCode)
+    }
+}
+
+/// Runs `body`; an `AppError` is printed to standard error and becomes its exit code.
+func reportingAppErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as AppError {
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        throw ExitCode(error.exitCode)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FramewiseApp
 import FramewiseCore
 import FramewisePlanner
 import FramewiseRuntime
@@ -71,10 +72,10 @@ struct RunCommand: AsyncParsableCommand {
     /// `config` with the plan applied; `--worker-threads` wins over the plan's device count.
     private func apply(_ plan: (plan: CapacityPlan, path: String), to config: EngineConfiguration, stages: [String]) throws -> EngineConfiguration {
         do {
-            let entries = plan.plan.rows.map { StagePlanEntry(stage: $0.stage, instances: $0.instances, batchSize: $0.batchSize, latencyBudget: $0.latencyBudget) }
-            let applied = try config.applying(plan: entries, workers: workerThreads == nil ? plan.plan.deviceCount : nil, pipelineStages: stages)
+            let rows = plan.plan.rows
+            let applied = try config.applying(plan: rows, workers: workerThreads == nil ? plan.plan.deviceCount : nil, pipelineStages: stages)
             if !quiet {
-                let text = entries.map { "\($0.stage) x\(max(1, $0.instances)) batch \($0.batchSize)" }.joined(separator: ", ")
+                let text = rows.map { "\($0.stage) x\(max(1, $0.instances)) batch \($0.batchSize)" }.joined(separator: ", ")
                 FileHandle.standardError.write(Data("plan \(plan.path): \(text); \(applied.workerThreads) worker threads\n".utf8))
             }
             let cores = ProcessInfo.processInfo.activeProcessorCount

@@ -1,3 +1,4 @@
+import FramewiseCore
 import Foundation
 import FramewisePlanner
 import Testing

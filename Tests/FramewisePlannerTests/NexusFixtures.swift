@@ -1,3 +1,4 @@
+import FramewiseCore
 import FramewisePlanner
 
 /// Profiles of the Nexus paper's worked example (SOSP'19, Table 3), in seconds.

@@ -58,12 +58,4 @@ import Testing
         #expect(try #require(looseReport.stages["s"]).dropped == 0)
         #expect(try #require(looseReport.stages["s"]).items == 100)
     }
-
-    @Test func aPlanCarriesEachStagesBudgetIntoTheConfiguration() throws {
-        let entries = [StagePlanEntry(stage: "s", instances: 2, batchSize: 4, latencyBudget: 0.25)]
-        let config = try EngineConfiguration().applying(plan: entries, workers: nil, pipelineStages: ["s"])
-        #expect(config.stages["s"] == .init(instances: 2, batchLimit: 4, budget: .milliseconds(250)))
-        let none = try EngineConfiguration().applying(plan: [StagePlanEntry(stage: "s", instances: 1, batchSize: 0)], workers: nil, pipelineStages: ["s"])
-        #expect(none.stages["s"]?.budget == nil)
-    }
 }

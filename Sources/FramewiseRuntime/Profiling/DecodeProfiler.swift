@@ -2,26 +2,6 @@ import Foundation
 import FramewiseCore
 import FramewiseMedia
 
-/// What decoding a set of videos with a pipeline's sampling cost: CPU seconds (all threads of the
-/// process), wall seconds, and what was decoded. Blocking: call it from a CLI or a dedicated thread,
-/// and before anything else in the process runs (other threads' CPU time would count too).
-public struct DecodeMeasurement: Sendable, Equatable {
-    /// Videos decoded.
-    public var videos: Int
-    /// Their summed duration, seconds of video.
-    public var videoSeconds: Double
-    /// Frames the sampling kept.
-    public var sampledFrames: Int
-    /// Frames the codec decoded.
-    public var decodedFrames: Int
-    /// CPU seconds spent decoding (user + system, every thread of the process).
-    public var cpuSeconds: Double
-    /// Wall seconds spent decoding.
-    public var wallSeconds: Double
-    /// Decoder threads per video used (0: FFmpeg's automatic choice).
-    public var threadsPerDecoder: Int
-}
-
 /// Why a decode measurement failed, with the video it concerns.
 public struct DecodeProfilingError: Error, Sendable, CustomStringConvertible {
     /// The video.
@@ -38,10 +18,13 @@ public enum DecodeProfiler {
     /// at once (its default): the pipeline's `decode.threads`, else one.
     public static func engineThreads(spec: PipelineSpec) -> Int { spec.decode.threads > 0 ? spec.decode.threads : 1 }
 
-    /// Decodes every video in `videos` with `sampling` on `threads` decoder threads each.
-    public static func measure(videos: [String], sampling: SamplingPolicy, threads: Int) throws(DecodeProfilingError) -> DecodeMeasurement {
-        var m = DecodeMeasurement(videos: 0, videoSeconds: 0, sampledFrames: 0, decodedFrames: 0, cpuSeconds: 0, wallSeconds: 0,
-                                  threadsPerDecoder: threads)
+    /// Decodes every video in `videos` with `sampling` on `threads` decoder threads each: CPU
+    /// seconds (all threads of the process), wall seconds, and what was decoded. Blocking: call it
+    /// before anything else in the process runs (other threads' CPU time would count too).
+    public static func measure(videos: [String], pipeline: String, sampling: SamplingPolicy, threads: Int,
+                               device: String = DeviceName.local()) throws(DecodeProfilingError) -> DecodeProfile {
+        var m = DecodeProfile(pipeline: pipeline, sampling: sampling.description, deviceName: device, threadsPerDecoder: threads,
+                              videos: 0, videoSeconds: 0, sampledFrames: 0, decodedFrames: 0, cpuSeconds: 0, wallSeconds: 0)
         let clock = ContinuousClock()
         for video in videos {
             let cpuStart = processCPUSeconds()

@@ -43,26 +43,28 @@ public struct StageProfiler: Sendable {
 
     /// Profiles `stage`'s model; `frames` feed the preprocessing and post-processing timings of
     /// image stages (crop stages crop the centre half of each frame).
-    public func profile(stage: LoadedStage, frames: [VideoFrame], frameSource: String) throws -> StageMeasurement {
+    /// `device`: the name the profile is saved and planned under.
+    public func profile(stage: LoadedStage, frames: [VideoFrame], frameSource: String, device: String = DeviceName.local()) throws -> StageMeasurement {
         let sizes = Array(Set(configuration.batches ?? Self.defaultBatches(limit: stage.model.batchLimit))).sorted()
         let weights = (try? FileManager.default.attributesOfItem(atPath: stage.model.path)[.size] as? Int) ?? 0
         ProcessMemory.resetPeak()
         let baseline = ProcessMemory.residentBytes
-        var batches: [BatchMeasurement] = []
+        var batches: [BatchProfile] = []
         for b in sizes where b >= 1 {
             let inputs = try ModelProfiler.inputs(for: stage, batch: b)
             let times = try ModelProfiler.measure(session: stage.session, inputs: inputs, iterations: configuration.iterations)
-            let stats = BatchMeasurement.statistics(times)
+            let stats = BatchProfile.statistics(times)
             var memory = weights
             if let baseline, let peak = ProcessMemory.peakResidentBytes { memory += max(0, peak - baseline) }
             let shapes = inputs.map { "\($0.key)\($0.value.shape)" }.sorted().joined(separator: " ")
-            batches.append(BatchMeasurement(batchSize: b, latencyMean: stats.mean, latencyStd: stats.std, latencyP99: stats.p99,
-                                            memoryBytes: memory, iterations: times.count, inputShapes: shapes))
+            batches.append(BatchProfile(batchSize: b, latencyMean: stats.mean, latencyStd: stats.std, latencyP99: stats.p99,
+                                        memoryBytes: memory, iterations: times.count, inputShapes: shapes))
         }
         let (pre, post, source) = try perItemSeconds(stage: stage, frames: frames, frameSource: frameSource)
-        return StageMeasurement(modelName: stage.model.name, modelPath: stage.model.path, modelHash: try SHA256.hex(ofFile: stage.model.path),
-                                stage: stage.spec.name, batches: batches, preprocessSeconds: pre, postprocessSeconds: post,
-                                preprocessSource: source, intraOpThreads: stage.model.resolvedSession.intraOpThreads)
+        let profile = ModelProfile(modelName: stage.model.name, modelHash: try SHA256.hex(ofFile: stage.model.path), deviceName: device,
+                                   entries: batches, preprocessSeconds: pre, postprocessSeconds: post,
+                                   intraOpThreads: stage.model.resolvedSession.intraOpThreads)
+        return StageMeasurement(profile: profile, modelPath: stage.model.path, stage: stage.spec.name, preprocessSource: source)
     }
 
     /// Preprocessing and post-processing seconds per item.

@@ -10,7 +10,7 @@ import Testing
     @Test(arguments: [SamplingPolicy.fps(2), .everyFrame, .keyframes])
     func measuresWhatTheDecoderDid(sampling: SamplingPolicy) throws {
         let video = try Fixtures.require(Fixtures.path("media/h264.mp4"))
-        let m = try DecodeProfiler.measure(videos: [video, video], sampling: sampling, threads: 1)
+        let m = try DecodeProfiler.measure(videos: [video, video], pipeline: "p", sampling: sampling, threads: 1, device: "test-cpu")
         // The same numbers a decoder reports for the same video and sampling, twice.
         let decoder = try VideoDecoder(path: video, sampling: sampling, threads: 1)
         while try decoder.next() != nil {}
@@ -22,12 +22,13 @@ import Testing
         if let duration = decoder.info.duration { #expect(abs(m.videoSeconds - 2 * duration) < 1e-9) }
         #expect(m.cpuSeconds >= 0 && m.wallSeconds > 0)
         #expect(m.threadsPerDecoder == 1)
+        #expect(m.pipeline == "p" && m.deviceName == "test-cpu" && m.sampling == sampling.description)
     }
 
     @Test func aBadVideoIsATypedErrorNamingIt() throws {
         let missing = Fixtures.path("media/not-there.mp4")
         #expect {
-            try DecodeProfiler.measure(videos: [missing], sampling: .fps(1), threads: 1)
+            try DecodeProfiler.measure(videos: [missing], pipeline: "p", sampling: .fps(1), threads: 1)
         } throws: { error in
             (error as? DecodeProfilingError)?.video == missing && "\(error)".contains("not-there.mp4")
         }

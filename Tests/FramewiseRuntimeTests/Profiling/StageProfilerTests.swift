@@ -1,3 +1,4 @@
+import FramewiseCore
 import FramewiseRuntime
 import Testing
 
@@ -9,12 +10,12 @@ import Testing
     }
 
     @Test func statistics() {
-        let s = BatchMeasurement.statistics([1, 2, 3, 4, 10])
+        let s = BatchProfile.statistics([1, 2, 3, 4, 10])
         #expect(s.mean == 4)
         #expect(abs(s.std - 3.162_277_660_168_379_5) < 1e-12)
         #expect(s.p99 == 10)
-        #expect(BatchMeasurement.statistics([]) == (0, 0, 0))
-        let many = BatchMeasurement.statistics((1...200).map(Double.init))
+        #expect(BatchProfile.statistics([]) == (0, 0, 0))
+        let many = BatchProfile.statistics((1...200).map(Double.init))
         #expect(many.p99 == 198)
     }
 

@@ -5,15 +5,15 @@ import Foundation
 /// `run --plan`'s last lines: the plan checked where it claims to hold. At an offered rate (by
 /// default 90% of the plan's), measured throughput should be within 10% of it, per-frame p99
 /// within the plan's worst case, and SLO attainment at least 99% (Nexus' criterion).
-enum PlanComparison {
+public enum PlanComparison {
     /// One criterion: what was measured against what the plan says, and whether it holds.
-    struct Check: Equatable {
-        var name: String
-        var text: String
-        var holds: Bool
+    public struct Check: Equatable, Sendable {
+        public var name: String
+        public var text: String
+        public var holds: Bool
     }
 
-    static func checks(plan: CapacityPlan, report: RunReport) -> [Check] {
+    public static func checks(plan: CapacityPlan, report: RunReport) -> [Check] {
         var out: [Check] = []
         if let offered = report.offeredRate, offered > 0 {
             // Open loop: the rate videos completed at, first to last result (the run's wall time also
@@ -43,7 +43,7 @@ enum PlanComparison {
         return out
     }
 
-    static func text(plan: CapacityPlan, report: RunReport) -> String {
+    public static func text(plan: CapacityPlan, report: RunReport) -> String {
         let decoding = plan.decode == nil ? "decoding not counted" : plan.decode?.countedInDevices == true ? "decoding included" : "decoding on host cores"
         var lines = [String(format: "plan vs measured: the plan serves %.3f videos/s (%@; predicted capacity %.3f)",
                             plan.rate, decoding, plan.predictedCapacity ?? 0)]

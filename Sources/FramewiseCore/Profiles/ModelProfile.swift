@@ -1,13 +1,18 @@
-/// Which latency statistic of a profile the planner plans with.
-public enum LatencyStatistic: String, Sendable, Codable, CaseIterable {
-    /// Mean batch latency: average-case plans.
-    case mean
-    /// 99th-percentile batch latency: worst-case plans (the default).
-    case p99
-}
+/// Profiles are data shared by the profiler (which measures them), the planner (which plans
+/// with them) and the files they are stored in.
 
 /// Measured cost of one batch size of a model on a device.
 public struct BatchProfile: Sendable, Codable, Equatable, Hashable {
+    /// Mean, standard deviation and nearest-rank p99 of `times` (zeros when empty).
+    public static func statistics(_ times: [Double]) -> (mean: Double, std: Double, p99: Double) {
+        guard !times.isEmpty else { return (0, 0, 0) }
+        let mean = times.reduce(0, +) / Double(times.count)
+        let variance = times.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(times.count)
+        let sorted = times.sorted()
+        let rank = Int((0.99 * Double(sorted.count)).rounded(.up)) - 1
+        return (mean, variance.squareRoot(), sorted[min(max(rank, 0), sorted.count - 1)])
+    }
+
     /// Batch size the entry was measured at.
     public var batchSize: Int
     /// Mean batch latency, seconds.
@@ -18,9 +23,15 @@ public struct BatchProfile: Sendable, Codable, Equatable, Hashable {
     public var latencyP99: Double
     /// Device memory the model needs at this batch size, bytes.
     public var memoryBytes: Int
+    /// Timed runs behind the figures (nil: not recorded, e.g. a hand-written profile).
+    public var iterations: Int?
+    /// The input shapes measured with, e.g. `x[4, 3, 32, 32]` (nil: not recorded).
+    public var inputShapes: String?
 
     public init(batchSize: Int, latencyMean: Double, latencyStd: Double = 0,
-                latencyP99: Double? = nil, memoryBytes: Int = 0) {
+                latencyP99: Double? = nil, memoryBytes: Int = 0, iterations: Int? = nil, inputShapes: String? = nil) {
+        self.iterations = iterations
+        self.inputShapes = inputShapes
         self.batchSize = batchSize
         self.latencyMean = latencyMean
         self.latencyStd = latencyStd
@@ -28,13 +39,6 @@ public struct BatchProfile: Sendable, Codable, Equatable, Hashable {
         self.memoryBytes = memoryBytes
     }
 
-    /// The latency for `statistic`.
-    public func latency(_ statistic: LatencyStatistic) -> Double {
-        switch statistic {
-        case .mean: latencyMean
-        case .p99: latencyP99
-        }
-    }
 }
 
 /// Latency and memory of one model on one device, by batch size, plus per-item pre- and

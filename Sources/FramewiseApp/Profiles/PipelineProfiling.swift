@@ -1,0 +1,102 @@
+import Foundation
+import FramewiseCore
+import FramewiseMedia
+import FramewiseRuntime
+
+/// Profiling a pipeline the way the engine runs it: the decode cost of its sampling on given
+/// videos (first, so no other thread's CPU time counts), then each model's latency and memory
+/// against batch size with the intra-op threads a worker runs it with; each saved as JSON.
+public struct PipelineProfiling: Sendable {
+    /// Knobs of one profiling run.
+    public struct Request: Sendable {
+        public var pipelinePath: String
+        public var batches: [Int]?
+        public var iterations: Int
+        /// Time preprocessing on frames of this video (nil: a synthetic 1280x720 frame).
+        public var video: String?
+        /// Videos to measure decoding on (empty: `video`, else decoding is not profiled).
+        public var decodeVideos: [String]
+        public var device: String
+        /// Save profiles in this folder instead of beside the models and the pipeline.
+        public var directory: String?
+        public var save: Bool
+
+        public init(pipelinePath: String, batches: [Int]? = nil, iterations: Int = 20, video: String? = nil, decodeVideos: [String] = [],
+                    device: String? = nil, directory: String? = nil, save: Bool = true) {
+            self.pipelinePath = pipelinePath
+            self.batches = batches
+            self.iterations = iterations
+            self.video = video
+            self.decodeVideos = decodeVideos
+            self.device = device ?? DeviceName.local()
+            self.directory = directory
+            self.save = save
+        }
+    }
+
+    /// One model measured, and where its profile was saved (nil: not saved).
+    public struct Model: Sendable {
+        public var measurement: StageMeasurement
+        public var savedAt: String?
+    }
+
+    public let request: Request
+    public init(_ request: Request) { self.request = request }
+
+    /// What preprocessing is timed on, for the report.
+    public var frameSource: String { request.video ?? "a synthetic 1280x720 frame" }
+
+    /// Measures and saves the decode cost (nil when no videos were given).
+    public func profileDecoding(_ spec: PipelineSpec) throws(AppError) -> (profile: DecodeProfile, savedAt: String?)? {
+        let videos = VideoInputs.expand(request.decodeVideos.isEmpty ? (request.video.map { [$0] } ?? []) : request.decodeVideos)
+        guard !videos.isEmpty else {
+            if !request.decodeVideos.isEmpty {
+                throw .invalidArgument(name: "--decode-videos", message: "no videos found in \(request.decodeVideos.joined(separator: ", "))")
+            }
+            return nil
+        }
+        let threads = DecodeProfiler.engineThreads(spec: spec)
+        let profile: DecodeProfile
+        do {
+            profile = try DecodeProfiler.measure(videos: videos, pipeline: spec.name, sampling: spec.sampling, threads: threads, device: request.device)
+        } catch {
+            throw .file(path: error.video, message: error.message)
+        }
+        guard request.save else { return (profile, nil) }
+        let path = DecodeProfileFile.path(pipeline: request.pipelinePath, device: request.device, directory: request.directory)
+        try DecodeProfileFile.write(profile, to: path)
+        return (profile, path)
+    }
+
+    /// Measures each model once (through the first stage that runs it), saving each profile;
+    /// `each` is called after every model, so a front end can print as it goes.
+    public func profileModels(_ loaded: LoadedPipeline, each: (Model) -> Void = { _ in }) throws(AppError) -> [Model] {
+        let frames: [VideoFrame]
+        do { frames = try ProfileFrames.load(video: request.video, sampling: loaded.spec.sampling) } catch {
+            throw .file(path: request.video ?? "synthetic frame", message: "\(error)")
+        }
+        if let directory = request.directory {
+            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw .file(path: directory, message: error.localizedDescription)
+            }
+        }
+        let profiler = StageProfiler(configuration: .init(batches: request.batches, iterations: request.iterations))
+        var out: [Model] = []
+        var seen = Set<String>()
+        for stage in loaded.stages where seen.insert(stage.model.name).inserted {
+            let m: StageMeasurement
+            do { m = try profiler.profile(stage: stage, frames: frames, frameSource: frameSource, device: request.device) } catch {
+                throw .modelRuntime("profiling model '\(stage.model.name)': \(error)")
+            }
+            var saved: String?
+            if request.save {
+                let path = DeviceName.profilePath(modelPath: m.modelPath, device: request.device, directory: request.directory)
+                try ProfileFile.write(m.profile, to: path)
+                saved = path
+            }
+            out.append(Model(measurement: m, savedAt: saved))
+            each(out[out.count - 1])
+        }
+        return out
+    }
+}
