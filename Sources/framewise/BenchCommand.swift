@@ -1,4 +1,5 @@
 import ArgumentParser
+import FramewiseApp
 import FramewiseCore
 import FramewiseRuntime
 import Foundation
@@ -27,7 +28,11 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         engine.bootstrapLogging()
-        let loaded = try loadPipeline(pipeline, options: engine)
+        let engineConfig = EngineConfiguration(decoders: load.maxInFlight, workerThreads: workerThreads, instancesPerStage: instances)
+        let app = try reportingAppErrors {
+            try buildApplication(AppConfiguration(pipelinePath: pipeline, ortLibrary: engine.ortLibrary, engine: engineConfig))
+        }
+        let loaded = app.pipeline
         let list = load.cycled(VideoInputs.expand(inputs))
         guard !list.isEmpty else { throw ValidationError("no videos found") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -44,12 +49,9 @@ struct BenchCommand: AsyncParsableCommand {
             print(naive?.text("naive    ") ?? "")
         }
         let sink = MemorySink()
-        let engineConfig = EngineConfiguration(decoders: load.maxInFlight, workerThreads: workerThreads, instancesPerStage: instances)
         let rate = try load.parsedRate()
-        var report = try await StreamingEngine(pipeline: loaded, configuration: engineConfig)
-            .run(videos: list, sink: sink, arrivals: try load.arrivalTimes(count: list.count, rate: rate))
+        var report = try await app.run(videos: list, sink: sink, arrivals: try load.arrivalTimes(count: list.count, rate: rate))
         report.offeredRate = rate
-        report.maxInFlight = engineConfig.decoders
         let optimized = ModeFigures(report: report)
         let optimizedResults = await sink.results
         print(optimized.text("optimized"))
@@ -81,10 +83,9 @@ struct BenchCommand: AsyncParsableCommand {
         var lightLoadRatio: Double?
         if lightLoad {
             var ratios: [Double] = []
-            let engineConfig = EngineConfiguration(decoders: load.maxInFlight, workerThreads: workerThreads, instancesPerStage: instances)
             for video in Array(Set(list)).sorted() {
                 let alone = try await PipelineRunner(pipeline: loaded, configuration: config).run(videos: [video], sink: MemorySink())
-                let engineRun = try await StreamingEngine(pipeline: loaded, configuration: engineConfig).run(videos: [video], sink: MemorySink())
+                let engineRun = try await app.run(videos: [video], sink: MemorySink())
                 let a = alone.latencyPercentile(50), e = engineRun.latencyPercentile(50)
                 ratios.append(e / max(a, 1e-9))
                 print(String(format: "light load: %@  engine %.3f s vs alone (sequential engine) %.3f s  (%.2fx)",

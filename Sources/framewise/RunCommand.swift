@@ -69,31 +69,34 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// `config` with the plan applied; `--worker-threads` wins over the plan's device count.
-    private func apply(_ plan: (plan: CapacityPlan, path: String), to config: EngineConfiguration, stages: [String]) throws -> EngineConfiguration {
-        do {
-            let rows = plan.plan.rows
-            let applied = try config.applying(plan: rows, workers: workerThreads == nil ? plan.plan.deviceCount : nil, pipelineStages: stages)
-            if !quiet {
-                let text = rows.map { "\($0.stage) x\(max(1, $0.instances)) batch \($0.batchSize)" }.joined(separator: ", ")
-                FileHandle.standardError.write(Data("plan \(plan.path): \(text); \(applied.workerThreads) worker threads\n".utf8))
-            }
-            let cores = ProcessInfo.processInfo.activeProcessorCount
-            let threads = applied.workerThreads * (plan.plan.threadsPerWorker ?? 1)
-            if plan.plan.device.kind == .cpu, threads > cores {
-                FileHandle.standardError.write(Data(("warning: the plan needs \(applied.workerThreads) workers (\(threads) threads) and this machine has \(cores) cores: "
-                    + "expect it to miss; plan with --devices \(cores) for this machine\n").utf8))
-            }
-            return applied
-        } catch {
-            FileHandle.standardError.write(Data("error: --plan \(plan.path): \(error)\n".utf8))
-            throw ExitCode(2)
+    /// The application this command runs: the pipeline loaded, the engine configured, the plan applied.
+    private func application(plan: (plan: CapacityPlan, path: String)?) throws -> FramewiseApplication {
+        var config = EngineConfiguration(decoders: load.maxInFlight ?? concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
+                                         instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
+        config.topicBound = topicBound
+        config.frameBudget = frameBudget
+        if let seconds = try sloSeconds(plan: plan) {
+            config.slo = .microseconds(Int64(seconds * 1e6))
+            config.latePolicy = latePolicy
         }
+        let app = try reportingAppErrors {
+            try buildApplication(AppConfiguration(pipelinePath: pipeline, ortLibrary: engine.ortLibrary, engine: config,
+                                                  plan: engineKind == .streaming && !cluster.isRedis ? plan?.plan : nil,
+                                                  workerThreadsGiven: workerThreads != nil))
+        }
+        if let plan, !quiet {
+            let text = plan.plan.rows.map { "\($0.stage) x\(max(1, $0.instances)) batch \($0.batchSize)" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("plan \(plan.path): \(text); \(app.engine.workerThreads) worker threads\n".utf8))
+        }
+        for warning in app.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        return app
     }
 
     func run() async throws {
         engine.bootstrapLogging()
-        let loaded = try loadPipeline(pipeline, options: engine)
+        let plan = try self.plan.map(readPlan)
+        let app = try application(plan: plan)
+        let loaded = app.pipeline
         let videos = load.cycled(VideoInputs.expand(inputs))
         guard !videos.isEmpty else {
             FileHandle.standardError.write(Data("error: no videos found in \(inputs.joined(separator: ", "))\n".utf8))
@@ -106,21 +109,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         let bar = quiet ? nil : ProgressBar(total: videos.count)
         let progress: @Sendable (Int, Int) -> Void = { done, total in bar?.update(done: done, total: total) }
-        let plan = try self.plan.map(readPlan)
         var report: RunReport
         switch engineKind {
         case .streaming where cluster.isRedis:
             report = try await runOnCluster(loaded, videos: videos, sink: sink, progress: progress)
         case .streaming:
-            var config = EngineConfiguration(decoders: load.maxInFlight ?? concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
-                                             instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
-            if let plan { config = try apply(plan, to: config, stages: loaded.stages.map(\.spec.name)) }
-            if let topicBound { config.topicBound = topicBound }
-            if let frameBudget { config.frameBudget = frameBudget }
-            if let seconds = try sloSeconds(plan: plan) {
-                config.slo = .microseconds(Int64(seconds * 1e6))
-                config.latePolicy = latePolicy
-            }
             // With a plan, arrivals default to 90% of its rate: where the plan claims to hold.
             let rate = try load.parsedRate() ?? plan.map { 0.9 * $0.plan.rate }
             let arrivals = try load.arrivalTimes(count: videos.count, rate: rate)
@@ -128,10 +121,8 @@ struct RunCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data(String(format: "arrivals: %@ at %.3g videos/s (90%% of the plan's rate)\n",
                                                            load.arrivals.rawValue, rate).utf8))
             }
-            let streaming = StreamingEngine(pipeline: loaded, configuration: config)
-            report = try await streaming.run(videos: videos, sink: sink, arrivals: arrivals, progress: progress)
+            report = try await app.run(videos: videos, sink: sink, arrivals: arrivals, progress: progress)
             report.offeredRate = rate
-            report.maxInFlight = config.decoders
         case .sequential:
             let config = RunConfiguration(concurrentVideos: load.maxInFlight ?? concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
             report = try await PipelineRunner(pipeline: loaded, configuration: config).run(videos: videos, sink: sink, progress: progress)

@@ -1,0 +1,29 @@
+import FramewiseCore
+import FramewisePlanner
+import FramewiseRuntime
+
+/// Everything an application is built from: the pipeline file, where ONNX Runtime is, how the
+/// engine uses the machine, and an optional capacity plan to apply. The CLI, the server and the
+/// tests each fill one in and call `buildApplication`.
+public struct AppConfiguration: Sendable {
+    /// The pipeline YAML file.
+    public var pipelinePath: String
+    /// `libonnxruntime.so` (nil: `$ORT_DYLIB_PATH`, then the project's `.venv`).
+    public var ortLibrary: String?
+    /// How the engine uses the machine (videos in flight, threads, queue bounds, SLO).
+    public var engine: EngineConfiguration
+    /// A capacity plan to apply: per-stage instances, batch limits and budgets, and its device
+    /// count as worker threads unless `workerThreadsGiven`.
+    public var plan: CapacityPlan?
+    /// Whether `engine.workerThreads` was set explicitly (it then wins over the plan's device count).
+    public var workerThreadsGiven: Bool
+
+    public init(pipelinePath: String, ortLibrary: String? = nil, engine: EngineConfiguration = EngineConfiguration(),
+                plan: CapacityPlan? = nil, workerThreadsGiven: Bool = false) {
+        self.pipelinePath = pipelinePath
+        self.ortLibrary = ortLibrary
+        self.engine = engine
+        self.plan = plan
+        self.workerThreadsGiven = workerThreadsGiven
+    }
+}
