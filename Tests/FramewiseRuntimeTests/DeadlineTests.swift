@@ -59,3 +59,32 @@ import Testing
         #expect(try #require(looseReport.stages["s"]).items == 100)
     }
 }
+
+/// The engine reads time from the clock it is given: deadlines, arrivals and batch timing.
+@Suite struct InjectedClockTests {
+    @Test func deadlinesFollowTheInjectedClock() async throws {
+        var config = EngineConfiguration(decoders: 1, workerThreads: 1)
+        config.slo = .seconds(5)
+        config.latePolicy = .drop
+        let video = try Fixtures.require(Fixtures.path("media/h264.mp4"))
+        // On the real clock 100 frames at ~15 ms finish well within 5 s: nothing is dropped.
+        let real = try await StreamingEngine(pipeline: try DeadlineTests.slowPipeline(), configuration: config).run(videos: [video], sink: MemorySink())
+        #expect(try #require(real.stages["s"]).dropped == 0)
+        // On a clock 1,000 times as fast, the same 5 s pass in 5 ms of real time: frames are dropped.
+        let fast = try await StreamingEngine(pipeline: try DeadlineTests.slowPipeline(), configuration: config,
+                                             clock: { EngineClock(ScaledClock(factor: 1000)) }).run(videos: [video], sink: MemorySink())
+        let stage = try #require(fast.stages["s"])
+        #expect(stage.dropped > 0)
+        #expect(stage.dropped + stage.items == 100)
+        #expect(fast.wallSeconds > 5, "the report's wall time is on the injected clock too: \(fast.wallSeconds)")
+    }
+
+    @Test func engineClockWrapsAnyClock() async throws {
+        let clock = EngineClock(ScaledClock(factor: 0))
+        #expect(clock.now == EngineClock.Instant(offset: .zero), "a frozen clock stays at its origin")
+        let fast = EngineClock(ScaledClock(factor: 500))
+        let start = fast.now
+        try await fast.sleep(for: .seconds(1))  // 2 ms of real time
+        #expect(start.duration(to: fast.now) >= .seconds(1))
+    }
+}

@@ -22,7 +22,8 @@ final class EngineContext: StageHost {
     let wiring: StageWiring
     var downstream: [String: [String]] { wiring.downstream }
     var dependencies: [String: Set<String>] { wiring.dependencies }
-    let started = ContinuousClock.now
+    /// The run's clock; `elapsed()` reads it.
+    let clock: EngineClock
     private let totals = Mutex<[String: StageTime]>([:])
     private let frameTimes = Mutex<[Double]>([])
     private let finished: AsyncStream<VideoTracker.Finished>.Continuation
@@ -30,8 +31,9 @@ final class EngineContext: StageHost {
     let gate: AdmissionGate
 
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
-         finished: AsyncStream<VideoTracker.Finished>.Continuation, gate: AdmissionGate) {
+         finished: AsyncStream<VideoTracker.Finished>.Continuation, gate: AdmissionGate, clock: EngineClock = .continuous) {
         self.gate = gate
+        self.clock = clock
         self.pipeline = pipeline
         self.configuration = configuration
         self.broker = broker
@@ -41,7 +43,7 @@ final class EngineContext: StageHost {
     }
 
     /// Seconds since the run started.
-    func elapsed() -> Double { (ContinuousClock.now - started).seconds }
+    func elapsed() -> Double { clock.elapsedSeconds }
 
     /// Stages that read the frame itself (no upstream stage).
     var rootStages: [String] { wiring.roots }

@@ -20,6 +20,8 @@ protocol StageHost: Sendable {
     func topic(_ stage: String) -> String
     /// Now on the clock of `FrameMessage.readyAt` and `deadline`, in seconds.
     func now() -> Double
+    /// The clock batches are timed with (injected; the continuous clock in production).
+    var clock: EngineClock { get }
     /// Whether the message's video already failed or finished (its frames are skipped).
     func isFinished(_ message: FrameMessage) async -> Bool
     /// The message's frame and the outputs of the stages before this one (nil: the frame is gone).

@@ -15,7 +15,7 @@ struct StageWorker: Sendable {
     var topic: String { host.topic(stage.spec.name) }
     var group: String { host.group }
 
-    typealias Batcher = AdaptiveBatcher<Delivery<FrameMessage>, ContinuousClock.Instant>
+    typealias Batcher = AdaptiveBatcher<Delivery<FrameMessage>, EngineClock.Instant>
 
     /// The stage's batching policy: the model's batching spec, limited by this runner's batch limit.
     var batching: BatcherConfiguration {
@@ -26,9 +26,11 @@ struct StageWorker: Sendable {
     }
 
     /// Pulls messages from the stage's topic into the adaptive batcher and runs the batches it fires.
+    private var clock: EngineClock { host.clock }
+
     func run() async {
         var batcher = Batcher(configuration: batching, instances: 1)
-        var tickAt: ContinuousClock.Instant?
+        var tickAt: EngineClock.Instant?
         let idleWait = Duration.milliseconds(200)
         var cursor = ConsumerCursor(broker: broker, topic: topic, group: group, consumer: consumer, reclaimAfter: host.reclaimAfter)
         while !Task.isCancelled {
@@ -36,11 +38,11 @@ struct StageWorker: Sendable {
             let draining = host.isDraining
             if draining && batcher.queuedCount == 0 { return }
             let room = draining ? 0 : max(0, batcher.configuration.fullBatchSize - batcher.queuedCount)
-            let wait = batcher.queuedCount == 0 ? idleWait : max(.zero, (tickAt ?? .now) - .now)
+            let wait = batcher.queuedCount == 0 ? idleWait : max(.zero, clock.now.duration(to: tickAt ?? clock.now))
             var actions: [Batcher.Action] = []
             if draining {
                 // Fire the partial batch now rather than waiting for frames that will not come.
-                actions.append(batcher.tick(now: .now + batcher.configuration.maxQueueDelay + .seconds(1)))
+                actions.append(batcher.tick(now: clock.now.advanced(by: batcher.configuration.maxQueueDelay + .seconds(1))))
             }
             if room > 0 {
                 let got: [Delivery<FrameMessage>]
@@ -54,7 +56,7 @@ struct StageWorker: Sendable {
                     return  // broker closed: the run is over
                 }
                 let dropping = host.configuration.latePolicy == .drop
-                var arrived: [(payload: Delivery<FrameMessage>, key: String?, deadline: ContinuousClock.Instant?, arrivedAt: ContinuousClock.Instant)] = []
+                var arrived: [(payload: Delivery<FrameMessage>, key: String?, deadline: EngineClock.Instant?, arrivedAt: EngineClock.Instant)] = []
                 for delivery in got {
                     // Nexus' early drop: a frame that cannot meet its deadline even in the next batch
                     // never takes a slot.
@@ -67,16 +69,16 @@ struct StageWorker: Sendable {
                     }
                     // Arrival = when the frame became ready, not when this worker pulled it: pulls come in
                     // bursts, which would make the arrival rate look higher than it is.
-                    let at = min(ContinuousClock.now, instant(delivery.message.readyAt))
+                    let at = min(clock.now, instant(delivery.message.readyAt))
                     arrived.append((delivery, String(delivery.message.video), dropping ? due(delivery.message).map(instant) : nil, at))
                 }
                 // All that was pulled joins the queue before the batcher decides, so one decision
                 // sees the whole pull (the first frame never fires alone ahead of the rest).
-                if !arrived.isEmpty { actions += batcher.enqueue(contentsOf: arrived, now: .now) }
+                if !arrived.isEmpty { actions += batcher.enqueue(contentsOf: arrived, now: clock.now) }
             }
-            if let at = tickAt, at <= .now {
+            if let at = tickAt, at <= clock.now {
                 tickAt = nil
-                actions.append(batcher.tick(now: .now))
+                actions.append(batcher.tick(now: clock.now))
             }
             while !actions.isEmpty {
                 switch actions.removeFirst() {
@@ -85,17 +87,18 @@ struct StageWorker: Sendable {
                 case let .scheduleTick(at):
                     tickAt = min(tickAt ?? at, at)
                 case let .fire(batch):
-                    let started = ContinuousClock.now
+                    let started = clock.now
                     let settled = await process(batch.payloads)
                     try? await broker.ack(settled.map(\.id), topic: topic, group: group)
-                    actions.append(batcher.batchCompleted(size: batch.size, duration: .now - started, now: .now))
+                    let now = clock.now
+                    actions.append(batcher.batchCompleted(size: batch.size, duration: started.duration(to: now), now: now))
                 case let .drop(requests, reason, then):
                     await drop(requests.map(\.payload), reason: reason == .deadlineExpired ? "deadline" : reason.rawValue)
                     actions.append(then)
                 }
             }
             if batcher.queuedCount > 0 && tickAt == nil {
-                tickAt = ContinuousClock.now.advanced(by: batcher.configuration.maxQueueDelay)
+                tickAt = clock.now.advanced(by: batcher.configuration.maxQueueDelay)
             }
         }
     }
@@ -110,8 +113,8 @@ struct StageWorker: Sendable {
     }
 
     /// The host-clock time `seconds` as an instant.
-    private func instant(_ seconds: Double) -> ContinuousClock.Instant {
-        ContinuousClock.now.advanced(by: .microseconds(Int64((seconds - host.now()) * 1e6)))
+    private func instant(_ seconds: Double) -> EngineClock.Instant {
+        clock.now.advanced(by: .microseconds(Int64((seconds - host.now()) * 1e6)))
     }
 
     /// Skips these frames for this stage and everything downstream, counts them, and acks.

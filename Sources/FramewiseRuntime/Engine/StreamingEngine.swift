@@ -12,13 +12,16 @@ public final class StreamingEngine: Sendable {
     public let pipeline: LoadedPipeline
     public let configuration: EngineConfiguration
     private let brokerOverride: (any Broker<FrameMessage>)?
+    private let clock: @Sendable () -> EngineClock
 
     /// `broker`: where stages exchange frame messages (default: a fresh in-process broker per run).
+    /// `clock`: the time source of each run (arrivals, deadlines, batch timing); default continuous.
     public init(pipeline: LoadedPipeline, configuration: EngineConfiguration = EngineConfiguration(),
-                broker: (any Broker<FrameMessage>)? = nil) {
+                broker: (any Broker<FrameMessage>)? = nil, clock: @escaping @Sendable () -> EngineClock = { .continuous }) {
         self.pipeline = pipeline
         self.configuration = configuration
         self.brokerOverride = broker
+        self.clock = clock
     }
 
     /// Each stage's topic bound (frames its queue holds) in this configuration.
@@ -48,7 +51,8 @@ public final class StreamingEngine: Sendable {
         let pool = BlockingPool(name: "framewise-engine", threads: configuration.workerThreads)
         defer { pool.shutdown() }
         let gate = AdmissionGate(total: videos.count, maxInFlight: configuration.decoders, frameBudget: frameBudget)
-        let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation, gate: gate)
+        let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation, gate: gate,
+                                    clock: clock())
         let times = arrivals ?? []
 
         let work = Task {
@@ -109,7 +113,7 @@ public final class StreamingEngine: Sendable {
             if video < times.count {
                 let wait = times[video] - context.elapsed()
                 if wait > 0 {
-                    do { try await Task.sleep(for: .microseconds(Int64(wait * 1e6))) } catch { return }
+                    do { try await context.clock.sleep(for: .microseconds(Int64(wait * 1e6))) } catch { return }
                 }
             }
             gate.arrived(video, now: context.elapsed())
