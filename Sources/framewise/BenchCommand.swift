@@ -18,7 +18,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("light-load"), help: "Also measure light load: each distinct video submitted alone to the engine, against the same video through the sequential engine.")
     var lightLoad = false
     @Option(name: .customLong("worker-threads"), help: "Engine threads for preprocessing and inference.") var workerThreads: Int?
-    @Option(help: "Concurrent batches per stage.") var instances = 1
+    @Option(help: "Concurrent batches per stage (default: the worker threads, so any stage can use every worker).") var instances: Int?
     @OptionGroup var load: LoadOptions
     @OptionGroup var engine: EngineOptions
 

@@ -20,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("decode-threads"), help: "Decoder threads per video (default: automatic).") var decodeThreads: Int = 0
     @Option(name: .customLong("engine"), help: "streaming (stages decoupled by a broker, batches across videos) or sequential (one video's frames in chunks).")
     var engineKind: EngineKind = .streaming
-    @Option(help: "Concurrent batches per stage (streaming engine).") var instances = 1
+    @Option(help: "Concurrent batches per stage (default: the worker threads, so any stage can use every worker).") var instances: Int?
     @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for frames of other videos (default: each model's batching setting).") var maxQueueDelayMs: Int?
     @Option(help: "Apply a capacity plan (`framewise plan --json`): per-stage instances and batch sizes, its device count as worker threads (streaming engine).")
     var plan: String?
@@ -47,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
         if cluster.isRedis, load.rate != nil || load.maxInFlight != nil { throw ValidationError("--rate and --max-in-flight apply to one process (not --broker redis://)") }
         if engineKind == .sequential, load.rate != nil { throw ValidationError("--rate needs the streaming engine") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
-        if instances < 1 { throw ValidationError("--instances must be at least 1") }
+        if let i = instances, i < 1 { throw ValidationError("--instances must be at least 1, got \(i)") }
         if let b = topicBound, b < 1 { throw ValidationError("--topic-bound must be at least 1") }
         if let slo {
             do { _ = try PlanningUnits.seconds(slo) } catch { throw ValidationError("--slo: \(error)") }

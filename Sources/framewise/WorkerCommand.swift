@@ -15,14 +15,14 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated stages to run, `decode` included (default: decoding and every stage).") var stages: String?
     @Option(help: "Videos decoded at once by this worker (default: from the core count).") var decoders: Int?
     @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
-    @Option(help: "Concurrent batches per stage.") var instances = 1
+    @Option(help: "Concurrent batches per stage (default: the worker threads, so any stage can use every worker).") var instances: Int?
     @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for more frames (default: each model's setting).") var maxQueueDelayMs: Int?
     @OptionGroup var cluster: ClusterArguments
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
         if !cluster.isRedis { throw ValidationError("worker needs --broker redis://HOST:PORT") }
-        if instances < 1 { throw ValidationError("--instances must be at least 1") }
+        if let i = instances, i < 1 { throw ValidationError("--instances must be at least 1, got \(i)") }
         if let d = decoders, d < 1 { throw ValidationError("--decoders must be at least 1") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
     }

@@ -12,7 +12,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var decodeThreads: Int
     /// Dedicated threads for preprocessing and inference.
     public var workerThreads: Int
-    /// Concurrent batches per stage (instances of each model).
+    /// Concurrent batches per stage (instances of each model). Default: the worker threads, so
+    /// any stage can use every worker while another waits for frames (the thread pool bounds
+    /// what runs at once); one instance per stage would leave a fast stage's thread idle while
+    /// the slowest stage queues.
     public var instancesPerStage: Int
     /// Frames (messages) a stage topic holds before its producers wait (backpressure). Nil: each
     /// stage's own bound, twice its batch limit times its instances, so decoders run ahead of
@@ -61,14 +64,15 @@ public struct EngineConfiguration: Sendable, Equatable {
         topicBound ?? max(2, 2 * max(1, batchLimit) * instances(of: stage))
     }
 
-    /// `decoders` defaults to twice the core count (videos in flight), `workerThreads` to the core count.
-    public init(decoders: Int? = nil, decodeThreads: Int = 0, workerThreads: Int? = nil, instancesPerStage: Int = 1,
+    /// `decoders` defaults to twice the core count (videos in flight), `workerThreads` to the core
+    /// count, `instancesPerStage` to the worker threads.
+    public init(decoders: Int? = nil, decodeThreads: Int = 0, workerThreads: Int? = nil, instancesPerStage: Int? = nil,
                 topicBound: Int? = nil, maxQueueDelay: Duration? = nil) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         self.decoders = max(1, decoders ?? 2 * cores)
         self.decodeThreads = decodeThreads
         self.workerThreads = max(1, workerThreads ?? cores)
-        self.instancesPerStage = max(1, instancesPerStage)
+        self.instancesPerStage = max(1, instancesPerStage ?? self.workerThreads)
         self.topicBound = topicBound.map { max(1, $0) }
         self.maxQueueDelay = maxQueueDelay
     }

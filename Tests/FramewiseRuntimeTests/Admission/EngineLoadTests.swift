@@ -20,6 +20,8 @@ import Testing
         let (spec, backend, _) = ForkJoinTests.forkJoinPipeline(sampling: .everyNth(2), batch: 5)
         let pipeline = try LoadedPipeline(spec: spec, backend: backend)
         var config = EngineConfiguration(decoders: 2, workerThreads: 2)
+        #expect(config.instancesPerStage == 2, "by default every stage may use every worker thread")
+        config.instancesPerStage = 1
         config.stages["right"] = .init(instances: 3, batchLimit: 2)
         let engine = StreamingEngine(pipeline: pipeline, configuration: config)
         #expect(engine.topicBounds == ["left": 10, "right": 12, "both": 10])
@@ -56,6 +58,7 @@ import Testing
         let pipeline = try LoadedPipeline(spec: spec, backend: FakeBackend(sessions: ["/m": slow]))
         let videos = try (0..<15).map { try Fixtures.require(Fixtures.path(Self.videos[$0 % Self.videos.count])) }
         let engine = StreamingEngine(pipeline: pipeline, configuration: EngineConfiguration(decoders: 2, workerThreads: 1))
+        #expect(engine.configuration.instancesPerStage == 1)
         let sink = MemorySink()
         let report = try await engine.run(videos: videos, sink: sink)
         let results = await sink.results
