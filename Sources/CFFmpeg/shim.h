@@ -13,6 +13,7 @@
 #include <libavutil/pixdesc.h>
 #include <libavutil/log.h>
 #include <libavutil/error.h>
+#include <libavutil/opt.h>
 
 static inline int fw_averror_eof(void) { return AVERROR_EOF; }
 static inline int fw_averror_eagain(void) { return AVERROR(EAGAIN); }

@@ -13,14 +13,110 @@ public enum LetterboxAnchor: String, Sendable, Codable, Equatable {
     case center, topLeft = "top_left"
 }
 
-/// How a frame (or crop) is brought to the model's input size.
-public enum ResizeMode: Sendable, Codable, Equatable {
-    /// Scale each axis independently to the target size.
-    case stretch
-    /// Keep the aspect ratio, fit inside the target, pad the rest with `pad` (in output units, after normalisation).
-    case letterbox(anchor: LetterboxAnchor, pad: Float)
+/// A width and height in pixels.
+public struct PixelSize: Sendable, Codable, Equatable, Hashable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+    public var description: String { "\(width)x\(height)" }
+}
+
+/// The first step of a resize chain: how the source region becomes an intermediate image.
+public enum ResizeStep: Sendable, Codable, Equatable {
+    /// Scale each axis independently to `size` (nil: the model's input size).
+    case stretch(to: PixelSize?)
+    /// Keep the aspect ratio and fit inside `size` (nil: the model's input size), anchored as given;
+    /// the rest is `pad` (in output units, after normalisation).
+    case letterbox(anchor: LetterboxAnchor, pad: Float, to: PixelSize?)
+    /// Keep the aspect ratio, scaling so the short side is `side` pixels (0: the larger side of the
+    /// model's input size).
+    case shortSide(Int)
+}
+
+/// How a frame (or crop) is brought to the model's input size: a resize step, then optionally the
+/// centre of the resized image cropped to the model's size (e.g. open-nsfw: stretch to 256x256, then
+/// the centre 224x224). The chain runs as one libswscale pass over the matching source rectangle.
+public struct ResizeMode: Sendable, Codable, Equatable, CustomStringConvertible {
+    /// The resize.
+    public var step: ResizeStep
+    /// Whether the centre of the resized image, at the model's size, is what the model gets. Without
+    /// it the resize must produce the model's size.
+    public var centerCrop: Bool
+
+    public init(_ step: ResizeStep, centerCrop: Bool = false) {
+        self.step = step
+        self.centerCrop = centerCrop
+    }
+
+    /// Scale each axis independently to the model's size.
+    public static let stretch = ResizeMode(.stretch(to: nil))
+
+    /// Keep the aspect ratio, fit inside the model's size, pad the rest with `pad`.
+    public static func letterbox(anchor: LetterboxAnchor, pad: Float) -> ResizeMode {
+        ResizeMode(.letterbox(anchor: anchor, pad: pad, to: nil))
+    }
+
     /// Scale so the short side is `shortSide` (or the larger target side if 0), then crop the centre to the target.
-    case shortSideCenterCrop(shortSide: Int)
+    public static func shortSideCenterCrop(shortSide: Int) -> ResizeMode {
+        ResizeMode(.shortSide(shortSide), centerCrop: true)
+    }
+
+    /// Stretch to `width` x `height`, then crop the centre to the target.
+    public static func stretchCenterCrop(width: Int, height: Int) -> ResizeMode {
+        ResizeMode(.stretch(to: PixelSize(width: width, height: height)), centerCrop: true)
+    }
+
+    /// The letterbox pad value, when the step letterboxes.
+    public var letterboxPad: Float? {
+        if case let .letterbox(_, pad, _) = step { return pad }
+        return nil
+    }
+
+    /// Why this chain cannot produce a `target`-sized image, or nil when it can: without a crop the
+    /// resize must produce exactly `target`; with one, the resized image must be at least `target` on
+    /// both axes (a short side of N is at least N on both).
+    public func problem(target: PixelSize) -> String? {
+        let resized: PixelSize, what: String
+        switch step {
+        case let .stretch(to):
+            resized = to ?? target
+            what = "stretched"
+        case let .letterbox(_, _, to):
+            resized = to ?? target
+            what = "letterboxed"
+        case let .shortSide(side):
+            guard side >= 0 else { return "the short side must be positive, got \(side)" }
+            let n = side > 0 ? side : max(target.width, target.height)
+            guard centerCrop else { return "scaling the short side to \(n) does not give a \(target) image: add crop: center" }
+            guard n >= max(target.width, target.height) else {
+                return "the centre \(target) crop does not fit in an image whose short side is \(n) "
+                    + "(the short side must be at least \(max(target.width, target.height)))"
+            }
+            return nil
+        }
+        guard resized.width >= 1, resized.height >= 1 else { return "the \(what) size must be positive, got \(resized)" }
+        if centerCrop {
+            guard resized.width >= target.width, resized.height >= target.height else {
+                return "the centre \(target) crop does not fit in the \(what) \(resized) image (resize to at least \(target))"
+            }
+        } else if resized != target {
+            return "the \(what) \(resized) image is not the model's \(target): add crop: center, or resize to \(target)"
+        }
+        return nil
+    }
+
+    public var description: String {
+        let crop = centerCrop ? ", centre crop" : ""
+        switch step {
+        case let .stretch(to): return "stretch" + (to.map { " to \($0)" } ?? "") + crop
+        case let .letterbox(anchor, pad, to):
+            return "letterbox \(anchor.rawValue) pad \(pad)" + (to.map { " into \($0)" } ?? "") + crop
+        case let .shortSide(side): return "short side \(side)" + crop
+        }
+    }
 }
 
 /// The image preprocessing one model needs, done in one libswscale pass:
@@ -54,6 +150,8 @@ public struct PreprocessSpec: Sendable, Codable, Equatable {
         self.resize = resize
     }
 
+    /// The model's input image size.
+    public var size: PixelSize { PixelSize(width: width, height: height) }
     /// Shape of one preprocessed image, without the batch dimension.
     public var itemShape: [Int] { layout == .nchw ? [3, height, width] : [height, width, 3] }
     /// Bytes of one preprocessed image.

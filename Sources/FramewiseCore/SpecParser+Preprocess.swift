@@ -41,7 +41,7 @@ extension SpecParser {
                 spec.std = v
             }
         }
-        if let r = node["resize"] { spec.resize = parseResize(r, "\(field).resize") }
+        if let r = node["resize"] { spec.resize = parseResize(r, "\(field).resize", target: spec.size) }
         return spec
     }
 
@@ -52,28 +52,6 @@ extension SpecParser {
         default:
             reader.fail(field, "expected 1 or 3 numbers, got \(values.count)", at: node)
             return nil
-        }
-    }
-
-    mutating func parseResize(_ node: Node, _ field: String) -> ResizeMode {
-        guard let (kind, arg) = reader.variant(node, field) else { return .stretch }
-        switch kind {
-        case "stretch": return .stretch
-        case "letterbox":
-            var anchor = LetterboxAnchor.center
-            if let a = arg, let word = reader.string(a, "\(field).letterbox") {
-                if let parsed = LetterboxAnchor(rawValue: word) { anchor = parsed } else {
-                    reader.fail("\(field).letterbox", "unknown anchor '\(word)' (expected center or top_left)", at: a)
-                }
-            }
-            let pad = reader.double(node["pad"], "\(field).pad") ?? 0
-            return .letterbox(anchor: anchor, pad: Float(pad))
-        case "short_side_crop":
-            let side = arg.flatMap { reader.int($0, "\(field).short_side_crop", min: 1) } ?? 0
-            return .shortSideCenterCrop(shortSide: side)
-        default:
-            reader.fail(field, "unknown resize '\(kind)' (expected stretch, letterbox or {short_side_crop: N})", at: node)
-            return .stretch
         }
     }
 }

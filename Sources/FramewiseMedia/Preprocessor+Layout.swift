@@ -36,7 +36,7 @@ extension Preprocessor {
 
     /// Writes the letterbox pad value (in output units) everywhere outside the content rectangle.
     func fillPadding(_ plan: PreprocessPlan, _ destination: UnsafeMutableRawPointer) {
-        guard case let .letterbox(_, pad) = spec.resize, plan.hasPadding(width: spec.width, height: spec.height) else { return }
+        guard let pad = spec.resize.letterboxPad, plan.hasPadding(width: spec.width, height: spec.height) else { return }
         let (planes, perPixel) = spec.layout == .nchw ? (3, 1) : (1, 3)
         let planeCount = spec.width * spec.height * perPixel
         if spec.elementType == .float32 {

@@ -39,7 +39,9 @@ extension Preprocessor {
         let key = ScalerCache.Key(
             sourceWidth: Int32(plan.sourceWidth), sourceHeight: Int32(plan.sourceHeight), sourceFormat: source.format.rawValue,
             width: Int32(plan.contentWidth), height: Int32(plan.contentHeight), format: format.rawValue,
-            colorspace: source.colorspace.rawValue, fullRange: source.fullRange)
+            colorspace: source.colorspace.rawValue, fullRange: source.fullRange,
+            chromaPositionX: SourceImage.chromaPosition(offset: plan.chromaOffsetX, log2: source.grid.x.trailingZeroBitCount),
+            chromaPositionY: SourceImage.chromaPosition(offset: plan.chromaOffsetY, log2: source.grid.y.trailingZeroBitCount))
         guard let context = scalers.context(for: key) else {
             throw MediaError(.preprocessFailed, path: path, message: "libswscale cannot convert "
                              + "\(plan.sourceWidth)x\(plan.sourceHeight) \(source.format.rawValue) to "

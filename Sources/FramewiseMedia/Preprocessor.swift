@@ -45,7 +45,8 @@ public final class Preprocessor {
             grid = source.grid
         }
         guard let plan = PreprocessPlan(frameWidth: source.width, frameHeight: source.height, crop: crop, spec: spec,
-                                        alignX: grid.x, alignY: grid.y, rotate180: rotate180) else {
+                                        alignX: grid.x, alignY: grid.y, offGrid: source.allowsOffGridOrigin,
+                                        rotate180: rotate180) else {
             throw MediaError(.preprocessFailed, path: path, message: "crop \(String(describing: crop)) is outside the "
                              + "\(source.width)x\(source.height) frame or the target size is empty")
         }
@@ -59,6 +60,9 @@ public final class Preprocessor {
     private func validateSpec(path: String) throws(MediaError) {
         guard spec.width > 0, spec.height > 0 else {
             throw MediaError(.unsupportedFormat, path: path, message: "target size \(spec.width)x\(spec.height)")
+        }
+        if let problem = spec.resize.problem(target: spec.size) {
+            throw MediaError(.unsupportedFormat, path: path, message: "resize \(spec.resize): \(problem)")
         }
         guard spec.elementType == .float32 || spec.elementType == .uint8 else {
             throw MediaError(.unsupportedFormat, path: path, message: "element type \(spec.elementType) (float32 or uint8 only)")

@@ -6,6 +6,8 @@ final class ScalerCache {
         var sourceWidth: Int32, sourceHeight: Int32, sourceFormat: Int32
         var width: Int32, height: Int32, format: Int32
         var colorspace: UInt32, fullRange: Bool
+        /// libswscale's source chroma positions (`src_h_chr_pos`, `src_v_chr_pos`); -513 is its default.
+        var chromaPositionX: Int32 = -513, chromaPositionY: Int32 = -513
     }
 
     /// Filters: full-resolution chroma in and out plus accurate rounding keep sharp colour edges within
@@ -26,9 +28,7 @@ final class ScalerCache {
     func context(for key: Key) -> OpaquePointer? {
         if let cached = contexts[key] { return cached }
         if contexts.count >= Self.capacity { removeAll() }
-        guard let context = sws_getContext(key.sourceWidth, key.sourceHeight, AVPixelFormat(key.sourceFormat),
-                                           key.width, key.height, AVPixelFormat(key.format),
-                                           Self.flags, nil, nil, nil) else { return nil }
+        guard let context = Self.makeContext(key) else { return nil }
         if let desc = av_pix_fmt_desc_get(AVPixelFormat(key.sourceFormat)),
            desc.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) == 0 {
             let table = sws_getCoefficients(Self.swsColorspace(AVColorSpace(key.colorspace)))
@@ -36,6 +36,28 @@ final class ScalerCache {
                                          sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
         }
         contexts[key] = context
+        return context
+    }
+
+    /// A context for `key`; with chroma positions set it is configured through its options, as
+    /// `sws_getContext` cannot take them.
+    private static func makeContext(_ key: Key) -> OpaquePointer? {
+        guard key.chromaPositionX != -513 || key.chromaPositionY != -513 else {
+            return sws_getContext(key.sourceWidth, key.sourceHeight, AVPixelFormat(key.sourceFormat),
+                                  key.width, key.height, AVPixelFormat(key.format), Self.flags, nil, nil, nil)
+        }
+        guard let context = sws_alloc_context() else { return nil }
+        let options: [(String, Int64)] = [
+            ("srcw", Int64(key.sourceWidth)), ("srch", Int64(key.sourceHeight)), ("src_format", Int64(key.sourceFormat)),
+            ("dstw", Int64(key.width)), ("dsth", Int64(key.height)), ("dst_format", Int64(key.format)),
+            ("sws_flags", Int64(Self.flags)),
+            ("src_h_chr_pos", Int64(key.chromaPositionX)), ("src_v_chr_pos", Int64(key.chromaPositionY)),
+        ]
+        let raw = UnsafeMutableRawPointer(context)
+        guard options.allSatisfy({ av_opt_set_int(raw, $0.0, $0.1, 0) >= 0 }), sws_init_context(context, nil, nil) >= 0 else {
+            sws_freeContext(context)
+            return nil
+        }
         return context
     }
 

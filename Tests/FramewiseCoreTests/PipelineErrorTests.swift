@@ -158,6 +158,151 @@ private let badPipelines: [BadPipeline] = [
           s:
             model: m
         """, field: "models.m.preprocess.resize", line: 6),
+    BadPipeline(name: "crop larger than the stretched image", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {stretch: [200, 256], crop: center}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize.crop", line: 6),
+    BadPipeline(name: "short side smaller than the crop", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {short_side: 200, crop: center}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize.crop", line: 6),
+    BadPipeline(name: "old short_side_crop smaller than the crop", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {short_side_crop: 100}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize", line: 6),
+    BadPipeline(name: "short side without crop", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {short_side: 256}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize", line: 6),
+    BadPipeline(name: "stretch to another size without crop", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {stretch: [256, 256]}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize", line: 6),
+    BadPipeline(name: "letterbox canvas smaller than the crop", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {letterbox: center, to: [300, 200], crop: center}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize.crop", line: 6),
+    BadPipeline(name: "unknown crop", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {stretch: [256, 256], crop: left}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize.crop", line: 6),
+    BadPipeline(name: "two resize steps", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {stretch: [256, 256], short_side: 256, crop: center}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize", line: 6),
+    BadPipeline(name: "unknown key in resize", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {letterbox: center, padding: 3}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize.padding", line: 6),
+    BadPipeline(name: "crop on the old short_side_crop", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {short_side_crop: 256, crop: center}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize.crop", line: 6),
+    BadPipeline(name: "stretch size with 1 number", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {stretch: [256], crop: center}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize.stretch", line: 6),
+    BadPipeline(name: "stretch size not whole", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize: {stretch: [256.5, 256], crop: center}
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize.stretch", line: 6),
+    BadPipeline(name: "crop larger than the stretch, block style", yaml: """
+        models:
+          m:
+            file: a.onnx
+            preprocess:
+              size: [224, 224]
+              resize:
+                stretch: [256, 100]
+                crop: center
+        stages:
+          s:
+            model: m
+        """, field: "models.m.preprocess.resize.crop", line: 8),
     BadPipeline(name: "unknown provider", yaml: """
         models:
           m:

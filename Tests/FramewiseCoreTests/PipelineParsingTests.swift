@@ -303,6 +303,15 @@ struct VariantParsingTests {
         ("{letterbox: top_left, pad: 0}", .letterbox(anchor: .topLeft, pad: 0)),
         ("{letterbox: center, pad: 114}", .letterbox(anchor: .center, pad: 114)),
         ("{short_side_crop: 256}", .shortSideCenterCrop(shortSide: 256)),
+        ("short_side_crop", .shortSideCenterCrop(shortSide: 0)),
+        // The chain: a resize step, then the centre of it at `size` (32x16).
+        ("{stretch: [40, 20], crop: center}", .stretchCenterCrop(width: 40, height: 20)),
+        ("{crop: center, stretch: [40, 20]}", .stretchCenterCrop(width: 40, height: 20)),
+        ("{stretch: [32, 16]}", ResizeMode(.stretch(to: PixelSize(width: 32, height: 16)))),
+        ("{short_side: 256, crop: center}", .shortSideCenterCrop(shortSide: 256)),
+        ("{letterbox: center, to: [40, 40], pad: 3, crop: center}",
+         ResizeMode(.letterbox(anchor: .center, pad: 3, to: PixelSize(width: 40, height: 40)), centerCrop: true)),
+        ("{letterbox: top_left, to: [32, 16]}", ResizeMode(.letterbox(anchor: .topLeft, pad: 0, to: PixelSize(width: 32, height: 16)))),
     ])
     func resize(_ text: String, _ expected: ResizeMode) throws {
         let dir = try TempDirectory(files: ["m.onnx"])
