@@ -88,6 +88,15 @@ public struct RunReport: Sendable {
     /// Videos per second finished within the SLO (nil without an SLO).
     public var goodput: Double? { slo.map { _ in wallSeconds > 0 ? Double(videosWithinSLO) / wallSeconds : 0 } }
 
+    /// Share of frames that went through every stage within `seconds` of being decoded (frames
+    /// dropped on the way never count as within): the per-request criterion of a plan, whose
+    /// latencies count from a decoded frame.
+    public func frameAttainment(within seconds: Double) -> Double? {
+        let total = frameSeconds.count + droppedFrames
+        guard total > 0 else { return nil }
+        return Double(frameSeconds.filter { $0 <= seconds }.count) / Double(total)
+    }
+
     /// The `p`-th percentile (0...100) of per-video latency from arrival, nearest rank.
     public func latencyPercentile(_ p: Double) -> Double { Self.percentile(p, of: videoSeconds) }
 

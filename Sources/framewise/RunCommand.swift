@@ -26,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
     var plan: String?
     @Option(name: .customLong("topic-bound"), help: "Frames each stage's queue holds before its producers wait (streaming engine; default: twice the stage's batch limit times its instances).") var topicBound: Int?
     @Option(name: .customLong("frame-budget"), help: "Frames inside the pipeline before a new video waits at admission (default: the sum of the topic bounds).") var frameBudget: Int?
-    @Option(help: "Per-video latency objective from the video's arrival, e.g. 2s or 500ms (streaming engine); the summary shows SLO attainment and goodput. With --plan (default: the plan's SLO), each stage also gets the plan's share of it as a per-frame budget.") var slo: String?
+    @Option(help: "Per-video latency objective from the video's arrival, e.g. 2s or 500ms (streaming engine); the summary shows SLO attainment and goodput. With --plan, each stage also gets the plan's share of it as a per-frame budget.") var slo: String?
     @Option(help: "Write the run's summary figures as JSON here.") var json: String?
     @Option(name: .customLong("late-policy"), help: "drop (Nexus' early drop: frames that cannot meet the SLO never take a batch slot) or mark_late.")
     var latePolicy: EngineConfiguration.LatePolicy = .drop
@@ -141,10 +141,10 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The run's SLO in seconds: `--slo`, else the plan's.
+    /// The run's per-video SLO in seconds (`--slo`). A plan's SLO is per frame: `run --plan` checks
+    /// it on the frames' latencies and does not make it a per-video deadline.
     private func sloSeconds(plan: (plan: CapacityPlan, path: String)?) throws -> Double? {
-        if let slo { return try PlanningUnits.seconds(slo) }
-        return plan?.plan.slo
+        try slo.map { try PlanningUnits.seconds($0) }
     }
 }
 

@@ -105,7 +105,7 @@ import Testing
         #expect(ran.stderr.contains("(90% of the plan's rate)"), "\(ran.stderr)")
         #expect(ran.stdout.contains("plan vs measured: the plan serves"), "\(ran.stdout)")
         #expect(ran.stdout.contains("frame p99: per-frame p99"), "\(ran.stdout)")
-        #expect(ran.stdout.contains("SLO attainment: 100.0% of videos within 2 s"), "\(ran.stdout)")
+        #expect(ran.stdout.contains("SLO attainment: 100.0% of frames within the plan's 2 s"), "\(ran.stdout)")
 
         // The plan records its units: frames per video, video length from the decode profile, a worker's threads.
         #expect((plan["framesPerVideo"] as? Double ?? 0) > 0)

@@ -46,6 +46,14 @@ public struct PipelineProfiling: Sendable {
     /// What preprocessing is timed on, for the report.
     public var frameSource: String { request.video ?? "a synthetic 1280x720 frame" }
 
+    /// Creates the folder profiles are saved in, when one was given.
+    private func prepareDirectory() throws(AppError) {
+        guard request.save, let directory = request.directory else { return }
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw .file(path: directory, message: "cannot create the profiles folder: \(error.localizedDescription)")
+        }
+    }
+
     /// Measures and saves the decode cost (nil when no videos were given).
     public func profileDecoding(_ spec: PipelineSpec) throws(AppError) -> (profile: DecodeProfile, savedAt: String?)? {
         let videos = VideoInputs.expand(request.decodeVideos.isEmpty ? (request.video.map { [$0] } ?? []) : request.decodeVideos)
@@ -63,6 +71,7 @@ public struct PipelineProfiling: Sendable {
             throw .file(path: error.video, message: error.message)
         }
         guard request.save else { return (profile, nil) }
+        try prepareDirectory()
         let path = DecodeProfileFile.path(pipeline: request.pipelinePath, device: request.device, directory: request.directory)
         try DecodeProfileFile.write(profile, to: path)
         return (profile, path)
@@ -75,11 +84,7 @@ public struct PipelineProfiling: Sendable {
         do { frames = try ProfileFrames.load(video: request.video, sampling: loaded.spec.sampling) } catch {
             throw .file(path: request.video ?? "synthetic frame", message: "\(error)")
         }
-        if let directory = request.directory {
-            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-                throw .file(path: directory, message: error.localizedDescription)
-            }
-        }
+        try prepareDirectory()
         let profiler = StageProfiler(configuration: .init(batches: request.batches, iterations: request.iterations))
         var out: [Model] = []
         var seen = Set<String>()

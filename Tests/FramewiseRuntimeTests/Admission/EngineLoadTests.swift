@@ -95,3 +95,15 @@ import Testing
         #expect(report.droppedFrames == 2)
     }
 }
+
+/// A plan's per-frame criterion: frames within the SLO from decoding, dropped ones never within.
+@Suite struct FrameAttainmentTests {
+    @Test func framesWithinAndDroppedOnesCounted() {
+        var report = RunReport()
+        #expect(report.frameAttainment(within: 1) == nil)
+        report.frameSeconds = [0.1, 0.5, 0.9, 1.5]
+        #expect(report.frameAttainment(within: 1) == 0.75)
+        report.droppedFrames = 4
+        #expect(report.frameAttainment(within: 1) == 3.0 / 8.0)
+    }
+}
