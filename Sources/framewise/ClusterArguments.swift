@@ -4,6 +4,7 @@ import FramewisePlanner
 import FramewiseRedis
 import FramewiseRuntime
 import Foundation
+import Glibc
 
 /// Options of commands that talk to a distributed deployment (`run --broker redis://`,
 /// `worker`, `status`).
@@ -30,8 +31,14 @@ struct ClusterArguments: ParsableArguments {
     func reclaimDuration() throws -> Duration { .microseconds(Int64(try PlanningUnits.seconds(reclaimAfter) * 1e6)) }
 
     func options() throws -> ClusterOptions {
-        let poison = ProcessInfo.processInfo.environment["FRAMEWISE_FAULT_CRASH_ON"]
-        return ClusterOptions(reclaimAfter: try reclaimDuration(), maxDeliveries: maxDeliveries, crashOnVideo: poison)
+        ClusterOptions(reclaimAfter: try reclaimDuration(), maxDeliveries: maxDeliveries, faults: Self.faultsFromEnvironment())
+    }
+
+    /// Fault injection for the fault tests: `FRAMEWISE_FAULT_CRASH_ON=TEXT` makes this process exit
+    /// (status 70) mid-decode of a video whose path contains TEXT, as a crashing decoder would.
+    static func faultsFromEnvironment() -> FaultHooks {
+        guard let poison = ProcessInfo.processInfo.environment["FRAMEWISE_FAULT_CRASH_ON"], !poison.isEmpty else { return FaultHooks() }
+        return FaultHooks(decodedFrame: { path in if path.contains(poison) { Glibc.exit(70) } })
     }
 
     /// Connections to the Redis deployment (lazy: nothing connects until first used).

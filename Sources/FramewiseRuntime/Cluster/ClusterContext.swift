@@ -39,7 +39,8 @@ final class ClusterContext: StageHost {
     func topic(_ stage: String) -> String { ClusterOptions.topic(pipeline: pipeline.spec.name, stage: stage) }
     var decodeTopic: String { ClusterOptions.decodeTopic(pipeline: pipeline.spec.name) }
     func now() -> Double { Date().timeIntervalSince1970 }
-    var clock: EngineClock { .continuous }
+    /// Batches are timed on this clock (wrapped once: every read shares its origin).
+    let clock = EngineClock.continuous
 
     func addTotals(stage: String, time: StageTime) { totals.withLock { $0[stage, default: StageTime()].add(time) } }
     var stageTotals: [String: StageTime] { totals.withLock { $0 } }

@@ -58,9 +58,7 @@ struct ClusterDecoder: Sendable {
                 return
             }
             guard let frame else { break }
-            if let poison = context.options.crashOnVideo, !poison.isEmpty, m.path.contains(poison) {
-                exit(70)  // fault injection (tests): die mid-video, as a crashing decoder would
-            }
+            context.options.faults.decodedFrame?(m.path)
             if slot % 32 == 31, try await store.isFinished(job: m.job, video: m.video) {
                 context.frames.removeVideo(job: m.job, video: m.video)
                 return

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Settings shared by the workers and the submitting run of a distributed deployment.
-public struct ClusterOptions: Sendable, Equatable {
+public struct ClusterOptions: Sendable {
     /// A message held unacked this long by a consumer is taken over by another (its worker died).
     /// Must exceed the longest batch. Default 30 s.
     public var reclaimAfter: Duration
@@ -11,12 +11,11 @@ public struct ClusterOptions: Sendable, Equatable {
     /// Prefix of this worker's consumer names (unique per process by default).
     public var consumerPrefix: String
 
-    /// Fault injection for tests: the worker process exits abruptly while decoding a video whose
-    /// path contains this text (a poison video). Set from `FRAMEWISE_FAULT_CRASH_ON`; nil normally.
-    public var crashOnVideo: String?
+    /// Fault injection (tests): hooks called at chosen points; empty normally.
+    public var faults: FaultHooks
 
-    public init(reclaimAfter: Duration = .seconds(30), maxDeliveries: Int = 5, consumerPrefix: String? = nil, crashOnVideo: String? = nil) {
-        self.crashOnVideo = crashOnVideo
+    public init(reclaimAfter: Duration = .seconds(30), maxDeliveries: Int = 5, consumerPrefix: String? = nil, faults: FaultHooks = FaultHooks()) {
+        self.faults = faults
         self.reclaimAfter = reclaimAfter
         self.maxDeliveries = max(1, maxDeliveries)
         self.consumerPrefix = consumerPrefix ?? ClusterOptions.defaultConsumerPrefix()
@@ -35,4 +34,15 @@ public struct ClusterOptions: Sendable, Equatable {
     public static func decodeTopic(pipeline: String) -> String { "\(pipeline).decode" }
     /// The topic of frames waiting for `stage` of `pipeline`.
     public static func topic(pipeline: String, stage: String) -> String { "\(pipeline).stage.\(stage)" }
+}
+
+/// Points where a test can inject a fault (e.g. make a worker process die mid-video, as a
+/// crashing decoder would). The library only calls the hooks; what they do is the caller's.
+public struct FaultHooks: Sendable {
+    /// Called with the video's path after each decoded frame of a distributed decoder.
+    public var decodedFrame: (@Sendable (_ videoPath: String) -> Void)?
+
+    public init(decodedFrame: (@Sendable (_ videoPath: String) -> Void)? = nil) {
+        self.decodedFrame = decodedFrame
+    }
 }

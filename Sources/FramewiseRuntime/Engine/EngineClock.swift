@@ -26,7 +26,8 @@ public struct EngineClock: Clock, Sendable {
         minimumResolution = clock.minimumResolution
     }
 
-    /// The continuous clock (monotonic, keeps counting during sleep).
+    /// A new wrapper of the continuous clock (monotonic, keeps counting during sleep), its origin
+    /// now. Wrap once and share it: two wrappers made at different times disagree.
     public static var continuous: EngineClock { EngineClock(ContinuousClock()) }
 
     public var now: Instant { Instant(offset: read()) }

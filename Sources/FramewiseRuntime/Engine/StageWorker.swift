@@ -56,8 +56,12 @@ struct StageWorker: Sendable {
                     return  // broker closed: the run is over
                 }
                 let dropping = host.configuration.latePolicy == .drop
+                // A reclaim can hand back this worker's own pending messages that still wait in its
+                // batcher (idle past reclaimAfter): keep one copy of each.
+                let queuedIDs = Set(batcher.queued.map(\.payload.id))
+                let fresh = got.filter { !queuedIDs.contains($0.id) }
                 var arrived: [(payload: Delivery<FrameMessage>, key: String?, deadline: EngineClock.Instant?, arrivedAt: EngineClock.Instant)] = []
-                for delivery in got {
+                for delivery in fresh {
                     // Nexus' early drop: a frame that cannot meet its deadline even in the next batch
                     // never takes a slot.
                     if dropping, let deadline = due(delivery.message) {
