@@ -55,7 +55,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "FramewiseTesting", dependencies: ["FramewiseCore"]),
+        // Fakes behind the project's protocols: models, clocks, an in-memory job store and frame storage.
+        .target(name: "FramewiseTesting", dependencies: ["FramewiseCore", "FramewiseMedia", "FramewiseRuntime"]),
         // The application layer: one builder from configuration (pipeline, engine, broker, plans,
         // profiles, status) used by the CLI, the server and the tests.
         .target(
