@@ -11,13 +11,16 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("ort-library"), help: "Path of libonnxruntime.so (default: $ORT_DYLIB_PATH, then the project's .venv).")
     var ortLibrary: String?
 
-    @Flag(name: .shortAndLong, help: "Log more (FFmpeg and ONNX Runtime warnings and info).")
+    @Flag(name: .shortAndLong, help: "Log more: warnings and info, FFmpeg's and ONNX Runtime's included (errors always show).")
     var verbose = false
 
     func makeBackend() throws -> ONNXRuntimeBackend {
         try ONNXRuntimeBackend(configuration: ONNXRuntimeConfiguration(libraryPath: ortLibrary))
     }
 
+    /// Everything logs through swift-log to stderr: errors only, or from info up with `--verbose`.
+    /// FFmpeg's and ONNX Runtime's own messages come through it too (their warnings are quiet unless
+    /// `--verbose`), so nothing else writes to stderr.
     func bootstrapLogging() {
         let level: Logger.Level = verbose ? .info : .error
         LoggingSystem.bootstrap { label in
@@ -25,7 +28,7 @@ struct EngineOptions: ParsableArguments {
             handler.logLevel = level
             return handler
         }
-        FFmpegLogging.install(level: verbose ? .info : .critical)
+        FFmpegLogging.install(level: level)
     }
 }
 
