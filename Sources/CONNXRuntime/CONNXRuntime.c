@@ -11,6 +11,7 @@
     X(GetErrorCode, 1) \
     X(GetErrorMessage, 2) \
     X(CreateEnv, 3) \
+    X(CreateEnvWithCustomLogger, 4) \
     X(CreateSession, 7) \
     X(Run, 9) \
     X(CreateSessionOptions, 10) \

@@ -5,7 +5,8 @@
 /// onnxruntime/capi/libonnxruntime.so*`) found by walking up from the current directory and from
 /// the executable's directory. See ``ONNXRuntimeLibraryLocator``.
 public struct ONNXRuntimeConfiguration: Sendable, Codable, Equatable {
-    /// The minimum severity ONNX Runtime itself logs (to stderr).
+    /// The minimum severity ONNX Runtime passes on; its messages go to swift-log (`framewise.onnxruntime`),
+    /// where the log handler's level decides what shows.
     public enum LogSeverity: Int32, Sendable, Codable, CaseIterable {
         case verbose = 0, info, warning, error, fatal
     }

@@ -44,8 +44,10 @@ final class ORTEnvironment: @unchecked Sendable {
         let version = fw_ort_version(path).map { String(cString: $0) } ?? "unknown"
 
         var env: OpaquePointer?
-        try Self.check(api, api.CreateEnv(logSeverity.rawValue, "framewise", &env), "CreateEnv")
-        guard let env else { throw .libraryLoadFailed(path: path, reason: "CreateEnv returned no environment") }
+        // ORT's messages go to swift-log (ORTLogging), not straight to stderr.
+        try Self.check(api, api.CreateEnvWithCustomLogger(ORTLogging.callback, nil, logSeverity.rawValue, "framewise", &env),
+                       "CreateEnvWithCustomLogger")
+        guard let env else { throw .libraryLoadFailed(path: path, reason: "CreateEnvWithCustomLogger returned no environment") }
 
         var memoryInfo: OpaquePointer?
         var allocator: OpaquePointer?

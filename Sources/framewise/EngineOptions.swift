@@ -11,9 +11,12 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("ort-library"), help: "Path of libonnxruntime.so (default: $ORT_DYLIB_PATH, then the project's .venv).")
     var ortLibrary: String?
 
-    @Flag(name: .shortAndLong, help: "Log more (FFmpeg and ONNX Runtime warnings and info).")
+    @Flag(name: .shortAndLong, help: "Log more: warnings and info, FFmpeg's and ONNX Runtime's included (errors always show).")
     var verbose = false
 
+    /// Everything logs through swift-log to stderr: errors only, or from info up with `--verbose`.
+    /// FFmpeg's and ONNX Runtime's own messages come through it too (their warnings are quiet unless
+    /// `--verbose`), so nothing else writes to stderr.
     func bootstrapLogging() {
         let level: Logger.Level = verbose ? .info : .error
         LoggingSystem.bootstrap { label in
@@ -21,7 +24,7 @@ struct EngineOptions: ParsableArguments {
             handler.logLevel = level
             return handler
         }
-        FFmpegLogging.install(level: verbose ? .info : .critical)
+        FFmpegLogging.install(level: level)
     }
 }
 

@@ -39,6 +39,13 @@ typedef int32_t FWOrtGraphOptimizationLevel;  // 0, 1, 2, 99 (all)
 typedef int32_t FWOrtAllocatorType;       // 0 device, 1 arena
 typedef int32_t FWOrtMemType;             // 0 default
 
+/// OrtLoggingFunction: called by ORT (from any of its threads) for each log message at or above the
+/// environment's level. `category`, `logid` and `code_location` may be empty; all strings live only
+/// for the call.
+typedef void (*FWOrtLoggingFunction)(void *_Nullable param, FWOrtLoggingLevel severity, const char *_Nullable category,
+                                     const char *_Nullable logid, const char *_Nullable code_location,
+                                     const char *_Nullable message);
+
 #define FW_ORT_STATUS_FN(name, ...) FWOrtStatus *(*_Nonnull name)(__VA_ARGS__)
 #define FW_ORT_PAD(n) void *_pad##n
 
@@ -56,7 +63,9 @@ typedef struct FWOrtApi {
     FWOrtErrorCode (*_Nonnull GetErrorCode)(const FWOrtStatus *status);                             // 1
     const char *(*_Nonnull GetErrorMessage)(const FWOrtStatus *status);                             // 2
     FW_ORT_STATUS_FN(CreateEnv, FWOrtLoggingLevel level, const char *logid, FWOrtEnv **out);  // 3
-    FW_ORT_PAD(4); FW_ORT_PAD(5); FW_ORT_PAD(6);
+    FW_ORT_STATUS_FN(CreateEnvWithCustomLogger, FWOrtLoggingFunction logging_function, void *logger_param,
+                     FWOrtLoggingLevel level, const char *logid, FWOrtEnv **out);          // 4
+    FW_ORT_PAD(5); FW_ORT_PAD(6);
     FW_ORT_STATUS_FN(CreateSession, const FWOrtEnv *env, const char *model_path,
                      const FWOrtSessionOptions *options, FWOrtSession **out);              // 7
     FW_ORT_PAD(8);
