@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C declarations of the subset of ONNX Runtime's C API we use, plus a dlopen loader.
@@ -40,7 +42,10 @@ let package = Package(
         .target(name: "FramewisePostprocess", dependencies: ["FramewiseCore"]),
         .target(
             name: "FramewiseRuntime",
-            dependencies: ["FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewisePostprocess"]
+            dependencies: [
+                "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewisePostprocess",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
         ),
         // Control plane: profiles -> plans. Pure: no I/O, no async.
         .target(name: "FramewisePlanner", dependencies: ["FramewiseCore"]),
@@ -64,6 +69,8 @@ let package = Package(
             dependencies: [
                 "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -79,7 +86,13 @@ let package = Package(
         .testTarget(name: "FramewiseONNXTests", dependencies: ["FramewiseONNX", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(name: "FramewisePostprocessTests", dependencies: ["FramewisePostprocess", "FramewiseCore"]),
         .testTarget(name: "FramewiseRuntimeTests", dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewisePostprocess", "FramewiseTesting"]),
-        .testTarget(name: "FramewiseAppTests", dependencies: ["FramewiseApp", "FramewiseRuntime", "FramewisePlanner", "FramewiseCore", "FramewiseTesting"]),
+        .testTarget(
+            name: "FramewiseAppTests",
+            dependencies: [
+                "FramewiseApp", "FramewiseRuntime", "FramewisePlanner", "FramewiseCore", "FramewiseTesting",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
         .testTarget(
             name: "FramewiseRedisTests",

@@ -1,3 +1,4 @@
+import CoreMetrics
 import FramewiseCore
 import FramewisePlanner
 import FramewiseRuntime
@@ -17,9 +18,12 @@ public struct AppConfiguration: Sendable {
     public var plan: CapacityPlan?
     /// Whether `engine.workerThreads` was set explicitly (it then wins over the plan's device count).
     public var workerThreadsGiven: Bool
+    /// Where the engine reports metrics (nil: not measured), e.g. `PrometheusMetrics().factory`.
+    public var metrics: (any MetricsFactory)?
 
     public init(pipelinePath: String, ortLibrary: String? = nil, engine: EngineConfiguration = EngineConfiguration(),
-                plan: CapacityPlan? = nil, workerThreadsGiven: Bool = false) {
+                plan: CapacityPlan? = nil, workerThreadsGiven: Bool = false, metrics: (any MetricsFactory)? = nil) {
+        self.metrics = metrics
         self.pipelinePath = pipelinePath
         self.ortLibrary = ortLibrary
         self.engine = engine

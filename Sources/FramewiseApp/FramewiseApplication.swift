@@ -10,15 +10,18 @@ public final class FramewiseApplication: Sendable {
     public let pipeline: LoadedPipeline
     /// The engine configuration after the plan (if any) was applied.
     public let engine: EngineConfiguration
+    /// The engine's metrics (nil when the configuration asked for none).
+    public let metrics: EngineMetrics?
 
     init(configuration: AppConfiguration, pipeline: LoadedPipeline, engine: EngineConfiguration) {
         self.configuration = configuration
         self.pipeline = pipeline
         self.engine = engine
+        metrics = configuration.metrics.map { EngineMetrics(pipeline: pipeline, factory: $0) }
     }
 
     /// The streaming engine for this application.
-    public func makeEngine() -> StreamingEngine { StreamingEngine(pipeline: pipeline, configuration: engine) }
+    public func makeEngine() -> StreamingEngine { StreamingEngine(pipeline: pipeline, configuration: engine, metrics: metrics) }
 
     /// Runs `videos` in this process, writing each result to `sink` in input order. `arrivals`:
     /// seconds from the start at which each arrives (nil: all at once).

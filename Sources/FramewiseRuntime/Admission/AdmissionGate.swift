@@ -34,6 +34,9 @@ final class AdmissionGate: Sendable {
     /// When `video` arrived and was admitted (nil before its admission).
     func times(of video: Int) -> Admitted? { state.withLock { $0.times[video] } }
 
+    /// Videos admitted and not yet finished.
+    var inFlightCount: Int { state.withLock { $0.controller.inFlight.count } }
+
     /// The most frames that were inside the pipeline at once.
     var peakFrames: Int { state.withLock { $0.controller.peakFrames } }
 

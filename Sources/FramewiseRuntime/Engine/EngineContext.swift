@@ -29,10 +29,14 @@ final class EngineContext: StageHost {
     private let finished: AsyncStream<VideoTracker.Finished>.Continuation
     /// Admission: told when frames enter and leave the pipeline.
     let gate: AdmissionGate
+    /// Where batches, drops, videos and latencies are reported (nil: not measured).
+    let metrics: EngineMetrics?
 
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
-         finished: AsyncStream<VideoTracker.Finished>.Continuation, gate: AdmissionGate, clock: EngineClock = .continuous) {
+         finished: AsyncStream<VideoTracker.Finished>.Continuation, gate: AdmissionGate, clock: EngineClock = .continuous,
+         metrics: EngineMetrics? = nil) {
         self.gate = gate
+        self.metrics = metrics
         self.clock = clock
         self.pipeline = pipeline
         self.configuration = configuration
@@ -101,7 +105,10 @@ final class EngineContext: StageHost {
             try await broker.publish([FrameMessage(video: key.video, slot: key.slot, readyAt: now, deadline: deadline)], to: EngineContext.topic(next))
         }
         if completed {
-            if let ready = frames.readyAt(key) { frameTimes.withLock { $0.append(now - ready) } }
+            if let ready = frames.readyAt(key) {
+                frameTimes.withLock { $0.append(now - ready) }
+                metrics?.frameLatency.recordSeconds(now - ready)
+            }
             // A finished (failed) video's frames were already taken out of the count when it finished.
             if !tracker.isFailed(key.video) { gate.frames(-1, now: now) }
             if let video = tracker.frameDone(key.video) { deliver(video) }

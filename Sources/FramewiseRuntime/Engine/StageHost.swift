@@ -35,4 +35,10 @@ protocol StageHost: Sendable {
     func failed(_ delivery: Delivery<FrameMessage>, stage: String, error: any Error) async -> Bool
     /// Adds to the run's per-stage totals.
     func addTotals(stage: String, time: StageTime)
+    /// Where batches, drops and queue depths are reported (nil: not measured).
+    var metrics: EngineMetrics? { get }
+}
+
+extension StageHost {
+    public var metrics: EngineMetrics? { nil }
 }

@@ -31,6 +31,7 @@ struct StageWorker: Sendable {
     func run() async {
         var batcher = Batcher(configuration: batching, instances: 1)
         var tickAt: EngineClock.Instant?
+        var depthReportedAt: EngineClock.Instant?
         let idleWait = Duration.milliseconds(200)
         var cursor = ConsumerCursor(broker: broker, topic: topic, group: group, consumer: consumer, reclaimAfter: host.reclaimAfter)
         while !Task.isCancelled {
@@ -94,6 +95,7 @@ struct StageWorker: Sendable {
                     let started = clock.now
                     let settled = await process(batch.payloads)
                     try? await broker.ack(settled.map(\.id), topic: topic, group: group)
+                    await reportDepth(last: &depthReportedAt)
                     let now = clock.now
                     actions.append(batcher.batchCompleted(size: batch.size, duration: started.duration(to: now), now: now))
                 case let .drop(requests, reason, then):
@@ -105,6 +107,16 @@ struct StageWorker: Sendable {
                 tickAt = clock.now.advanced(by: batcher.configuration.maxQueueDelay)
             }
         }
+    }
+
+    /// The stage topic's length as a gauge (after a batch; a networked broker is asked at most
+    /// every half second).
+    private func reportDepth(last: inout EngineClock.Instant?) async {
+        guard let gauge = host.metrics?.stage(stage.spec.name)?.depth else { return }
+        let now = clock.now
+        if let l = last, l.duration(to: now) < .milliseconds(500) { return }
+        last = now
+        if let stats = try? await broker.stats(topic: topic, group: group) { gauge.set(stats.length) }
     }
 
     /// When the frame is due at this stage: its video's deadline, or sooner when the stage has a
@@ -126,6 +138,7 @@ struct StageWorker: Sendable {
         var counted = StageTime()
         counted.dropped = deliveries.count
         host.addTotals(stage: stage.spec.name, time: counted)
+        host.metrics?.dropped(stage: stage.spec.name, count: deliveries.count, reason: reason)
         var settled: [DeliveryID] = []
         for d in deliveries {
             do {
@@ -191,6 +204,17 @@ struct StageWorker: Sendable {
         let now = host.now()
         let (results, time) = try await runner.run(items)
         host.addTotals(stage: stage.spec.name, time: time)
+        if let metrics = host.metrics {
+            // The runner splits at its batch limit: full chunks, then the rest.
+            let limit = max(1, runner.batchLimit)
+            for start in stride(from: 0, to: items.count, by: limit) {
+                var share = time
+                let size = min(limit, items.count - start)
+                share.scale(by: Double(size) / Double(max(1, items.count)), items: size)
+                share.queueWaitSeconds = time.queueWaitSeconds * Double(size) / Double(max(1, items.count))
+                metrics.batch(stage: stage.spec.name, size: size, time: share)
+            }
+        }
         let grouped = StageItemBuilder.group(results, for: stage, frames: deliveries.count)
         let totalItems = max(1, items.count)
         let itemsPerDelivery = items.reduce(into: [Int: Int]()) { $0[$1.slot, default: 0] += 1 }

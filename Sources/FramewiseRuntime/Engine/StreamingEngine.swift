@@ -13,11 +13,15 @@ public final class StreamingEngine: Sendable {
     public let configuration: EngineConfiguration
     private let brokerOverride: (any Broker<FrameMessage>)?
     private let clock: @Sendable () -> EngineClock
+    /// Where the engine reports its metrics (nil: not measured).
+    public let metrics: EngineMetrics?
 
     /// `broker`: where stages exchange frame messages (default: a fresh in-process broker per run).
     /// `clock`: the time source of each run (arrivals, deadlines, batch timing); default continuous.
     public init(pipeline: LoadedPipeline, configuration: EngineConfiguration = EngineConfiguration(),
-                broker: (any Broker<FrameMessage>)? = nil, clock: @escaping @Sendable () -> EngineClock = { .continuous }) {
+                broker: (any Broker<FrameMessage>)? = nil, clock: @escaping @Sendable () -> EngineClock = { .continuous },
+                metrics: EngineMetrics? = nil) {
+        self.metrics = metrics
         self.pipeline = pipeline
         self.configuration = configuration
         self.brokerOverride = broker
@@ -52,7 +56,7 @@ public final class StreamingEngine: Sendable {
         defer { pool.shutdown() }
         let gate = AdmissionGate(total: videos.count, maxInFlight: configuration.decoders, frameBudget: frameBudget)
         let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation, gate: gate,
-                                    clock: clock())
+                                    clock: clock(), metrics: metrics)
         let times = arrivals ?? []
 
         let work = Task {
@@ -66,6 +70,7 @@ public final class StreamingEngine: Sendable {
                 }
                 group.addTask { await Self.arrive(videos.count, at: times, gate: gate, context: context) }
                 for await admitted in gate.admitted {
+                    self.metrics?.inFlight.set(gate.inFlightCount)
                     group.addTask { await self.decode(admitted, path: videos[admitted.video], context: context) }
                 }
                 await group.waitForAll()
@@ -84,9 +89,12 @@ public final class StreamingEngine: Sendable {
             progress?(done, videos.count)
             let admission = gate.times(of: finished.video)
             gate.finished(finished.video, remainingFrames: finished.frames.count - finished.framesDone, now: now)
+            let result = context.assemble(finished)
+            metrics?.videoFinished(result, latency: now - (admission?.arrivedAt ?? 0))
+            metrics?.inFlight.set(gate.inFlightCount)
             // Keep draining on a write error, so the workers finish; the error is thrown at the end.
             do {
-                try await writer.add(context.assemble(finished), index: finished.video,
+                try await writer.add(result, index: finished.video,
                                      latency: VideoLatency(fromArrival: now - (admission?.arrivedAt ?? 0),
                                                            fromAdmission: now - (admission?.admittedAt ?? 0), finishedAt: now),
                                      to: &report)

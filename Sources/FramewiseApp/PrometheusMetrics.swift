@@ -1,0 +1,25 @@
+import CoreMetrics
+import FramewiseRuntime
+import Prometheus
+
+/// The engine's metrics in Prometheus' text format: one registry, and the swift-metrics factory
+/// that records into it (batch sizes in power-of-two buckets, latencies in seconds).
+public final class PrometheusMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    public let factory: PrometheusMetricsFactory
+
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.valueHistogramBuckets[EngineMetrics.Name.batchSize] = [1, 2, 4, 8, 16, 32, 64, 128]
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+        ]
+        self.registry = registry
+        self.factory = factory
+    }
+
+    /// Every metric now, in Prometheus' text exposition format (for `GET /metrics`).
+    public func text() -> String { registry.emitToString() }
+}
