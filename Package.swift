@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C declarations of the subset of ONNX Runtime's C API we use, plus a dlopen loader.
@@ -47,6 +48,11 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        // The shared downloader: a URL fetched once into a content-addressed cache (async-http-client).
+        .target(
+            name: "FramewiseDownloader",
+            dependencies: ["FramewiseCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         // Control plane: profiles -> plans. Pure: no I/O, no async.
         .target(name: "FramewisePlanner", dependencies: ["FramewiseCore"]),
         // Redis Streams broker on a SwiftNIO RESP client.
@@ -68,6 +74,7 @@ let package = Package(
             name: "FramewiseApp",
             dependencies: [
                 "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
+                "FramewiseDownloader",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -93,6 +100,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .testTarget(name: "FramewiseDownloaderTests", dependencies: ["FramewiseDownloader", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
         .testTarget(
             name: "FramewiseRedisTests",

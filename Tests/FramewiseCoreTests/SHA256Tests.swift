@@ -1,5 +1,6 @@
+import FramewiseCore
 import Foundation
-import FramewiseRuntime
+
 import Testing
 
 /// FIPS 180-4 test vectors, block boundaries, and hashing a file in chunks.

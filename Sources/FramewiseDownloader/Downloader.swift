@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import Foundation
+import FramewiseCore
+import NIOCore
+
+/// Fetches each URL once into a content-addressed cache in the shared storage folder, so any
+/// worker decodes it from local disk. Concurrent requests for one URL share one download; a size
+/// limit, a timeout and retries with backoff apply; redirects are followed by hand so every hop's
+/// address is checked; URLs resolving to loopback, link-local or private ranges are refused unless
+/// allow-listed. Partial downloads never become cache entries.
+public actor Downloader {
+    /// Counters, for metrics and tests.
+    public struct Stats: Sendable, Equatable {
+        public var downloads = 0
+        public var cacheHits = 0
+        public var failures = 0
+        public var bytes: Int64 = 0
+    }
+
+    public let configuration: DownloaderConfiguration
+    private let cache: DownloadCache
+    private let policy: AddressPolicy
+    private let client: HTTPClient
+    private var inFlight: [String: Task<String, any Error>] = [:]
+    public private(set) var stats = Stats()
+
+    public init(configuration: DownloaderConfiguration) {
+        self.configuration = configuration
+        cache = DownloadCache(root: configuration.cacheDirectory, capacity: configuration.cacheCapacityBytes)
+        policy = AddressPolicy(allowList: configuration.allowList)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+    }
+
+    /// Whether `input` is a URL this downloader fetches (http or https).
+    public static func isURL(_ input: String) -> Bool {
+        let lower = input.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+
+    /// The local path of `url`'s video, downloading it unless cached.
+    public func fetch(_ url: String) async throws(DownloadError) -> String {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw .invalidURL(url, reason: "only http and https URLs are fetched")
+        }
+        try cache.prepare()
+        if let hit = cache.lookup(url) {
+            stats.cacheHits += 1
+            return hit
+        }
+        let task: Task<String, any Error>
+        if let running = inFlight[url] {
+            task = running
+        } else {
+            task = Task { try await self.download(url) }
+            inFlight[url] = task
+        }
+        do {
+            let path = try await task.value
+            inFlight[url] = nil
+            return path
+        } catch {
+            inFlight[url] = nil
+            throw (error as? DownloadError) ?? .transport(url: url, message: "\(error)")
+        }
+    }
+
+    /// Downloads with retries; counted once per URL, however many callers wait for it.
+    private func download(_ url: String) async throws -> String {
+        var attempt = 0
+        var wait = configuration.backoff
+        while true {
+            do {
+                let path = try await attemptDownload(url)
+                stats.downloads += 1
+                return path
+            } catch let error as DownloadError where error.isTransient && attempt < configuration.retries {
+                attempt += 1
+                try? await Task.sleep(for: wait)
+                wait = wait * 2
+            } catch {
+                stats.failures += 1
+                throw error
+            }
+        }
+    }
+
+    /// One attempt: follow redirects (checking each hop), stream the body to a temporary file,
+    /// then commit it to the cache.
+    private func attemptDownload(_ original: String) async throws -> String {
+        var current = original
+        for _ in 0...configuration.maxRedirects {
+            guard let url = URL(string: current) else { throw DownloadError.invalidURL(current, reason: "unparsable") }
+            try policy.check(url, original: original)
+            var request = HTTPClientRequest(url: current)
+            request.method = .GET
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(request, timeout: .nanoseconds(configuration.timeout.components.seconds * 1_000_000_000
+                                                                                    + configuration.timeout.components.attoseconds / 1_000_000_000))
+            } catch {
+                throw DownloadError.transport(url: original, message: "\(error)")
+            }
+            let code = Int(response.status.code)
+            if (300..<400).contains(code) {
+                guard let location = response.headers.first(name: "location"),
+                      let next = URL(string: location, relativeTo: url)?.absoluteURL.absoluteString else {
+                    throw DownloadError.redirects(url: original, reason: "a \(code) redirect without a location")
+                }
+                current = next
+                continue
+            }
+            guard (200..<300).contains(code) else { throw DownloadError.status(url: original, code: code) }
+            let expected = response.headers.first(name: "content-length").flatMap(Int64.init)
+            if let expected, expected > configuration.maxBytes { throw DownloadError.tooLarge(url: original, limit: configuration.maxBytes) }
+            let temporary = cache.temporaryFile()
+            guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
+                throw DownloadError.cache(path: temporary, message: "cannot create the file")
+            }
+            var received: Int64 = 0
+            do {
+                defer { try? handle.close() }
+                for try await buffer in response.body {
+                    received += Int64(buffer.readableBytes)
+                    if received > configuration.maxBytes { throw DownloadError.tooLarge(url: original, limit: configuration.maxBytes) }
+                    try handle.write(contentsOf: Data(buffer.readableBytesView))
+                }
+            } catch let error as DownloadError {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw error
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+                // A body cut short surfaces as a stream error: say what it is when the length was declared.
+                if let expected, received < expected { throw DownloadError.truncated(url: original, received: received, expected: expected) }
+                throw DownloadError.transport(url: original, message: "\(error)")
+            }
+            if let expected, received < expected {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw DownloadError.truncated(url: original, received: received, expected: expected)
+            }
+            stats.bytes += received
+            return try cache.commit(temporary: temporary, url: original)
+        }
+        throw DownloadError.redirects(url: original, reason: "more than \(configuration.maxRedirects) redirects")
+    }
+
+    /// Bytes the cache holds now.
+    public var cacheBytes: Int64 { cache.size }
+
+    /// Closes the HTTP client; call once before the process ends.
+    public func shutdown() async { try? await client.shutdown() }
+}
