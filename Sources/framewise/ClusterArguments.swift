@@ -4,6 +4,7 @@ import FramewisePlanner
 import FramewiseRedis
 import FramewiseRuntime
 import Foundation
+import Logging
 
 /// Options of commands that talk to a distributed deployment (`run --broker redis://`,
 /// `worker`, `status`).
@@ -38,10 +39,11 @@ struct ClusterArguments: ParsableArguments {
     func connect() throws -> ClusterConnection {
         do {
             let frames = try RedisStreamsBrokerConfiguration(url: broker, keyPrefix: keyPrefix, maxLength: maxLength, maxDeliveries: maxDeliveries)
+            let logger = Logger(label: "framewise.redis")
             return ClusterConnection(
-                frames: RedisStreamsBroker<FrameMessage>(configuration: frames),
-                videos: RedisStreamsBroker<VideoMessage>(configuration: frames),
-                store: RedisJobStore(connection: frames.connection, keyPrefix: keyPrefix),
+                frames: RedisStreamsBroker<FrameMessage>(configuration: frames, logger: logger),
+                videos: RedisStreamsBroker<VideoMessage>(configuration: frames, logger: logger),
+                store: RedisJobStore(connection: frames.connection, keyPrefix: keyPrefix, logger: logger),
                 storage: SharedFolderFrameStorage(root: framesDir)
             )
         } catch {

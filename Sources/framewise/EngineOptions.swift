@@ -18,8 +18,9 @@ struct EngineOptions: ParsableArguments {
         try ONNXRuntimeBackend(configuration: ONNXRuntimeConfiguration(libraryPath: ortLibrary))
     }
 
-    func bootstrapLogging() {
-        let level: Logger.Level = verbose ? .info : .error
+    /// Logs at `quiet` and above (`.info` with `--verbose`).
+    func bootstrapLogging(quiet: Logger.Level = .error) {
+        let level: Logger.Level = verbose ? .info : quiet
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

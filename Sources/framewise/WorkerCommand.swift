@@ -28,7 +28,8 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        engine.bootstrapLogging()
+        // Warnings too: e.g. a consumer group that vanished and was made again.
+        engine.bootstrapLogging(quiet: .warning)
         let loaded = try loadPipeline(pipeline, options: engine)
         let chosen = stages.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
         let config = EngineConfiguration(decoders: decoders, workerThreads: workerThreads, instancesPerStage: instances,
