@@ -118,7 +118,9 @@ extension RunCommand {
         var run = ClusterRun(pipeline: loaded, frameBroker: connection.frames, videoBroker: connection.videos,
                              store: connection.store, frames: connection.storage)
         if let slo, let seconds = try? PlanningUnits.seconds(slo) { run.slo = .microseconds(Int64(seconds * 1e6)) }
-        if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count) videos submitted to \(cluster.broker)\n".utf8)) }
+        // Said before it happens: settings under which a restart or eviction loses acknowledged work.
+        if let durability = try? await connection.durability() { connection.warn(durability) }
+        if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count) videos submitted to \(connection.broker)\n".utf8)) }
         let job = run
         let work = Task { try await job.run(videos: videos, sink: sink, progress: progress) }
         let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM]) { work.cancel() }
@@ -133,7 +135,7 @@ extension RunCommand {
             throw ExitCode(130)
         } catch {
             await connection.shutdown()
-            FileHandle.standardError.write(Data("error: job \(run.job) on \(cluster.broker): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: job \(run.job) on \(connection.broker): \(error)\n".utf8))
             throw ExitCode(1)
         }
     }

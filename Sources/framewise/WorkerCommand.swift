@@ -43,8 +43,9 @@ struct WorkerCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: --stages: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        FileHandle.standardError.write(Data("worker \(ProcessInfo.processInfo.processIdentifier): \(loaded.spec.name) stages \(worker.stages.sorted().joined(separator: ",")) on \(cluster.broker)\n".utf8))
+        FileHandle.standardError.write(Data("worker \(ProcessInfo.processInfo.processIdentifier): \(loaded.spec.name) stages \(worker.stages.sorted().joined(separator: ",")) on \(connection.broker)\n".utf8))
         let task = Task { await worker.run() }
+        let check = Task { await Self.checkBroker(connection) }
         // First signal: finish what is held and stop; a second one: stop now.
         let stops = Atomic<Int>(0)
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
@@ -56,7 +57,28 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         await task.value
+        check.cancel()
         signals.stop()
         await connection.shutdown()
+    }
+
+    /// Says once that the worker waits for an unreachable Redis (it serves as soon as Redis
+    /// answers), then warns once about settings under which Redis can lose acknowledged work.
+    static func checkBroker(_ connection: ClusterConnection) async {
+        var waiting = false
+        while !Task.isCancelled {
+            do {
+                let durability = try await connection.durability()
+                if waiting { FileHandle.standardError.write(Data("worker: \(connection.broker) answers; serving\n".utf8)) }
+                connection.warn(durability)
+                return
+            } catch {
+                if !waiting {
+                    FileHandle.standardError.write(Data("worker: waiting for Redis at \(connection.broker) (\(error))\n".utf8))
+                    waiting = true
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 }

@@ -20,11 +20,13 @@ final class ClusterHarness: Sendable {
     let settings: [String]
     private let workers = Locked<[ChildProcess]>([])
 
-    /// `settings`: extra options for workers and the run (both get the same broker settings).
-    init(appendOnly: Bool = false, settings: [String] = []) async throws {
+    /// `settings`: extra options for workers and the run (both get the same broker settings);
+    /// `serverArguments`: for redis-server; `startServer: false` leaves it to `server.restart()`.
+    init(appendOnly: Bool = false, settings: [String] = [], serverArguments: [String] = [], startServer: Bool = true) async throws {
         _ = try Fixtures.require(Fixtures.framewiseBinary)
         _ = try Fixtures.require(Fixtures.asset("models/synthetic/m3.onnx"))
-        server = try await RedisServerFixture.start(appendOnly: appendOnly)
+        server = startServer ? try await RedisServerFixture.start(appendOnly: appendOnly, arguments: serverArguments)
+                             : try RedisServerFixture.unstarted(appendOnly: appendOnly)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fw-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.settings = ["--broker", server.url, "--frames-dir", directory.appendingPathComponent("frames").path,
