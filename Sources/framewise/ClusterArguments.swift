@@ -89,3 +89,5 @@ struct ClusterConnection {
         await store.shutdown()
     }
 }
+
+extension BrokerLossPolicy: ExpressibleByArgument {}

@@ -27,6 +27,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Per-video latency objective from the start of its decoding, e.g. 2s or 500ms (streaming engine). With --plan, each stage also gets the plan's share of it as a per-frame budget.") var slo: String?
     @Option(name: .customLong("late-policy"), help: "drop (Nexus' early drop: frames that cannot meet the SLO never take a batch slot) or mark_late.")
     var latePolicy: EngineConfiguration.LatePolicy = .drop
+    @Option(name: .customLong("on-broker-loss"), help: "With --broker redis://: when Redis lost the job's state (restart without persistence, FLUSHALL, eviction, failover), resubmit the unfinished videos or fail.")
+    var onBrokerLoss: BrokerLossPolicy = .resubmit
     @Flag(help: "No progress bar or summary.") var quiet = false
     @OptionGroup var cluster: ClusterArguments
     @OptionGroup var engine: EngineOptions
@@ -118,6 +120,9 @@ extension RunCommand {
         var run = ClusterRun(pipeline: loaded, frameBroker: connection.frames, videoBroker: connection.videos,
                              store: connection.store, frames: connection.storage)
         if let slo, let seconds = try? PlanningUnits.seconds(slo) { run.slo = .microseconds(Int64(seconds * 1e6)) }
+        run.onBrokerLoss = onBrokerLoss
+        // Printed even with --quiet: results are about to be redone.
+        run.onRecovery = { recovery in FileHandle.standardError.write(Data("\(recovery)\n".utf8)) }
         // Said before it happens: settings under which a restart or eviction loses acknowledged work.
         if let durability = try? await connection.durability() { connection.warn(durability) }
         if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count) videos submitted to \(connection.broker)\n".utf8)) }

@@ -89,7 +89,7 @@ struct StatusCommand: AsyncParsableCommand {
         lines.append("")
         lines.append(jobs.isEmpty ? "no jobs in flight" : "jobs in flight:")
         for j in jobs {
-            lines.append("  \(j.job)  \(j.pipeline)  \(j.finished)/\(j.videos) videos finished")
+            lines.append("  \(j.job)  \(j.pipeline)  \(j.finished)/\(j.videos) videos finished" + (j.epoch > 1 ? " (started over: epoch \(j.epoch))" : ""))
         }
         lines.append("")
         let warnings = health.durability.warnings
@@ -105,7 +105,8 @@ struct StatusCommand: AsyncParsableCommand {
                      "workers": .number(Double(s.consumers)), "lag": .number(Double(s.lag)), "dead_letters": .number(Double(s.deadLetters))])
         })
         let list = JSONValue.array(jobs.map { j in
-            .object(["job": .string(j.job), "pipeline": .string(j.pipeline), "videos": .number(Double(j.videos)), "finished": .number(Double(j.finished))])
+            .object(["job": .string(j.job), "pipeline": .string(j.pipeline), "videos": .number(Double(j.videos)), "finished": .number(Double(j.finished)),
+                     "epoch": .number(Double(j.epoch))])
         })
         let live = JSONValue.array(workers.map { w in
             .object(["name": .string(w.name), "pipeline": .string(w.pipeline), "stages": .array(w.stages.map(JSONValue.string))])

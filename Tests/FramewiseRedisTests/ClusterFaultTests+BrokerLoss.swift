@@ -8,10 +8,73 @@ import Testing
 import Glibc
 #endif
 
-/// A broker that forgets (issue #15): settings that can lose work, a worker started before
-/// Redis, consumer groups deleted under a worker. In the
+/// A broker that forgets (issue #15): Redis without persistence restarted mid-run, FLUSHALL,
+/// settings that can lose work, a worker started before Redis, consumer groups deleted under a
+/// worker. In the
 /// `ClusterFaultTests` suite, so `make test` runs them on their own with the other worker-process tests.
 extension ClusterFaultTests {
+    /// How Redis loses the data of a run in flight.
+    enum DataLoss: String, CaseIterable, CustomTestStringConvertible, Sendable {
+        case restartWithoutPersistence, flushAll
+
+        var testDescription: String { rawValue }
+
+        func inflict(on harness: ClusterHarness) async throws {
+            switch self {
+            case .restartWithoutPersistence: try await harness.server.restart()
+            case .flushAll: _ = try await harness.redis(RESPCommand("FLUSHALL"))
+            }
+        }
+    }
+
+    @Test("Redis loses its data mid-run: the run re-submits the unfinished videos once; one result per video, equal to one process's",
+          arguments: DataLoss.allCases)
+    func brokerDataLossResubmits(_ loss: DataLoss) async throws {
+        let harness = try await ClusterHarness(appendOnly: false)
+        let videos = try harness.videos(40)
+        let reference = try await harness.reference(Array(Set(videos)).sorted())
+        try harness.startWorker()
+        let output = harness.directory.appendingPathComponent("out.jsonl")
+        let run = try harness.startRun(videos, output: output)
+        let before = try await harness.waitForFinished(5)
+        try await loss.inflict(on: harness)
+        let status = await run.exitStatus(timeout: .seconds(120))
+        #expect(status == 0, "run exit\n\(harness.logs())")
+        #expect(before < videos.count, "lost mid-run, after \(before) videos")
+        Self.check(try ClusterHarness.results(output), videos: videos, reference: reference, harness: harness)
+        let lines = harness.log("run.log").split(separator: "\n").filter { $0.contains("re-submitted") }
+        #expect(lines.count == 1, "one line says what happened: \(lines)")
+        #expect(lines.first?.contains("unfinished of \(videos.count) videos as epoch 2") == true, "\(lines)")
+        #expect(lines.first?.contains("Redis restarted without persistence") == true, "names the likely cause: \(lines)")
+        // The run forgot its job and swept the frames of both epochs.
+        #expect(try await harness.redis(RESPCommand("SCARD", "framewise:jobs")).int == 0)
+        #expect(Self.fileCount(harness.framesDirectory) == 0)
+        // The worker noticed its consumer groups were gone and said so.
+        #expect(harness.log("worker.log").contains("consumer group vanished"), "\(harness.logs())")
+        await harness.stopWorkers()
+    }
+
+    @Test("Redis loses its data mid-run with --on-broker-loss fail: a non-zero exit within 10 s naming the likely cause",
+          arguments: DataLoss.allCases)
+    func brokerDataLossFails(_ loss: DataLoss) async throws {
+        let harness = try await ClusterHarness(appendOnly: false)
+        try harness.startWorker()
+        let output = harness.directory.appendingPathComponent("out.jsonl")
+        let run = try harness.startRun(try harness.videos(40), output: output, arguments: ["--on-broker-loss", "fail"])
+        _ = try await harness.waitForFinished(3)
+        let lost = ContinuousClock.now
+        try await loss.inflict(on: harness)
+        let status = await run.exitStatus(timeout: .seconds(10))
+        let took = ContinuousClock.now - lost
+        #expect(status != nil && status != 0, "exit \(String(describing: status)) within 10 s\n\(harness.logs())")
+        #expect(took < .seconds(10))
+        let log = harness.log("run.log")
+        #expect(log.contains("the broker lost the state of job") && log.contains("Redis restarted without persistence"), "\(log)")
+        #expect(!log.contains("re-submitted"))
+        if status == nil { run.send(SIGKILL) }
+        await harness.stopWorkers()
+    }
+
     @Test("maxmemory-policy allkeys-lru: worker, run and status warn that eviction can lose work")
     func evictionPolicyWarning() async throws {
         let harness = try await ClusterHarness(appendOnly: true)
@@ -76,6 +139,7 @@ extension ClusterFaultTests {
         #expect(results.map { $0["video"] as? String ?? "" } == videos)
         #expect(results.allSatisfy { $0["status"] as? String == "ok" })
         #expect(harness.log("worker.log").contains("consumer group vanished"), "\(harness.logs())")
+        #expect(!harness.log("run.log").contains("re-submitted"), "the job's state was intact: nothing re-submitted")
         // Made again: every topic has its group.
         for topic in Self.topics {
             let groups = try await harness.redis(RESPCommand("XINFO", "GROUPS", "framewise:\(topic)")).array ?? []

@@ -71,11 +71,16 @@ public final class ClusterWorker: Sendable {
 public enum ClusterError: Error, Sendable, CustomStringConvertible, Equatable {
     case unknownStage(String, known: [String])
     case noVideos
+    /// The broker lost the job's state and the run was told not to (or no longer to) submit again.
+    case brokerStateLost(job: String, loss: BrokerLoss, unfinished: Int, total: Int, recoveries: Int)
 
     public var description: String {
         switch self {
         case let .unknownStage(name, known): "unknown stage '\(name)' (the pipeline's stages: \(known.joined(separator: ", ")))"
         case .noVideos: "no videos to submit"
+        case let .brokerStateLost(job, loss, unfinished, total, recoveries):
+            "the broker lost the state of job \(job) (\(loss)); likely \(BrokerLoss.likelyCauses). \(unfinished) of \(total) videos were unfinished"
+                + (recoveries > 0 ? "; gave up after starting the job over \(recoveries) times" : "; --on-broker-loss resubmit submits them again")
         }
     }
 }
