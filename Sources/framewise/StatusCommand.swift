@@ -8,7 +8,7 @@ import Foundation
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show every stage topic's depth, pending, live consumers, lag and dead letters, the jobs in flight, and whether Redis' settings can lose work.")
+        abstract: "Show every stage topic's depth, pending, live consumers, lag and dead letters, the jobs in flight, whether Redis' settings can lose work, and the frames folder's size.")
 
     @Option(help: "Show only this pipeline's topics (its name in the YAML).") var pipeline: String?
     @Flag(help: "Print JSON.") var json = false
@@ -39,7 +39,7 @@ struct StatusCommand: AsyncParsableCommand {
                 rows.append((topic, stats))
             }
             let jobs = try await connection.store.jobs()
-            let health = Health(durability: try await Self.durability(connection))
+            let health = Health(durability: try await Self.durability(connection), frames: connection.storage.root, usage: connection.storage.usage())
             print(json ? Self.json(rows, jobs, workers, health) : Self.table(rows, jobs, workers, health))
         } catch {
             FileHandle.standardError.write(Data("error: \(cluster.broker): \(error)\n".utf8))
@@ -55,9 +55,11 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
-    /// What can lose work.
+    /// What can lose work, and what it costs on disk.
     struct Health {
         var durability: RedisDurability
+        var frames: String
+        var usage: (files: Int, bytes: Int)
     }
 
     /// The server's settings; a refused CONFIG (e.g. renamed on a managed service) is reported, not fatal.
@@ -96,6 +98,8 @@ struct StatusCommand: AsyncParsableCommand {
         lines.append(warnings.isEmpty ? "redis: \(health.durability.settings): a restart or memory pressure loses no acknowledged work"
                                       : "redis: \(health.durability.settings)")
         for w in warnings { lines.append("  warning: \(w)") }
+        let megabytes = String(format: "%.1f", Double(health.usage.bytes) / 1_048_576)
+        lines.append("frames folder \(health.frames): \(health.usage.files) frames, \(megabytes) MB")
         return lines.joined(separator: "\n")
     }
 
@@ -117,6 +121,8 @@ struct StatusCommand: AsyncParsableCommand {
             "appendonly": setting(d.appendOnly), "save": setting(d.save), "maxmemory_policy": setting(d.maxMemoryPolicy),
             "unavailable": setting(d.unavailable), "warnings": .array(d.warnings.map(JSONValue.string)),
         ])
-        return JSONValue.object(["topics": topics, "workers": live, "jobs": list, "redis": redis]).jsonText
+        let frames = JSONValue.object(["path": .string(health.frames), "files": .number(Double(health.usage.files)),
+                                       "bytes": .number(Double(health.usage.bytes))])
+        return JSONValue.object(["topics": topics, "workers": live, "jobs": list, "redis": redis, "frames": frames]).jsonText
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import FramewiseCore
+import FramewisePlanner
 import FramewiseRuntime
 import Foundation
+import Logging
 import Synchronization
 
 /// `framewise worker PIPELINE [--stages a,b] --broker redis://HOST:PORT`.
@@ -17,11 +19,14 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
     @Option(help: "Concurrent batches per stage.") var instances = 1
     @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for more frames (default: each model's setting).") var maxQueueDelayMs: Int?
+    @Option(name: .customLong("orphan-grace"), help: "Remove frames of jobs Redis no longer has (abandoned or lost), and of a job's earlier epochs, once untouched this long (e.g. 5m).")
+    var orphanGrace = "5m"
     @OptionGroup var cluster: ClusterArguments
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
         if !cluster.isRedis { throw ValidationError("worker needs --broker redis://HOST:PORT") }
+        do { _ = try PlanningUnits.seconds(orphanGrace) } catch { throw ValidationError("--orphan-grace: \(error)") }
         if instances < 1 { throw ValidationError("--instances must be at least 1") }
         if let d = decoders, d < 1 { throw ValidationError("--decoders must be at least 1") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
@@ -35,10 +40,13 @@ struct WorkerCommand: AsyncParsableCommand {
         let config = EngineConfiguration(decoders: decoders, workerThreads: workerThreads, instancesPerStage: instances,
                                          maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
         let connection = try cluster.connect()
+        var options = try cluster.options()
+        options.orphanGrace = .microseconds(Int64(try PlanningUnits.seconds(orphanGrace) * 1e6))
         let worker: ClusterWorker
         do {
             worker = try ClusterWorker(pipeline: loaded, configuration: config, stages: chosen, frameBroker: connection.frames,
-                                       videoBroker: connection.videos, store: connection.store, frames: connection.storage, options: try cluster.options())
+                                       videoBroker: connection.videos, store: connection.store, frames: connection.storage, options: options,
+                                       logger: Logger(label: "framewise.worker"))
         } catch {
             FileHandle.standardError.write(Data("error: --stages: \(error)\n".utf8))
             throw ExitCode(2)

@@ -9,9 +9,9 @@ import Glibc
 #endif
 
 /// A broker that forgets (issue #15): Redis without persistence restarted mid-run, FLUSHALL,
-/// settings that can lose work, a worker started before Redis, consumer groups deleted under a
-/// worker. In the
-/// `ClusterFaultTests` suite, so `make test` runs them on their own with the other worker-process tests.
+/// settings that can lose work, a worker started before Redis, consumer groups deleted, and
+/// frames left by jobs that are gone. In the `ClusterFaultTests` suite, so `make test` runs them
+/// on their own with the other worker-process tests.
 extension ClusterFaultTests {
     /// How Redis loses the data of a run in flight.
     enum DataLoss: String, CaseIterable, CustomTestStringConvertible, Sendable {
@@ -139,12 +139,42 @@ extension ClusterFaultTests {
         #expect(results.map { $0["video"] as? String ?? "" } == videos)
         #expect(results.allSatisfy { $0["status"] as? String == "ok" })
         #expect(harness.log("worker.log").contains("consumer group vanished"), "\(harness.logs())")
-        #expect(!harness.log("run.log").contains("re-submitted"), "the job's state was intact: nothing re-submitted")
         // Made again: every topic has its group.
         for topic in Self.topics {
             let groups = try await harness.redis(RESPCommand("XINFO", "GROUPS", "framewise:\(topic)")).array ?? []
             #expect(groups.count == 1, "\(topic)")
         }
+        #expect(!harness.log("run.log").contains("re-submitted"), "the job's state was intact: nothing re-submitted")
+        await harness.stopWorkers()
+    }
+
+    @Test("frames of jobs Redis no longer has are swept by workers after the grace period; status shows the folder's size")
+    func orphanFramesSwept() async throws {
+        let harness = try await ClusterHarness()
+        let frames = harness.framesDirectory
+        // A job that is gone, untouched for an hour; another gone one written just now (within the grace period).
+        let old = frames.appendingPathComponent("deadbeef/1/0")
+        let fresh = frames.appendingPathComponent("cafe0001/1/0")
+        for folder in [old, fresh] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(count: 1000).write(to: folder.appendingPathComponent("0.frame"))
+        }
+        let hourAgo = Date().addingTimeInterval(-3600)
+        for path in [old, old.deletingLastPathComponent(), old.deletingLastPathComponent().deletingLastPathComponent()] {
+            try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: path.path)
+        }
+        let before = try JSONSerialization.jsonObject(with: Data(try harness.status(["--json"]).output.utf8)) as? [String: Any]
+        let usage = before?["frames"] as? [String: Any]
+        #expect(usage?["files"] as? Int == 2 && usage?["bytes"] as? Int == 2000, "\(usage ?? [:])")
+        #expect(try harness.status().output.contains("frames folder \(frames.path): 2 frames"))
+
+        try harness.startWorker(["--orphan-grace", "10m"])
+        let deadline = ContinuousClock.now + .seconds(30)
+        while FileManager.default.fileExists(atPath: frames.appendingPathComponent("deadbeef").path), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(!FileManager.default.fileExists(atPath: frames.appendingPathComponent("deadbeef").path), "swept\n\(harness.logs())")
+        #expect(FileManager.default.fileExists(atPath: fresh.appendingPathComponent("0.frame").path), "kept within the grace period")
         await harness.stopWorkers()
     }
 }

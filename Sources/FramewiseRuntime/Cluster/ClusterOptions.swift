@@ -11,12 +11,21 @@ public struct ClusterOptions: Sendable, Equatable {
     /// Prefix of this worker's consumer names (unique per process by default).
     public var consumerPrefix: String
 
+    /// Frames of a job the store no longer has (abandoned, or lost with Redis' data), or of a
+    /// job's earlier epoch, are removed by workers once untouched this long. Default 5 minutes.
+    public var orphanGrace: Duration
+    /// How often a worker looks for such frames. Default 30 s.
+    public var sweepInterval: Duration
+
     /// Fault injection for tests: the worker process exits abruptly while decoding a video whose
     /// path contains this text (a poison video). Set from `FRAMEWISE_FAULT_CRASH_ON`; nil normally.
     public var crashOnVideo: String?
 
-    public init(reclaimAfter: Duration = .seconds(30), maxDeliveries: Int = 5, consumerPrefix: String? = nil, crashOnVideo: String? = nil) {
+    public init(reclaimAfter: Duration = .seconds(30), maxDeliveries: Int = 5, consumerPrefix: String? = nil, crashOnVideo: String? = nil,
+                orphanGrace: Duration = .seconds(300), sweepInterval: Duration = .seconds(30)) {
         self.crashOnVideo = crashOnVideo
+        self.orphanGrace = orphanGrace
+        self.sweepInterval = sweepInterval
         self.reclaimAfter = reclaimAfter
         self.maxDeliveries = max(1, maxDeliveries)
         self.consumerPrefix = consumerPrefix ?? ClusterOptions.defaultConsumerPrefix()
