@@ -8,15 +8,31 @@ import Foundation
 /// Frame and video completion are decided inside the store, atomically: a video is finished
 /// exactly once, when decoding ended and every frame went through every stage, or at its first
 /// error; then it is announced on the job's finished feed.
+///
+/// A job has an epoch (1 when created). When the store loses a job's state (a Redis restart
+/// without persistence, FLUSHALL, eviction, failover) the run starts the job over under the next
+/// epoch (`restartJob`); every write carries the epoch of the message it comes from and is
+/// refused unless it is the job's current one, so late work from before never mixes in.
 public protocol JobStore: Sendable {
-    /// Registers a job of `videos` videos of pipeline `pipeline`.
-    func createJob(_ job: String, pipeline: String, videos: Int) async throws
+    /// Registers a job of `videos` videos of pipeline `pipeline` under `epoch`.
+    func createJob(_ job: String, pipeline: String, videos: Int, epoch: Int) async throws
+
+    /// Starts the job over under `epoch`: from now on only writes of that epoch count, and
+    /// everything stored about its videos before is forgotten.
+    func restartJob(_ job: String, pipeline: String, videos: Int, epoch: Int) async throws
+
+    /// The token naming the store's current contents, made on first use: it stays the same while
+    /// the data lives, so a different or missing one (`check`) means the data was lost.
+    func storeEpoch() async throws -> String
+
+    /// What the store looks like to a run that wants to know whether its job's state is intact.
+    func check(job: String) async throws -> JobStoreCheck
 
     /// A decoder produced `slot` of `video`: whether to hand it to the root stages now.
-    func frameDecoded(job: String, video: Int, slot: Int, info: StoredFrameInfo) async throws -> FrameDecodedOutcome
+    func frameDecoded(job: String, epoch: Int, video: Int, slot: Int, info: StoredFrameInfo) async throws -> FrameDecodedOutcome
 
     /// Remembers that the frame was handed to `stage` (a root marker, or a downstream stage).
-    func markPublished(job: String, video: Int, slot: Int, stages: [String]) async throws
+    func markPublished(job: String, epoch: Int, video: Int, slot: Int, stages: [String]) async throws
 
     /// Records stage outputs of a frame (kept only the first time per stage), adds `time`
     /// to the video's totals once, and finishes the frame when it holds `stageCount` outputs.
@@ -28,13 +44,14 @@ public protocol JobStore: Sendable {
     func outputs(job: String, video: Int, slot: Int, stages: [String]) async throws -> [String: Data]
 
     /// Decoding of `video` ended with `frames` sampled frames.
-    func videoDecoded(job: String, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double) async throws
+    func videoDecoded(job: String, epoch: Int, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double) async throws
 
     /// The video failed with `error` (the first error wins); finishes it.
-    func fail(job: String, video: Int, error: String) async throws
+    func fail(job: String, epoch: Int, video: Int, error: String) async throws
 
-    /// Whether the video is finished (failed, or every frame done).
-    func isFinished(job: String, video: Int) async throws -> Bool
+    /// Whether the video is finished (failed, or every frame done), or nobody needs it any more
+    /// (its result was written, its job is gone, or `epoch` is not the job's current one).
+    func isFinished(job: String, epoch: Int, video: Int) async throws -> Bool
 
     /// Videos finished after `cursor` (nil: from the start), waiting up to `wait` for the first.
     func finishedVideos(job: String, after cursor: String?, wait: Duration) async throws -> (videos: [Int], cursor: String?)
@@ -58,6 +75,21 @@ public protocol JobStore: Sendable {
     func workers() async throws -> [WorkerHeartbeat]
 }
 
+/// A look at a store from a run: enough to tell that its job's state is intact.
+public struct JobStoreCheck: Sendable, Equatable {
+    /// The store's token (`JobStore.storeEpoch`); nil when it is missing (the data was lost).
+    public var storeEpoch: String?
+    /// The job's current epoch; nil when the job is gone.
+    public var jobEpoch: Int?
+    /// Keys the store has evicted since it started (nil: it cannot tell).
+    public var evictedKeys: Int?
+    public init(storeEpoch: String?, jobEpoch: Int?, evictedKeys: Int? = nil) {
+        self.storeEpoch = storeEpoch
+        self.jobEpoch = jobEpoch
+        self.evictedKeys = evictedKeys
+    }
+}
+
 /// What a live worker serves, as `framewise status` lists it.
 public struct WorkerHeartbeat: Sendable, Equatable, Codable {
     /// Unique per process (`host-pid`).
@@ -78,7 +110,8 @@ public enum FrameDecodedOutcome: Sendable, Equatable {
     case publish
     /// It was handed on before (the video is being decoded again after a crash): skip it.
     case alreadyPublished
-    /// The video's result was written, or its job abandoned: stop decoding it.
+    /// The video's result was written, its job abandoned or lost, or started over under another
+    /// epoch: stop decoding it.
     case videoGone
 }
 
@@ -106,6 +139,8 @@ public struct StoredFrameInfo: Sendable, Equatable {
 /// One stage's result for one frame, as `JobStore.record` takes it.
 public struct StageOutputUpdate: Sendable {
     public var job: String
+    /// The epoch of the message the output comes from (refused unless it is the job's current one).
+    public var epoch: Int
     public var video: Int
     public var slot: Int
     /// Stage -> encoded output (one stage, or a stage and its downstream when dropped).
@@ -122,9 +157,10 @@ public struct StageOutputUpdate: Sendable {
     /// Now, Unix seconds (the frame's completion time when this finishes it).
     public var now: Double
 
-    public init(job: String, video: Int, slot: Int, outputs: [String: Data], stageCount: Int, candidates: [String: [String]],
+    public init(job: String, epoch: Int, video: Int, slot: Int, outputs: [String: Data], stageCount: Int, candidates: [String: [String]],
                 stage: String, time: StageTime, late: Bool = false, now: Double) {
         self.job = job
+        self.epoch = epoch
         self.video = video
         self.slot = slot
         self.outputs = outputs
@@ -184,11 +220,14 @@ public struct JobSummary: Sendable, Equatable {
     public var finished: Int
     /// Unix seconds.
     public var created: Double
-    public init(job: String, pipeline: String, videos: Int, finished: Int, created: Double) {
+    /// The job's current epoch (above 1 once it was started over after the broker lost its state).
+    public var epoch: Int
+    public init(job: String, pipeline: String, videos: Int, finished: Int, created: Double, epoch: Int = 1) {
         self.job = job
         self.pipeline = pipeline
         self.videos = videos
         self.finished = finished
         self.created = created
+        self.epoch = epoch
     }
 }

@@ -30,12 +30,14 @@ public final class InMemoryJobStore: JobStore {
         var pipeline: String
         var videos: Int
         var created: Double
+        var epoch: Int
         var state: [Int: Video] = [:]
         var written: Set<Int> = []
         var finishedFeed: [Int] = []
     }
 
     private struct State {
+        var token = UUID().uuidString
         var jobs: [String: Job] = [:]
         var workers: [String: (worker: WorkerHeartbeat, until: ContinuousClock.Instant)] = [:]
     }
@@ -44,10 +46,12 @@ public final class InMemoryJobStore: JobStore {
 
     public init() {}
 
-    /// Runs `body` on a live video of a live job whose result is not written yet; `otherwise` if not.
-    private func live<T: Sendable>(_ job: String, _ video: Int, otherwise: @autoclosure () -> T, _ body: (inout Video, inout Job) -> T) -> T {
+    /// Runs `body` on a live video of a live job, at the job's current epoch, whose result is not
+    /// written yet; `otherwise` if not.
+    private func live<T: Sendable>(_ job: String, _ epoch: Int, _ video: Int, otherwise: @autoclosure () -> T,
+                                   _ body: (inout Video, inout Job) -> T) -> T {
         state.withLock { s in
-            guard var j = s.jobs[job], !j.written.contains(video) else { return otherwise() }
+            guard var j = s.jobs[job], j.epoch == epoch, !j.written.contains(video) else { return otherwise() }
             var v = j.state[video] ?? Video()
             let out = body(&v, &j)
             j.state[video] = v
@@ -56,28 +60,48 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
-    public func createJob(_ job: String, pipeline: String, videos: Int) async throws {
+    public func createJob(_ job: String, pipeline: String, videos: Int, epoch: Int) async throws {
         state.withLock { s in
-            if s.jobs[job] == nil { s.jobs[job] = Job(pipeline: pipeline, videos: videos, created: Date().timeIntervalSince1970) }
+            if s.jobs[job] == nil { s.jobs[job] = Job(pipeline: pipeline, videos: videos, created: Date().timeIntervalSince1970, epoch: epoch) }
         }
     }
 
-    public func frameDecoded(job: String, video: Int, slot: Int, info: StoredFrameInfo) async throws -> FrameDecodedOutcome {
-        live(job, video, otherwise: .videoGone) { v, _ in
+    public func restartJob(_ job: String, pipeline: String, videos: Int, epoch: Int) async throws {
+        state.withLock { s in
+            let written = s.jobs[job]?.written ?? []
+            var j = Job(pipeline: pipeline, videos: videos, created: s.jobs[job]?.created ?? Date().timeIntervalSince1970, epoch: epoch)
+            j.written = written
+            s.jobs[job] = j
+        }
+    }
+
+    public func storeEpoch() async throws -> String { state.withLock { $0.token } }
+
+    public func check(job: String) async throws -> JobStoreCheck {
+        state.withLock { JobStoreCheck(storeEpoch: $0.token, jobEpoch: $0.jobs[job]?.epoch) }
+    }
+
+    /// Forgets everything, as a Redis that restarted without persistence would (for tests of recovery).
+    public func loseEverything() {
+        state.withLock { $0 = State() }
+    }
+
+    public func frameDecoded(job: String, epoch: Int, video: Int, slot: Int, info: StoredFrameInfo) async throws -> FrameDecodedOutcome {
+        live(job, epoch, video, otherwise: .videoGone) { v, _ in
             if v.frames[slot] == nil { v.frames[slot] = Frame(info: info) }
             return v.frames[slot]?.published.contains(JobStoreKeys.roots) == true ? .alreadyPublished : .publish
         }
     }
 
-    public func markPublished(job: String, video: Int, slot: Int, stages: [String]) async throws {
-        live(job, video, otherwise: ()) { v, _ in
+    public func markPublished(job: String, epoch: Int, video: Int, slot: Int, stages: [String]) async throws {
+        live(job, epoch, video, otherwise: ()) { v, _ in
             guard v.frames[slot] != nil else { return }
             v.frames[slot]?.published.formUnion(stages)
         }
     }
 
     public func record(_ u: StageOutputUpdate) async throws -> [String] {
-        live(u.job, u.video, otherwise: []) { v, j in
+        live(u.job, u.epoch, u.video, otherwise: []) { v, j in
             guard var frame = v.frames[u.slot], !v.finished else { return [] }
             var new = 0
             for (stage, bytes) in u.outputs where frame.outputs[stage] == nil {
@@ -112,8 +136,8 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
-    public func videoDecoded(job: String, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double) async throws {
-        live(job, video, otherwise: ()) { v, j in
+    public func videoDecoded(job: String, epoch: Int, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double) async throws {
+        live(job, epoch, video, otherwise: ()) { v, j in
             guard !v.finished else { return }
             v.totalFrames = frames
             v.decodedFrames = decodedFrames
@@ -125,8 +149,8 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
-    public func fail(job: String, video: Int, error: String) async throws {
-        live(job, video, otherwise: ()) { v, j in
+    public func fail(job: String, epoch: Int, video: Int, error: String) async throws {
+        live(job, epoch, video, otherwise: ()) { v, j in
             if v.error == nil { v.error = error }
             if !v.finished {
                 v.finished = true
@@ -135,9 +159,9 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
-    public func isFinished(job: String, video: Int) async throws -> Bool {
+    public func isFinished(job: String, epoch: Int, video: Int) async throws -> Bool {
         state.withLock { s in
-            guard let j = s.jobs[job], !j.written.contains(video) else { return true }
+            guard let j = s.jobs[job], j.epoch == epoch, !j.written.contains(video) else { return true }
             return j.state[video]?.finished ?? false
         }
     }
@@ -179,7 +203,8 @@ public final class InMemoryJobStore: JobStore {
     public func jobs() async throws -> [JobSummary] {
         state.withLock { s in
             s.jobs.keys.sorted().compactMap { id in
-                s.jobs[id].map { JobSummary(job: id, pipeline: $0.pipeline, videos: $0.videos, finished: $0.finishedFeed.count, created: $0.created) }
+                s.jobs[id].map { JobSummary(job: id, pipeline: $0.pipeline, videos: $0.videos, finished: $0.finishedFeed.count, created: $0.created,
+                                            epoch: $0.epoch) }
             }
         }
     }

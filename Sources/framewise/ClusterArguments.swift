@@ -5,6 +5,7 @@ import FramewiseRedis
 import FramewiseRuntime
 import Foundation
 import Glibc
+import Logging
 
 /// Options of commands that talk to a distributed deployment (`run --broker redis://`,
 /// `worker`, `status`).
@@ -20,6 +21,13 @@ struct ClusterArguments: ParsableArguments {
     var reclaimAfter = "30s"
 
     var isRedis: Bool { broker.hasPrefix("redis://") || broker.hasPrefix("rediss://") }
+
+    /// `--broker` without its password, for messages.
+    var displayBroker: String {
+        guard var components = URLComponents(string: broker), components.password != nil else { return broker }
+        components.password = "***"
+        return components.string ?? broker
+    }
 
     func validate() throws {
         if broker != "memory" && !isRedis { throw ValidationError("--broker must be memory or a redis:// URL, not '\(broker)'") }
@@ -45,11 +53,13 @@ struct ClusterArguments: ParsableArguments {
     func connect() throws -> ClusterConnection {
         do {
             let frames = try RedisStreamsBrokerConfiguration(url: broker, keyPrefix: keyPrefix, maxLength: maxLength, maxDeliveries: maxDeliveries)
+            let logger = Logger(label: "framewise.redis")
             return ClusterConnection(
-                frames: RedisStreamsBroker<FrameMessage>(configuration: frames),
-                videos: RedisStreamsBroker<VideoMessage>(configuration: frames),
-                store: RedisJobStore(connection: frames.connection, keyPrefix: keyPrefix),
-                storage: SharedFolderFrameStorage(root: framesDir)
+                frames: RedisStreamsBroker<FrameMessage>(configuration: frames, logger: logger),
+                videos: RedisStreamsBroker<VideoMessage>(configuration: frames, logger: logger),
+                store: RedisJobStore(connection: frames.connection, keyPrefix: keyPrefix, logger: logger),
+                storage: SharedFolderFrameStorage(root: framesDir),
+                broker: displayBroker
             )
         } catch {
             FileHandle.standardError.write(Data("error: --broker \(broker): \(error)\n".utf8))
@@ -64,6 +74,21 @@ struct ClusterConnection {
     let videos: RedisStreamsBroker<VideoMessage>
     let store: RedisJobStore
     let storage: SharedFolderFrameStorage
+    /// The broker URL without its password.
+    let broker: String
+
+    /// The server's persistence and eviction settings, read on a connection of their own (at
+    /// once: no retries when the server is unreachable).
+    func durability() async throws -> RedisDurability {
+        try await RedisDurability.read(from: store.connection)
+    }
+
+    /// Prints one `warning:` line per way the server's settings can lose acknowledged work.
+    func warn(_ durability: RedisDurability) {
+        for warning in durability.warnings {
+            FileHandle.standardError.write(Data("warning: \(broker): \(warning)\n".utf8))
+        }
+    }
 
     func shutdown() async {
         await frames.shutdown()
@@ -71,3 +96,5 @@ struct ClusterConnection {
         await store.shutdown()
     }
 }
+
+extension BrokerLossPolicy: ExpressibleByArgument {}

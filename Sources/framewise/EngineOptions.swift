@@ -14,11 +14,11 @@ struct EngineOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log more: warnings and info, FFmpeg's and ONNX Runtime's included (errors always show).")
     var verbose = false
 
-    /// Everything logs through swift-log to stderr: errors only, or from info up with `--verbose`.
-    /// FFmpeg's and ONNX Runtime's own messages come through it too (their warnings are quiet unless
-    /// `--verbose`), so nothing else writes to stderr.
-    func bootstrapLogging() {
-        let level: Logger.Level = verbose ? .info : .error
+    /// Everything logs through swift-log to stderr: `quiet` and above (errors by default), or from
+    /// info up with `--verbose`. FFmpeg's and ONNX Runtime's own messages come through it too, so
+    /// nothing else writes to stderr.
+    func bootstrapLogging(quiet: Logger.Level = .error) {
+        let level: Logger.Level = verbose ? .info : quiet
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -30,6 +30,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the run's summary figures as JSON here.") var json: String?
     @Option(name: .customLong("late-policy"), help: "drop (Nexus' early drop: frames that cannot meet the SLO never take a batch slot) or mark_late.")
     var latePolicy: EngineConfiguration.LatePolicy = .drop
+    @Option(name: .customLong("on-broker-loss"), help: "With --broker redis://: when Redis lost the job's state (restart without persistence, FLUSHALL, eviction, failover), resubmit the unfinished videos or fail.")
+    var onBrokerLoss: BrokerLossPolicy = .resubmit
     @Flag(help: "No progress bar or summary.") var quiet = false
     @OptionGroup var load: LoadOptions
     @OptionGroup var cluster: ClusterArguments
@@ -155,7 +157,12 @@ extension RunCommand {
         var run = ClusterRun(pipeline: loaded, frameBroker: connection.frames, videoBroker: connection.videos,
                              store: connection.store, frames: connection.storage)
         if let slo, let seconds = try? PlanningUnits.seconds(slo) { run.slo = .microseconds(Int64(seconds * 1e6)) }
-        if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count) videos submitted to \(cluster.broker)\n".utf8)) }
+        run.onBrokerLoss = onBrokerLoss
+        // Printed even with --quiet: results are about to be redone.
+        run.onRecovery = { recovery in FileHandle.standardError.write(Data("\(recovery)\n".utf8)) }
+        // Said before it happens: settings under which a restart or eviction loses acknowledged work.
+        if let durability = try? await connection.durability() { connection.warn(durability) }
+        if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count) videos submitted to \(connection.broker)\n".utf8)) }
         let job = run
         let work = Task { try await job.run(videos: videos, sink: sink, progress: progress) }
         let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM]) { work.cancel() }
@@ -170,7 +177,7 @@ extension RunCommand {
             throw ExitCode(130)
         } catch {
             await connection.shutdown()
-            FileHandle.standardError.write(Data("error: job \(run.job) on \(cluster.broker): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: job \(run.job) on \(connection.broker): \(error)\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import FramewiseCore
+import FramewisePlanner
 import FramewiseRuntime
 import Foundation
+import Logging
 import Synchronization
 
 /// `framewise worker PIPELINE [--stages a,b] --broker redis://HOST:PORT`.
@@ -17,33 +19,41 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
     @Option(help: "Concurrent batches per stage (default: the worker threads, so any stage can use every worker).") var instances: Int?
     @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for more frames (default: each model's setting).") var maxQueueDelayMs: Int?
+    @Option(name: .customLong("orphan-grace"), help: "Remove frames of jobs Redis no longer has (abandoned or lost), and of a job's earlier epochs, once untouched this long (e.g. 5m).")
+    var orphanGrace = "5m"
     @OptionGroup var cluster: ClusterArguments
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
         if !cluster.isRedis { throw ValidationError("worker needs --broker redis://HOST:PORT") }
+        do { _ = try PlanningUnits.seconds(orphanGrace) } catch { throw ValidationError("--orphan-grace: \(error)") }
         if let i = instances, i < 1 { throw ValidationError("--instances must be at least 1, got \(i)") }
         if let d = decoders, d < 1 { throw ValidationError("--decoders must be at least 1") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
     }
 
     func run() async throws {
-        engine.bootstrapLogging()
+        // Warnings too: e.g. a consumer group that vanished and was made again.
+        engine.bootstrapLogging(quiet: .warning)
         let loaded = try loadPipeline(pipeline, options: engine)
         let chosen = stages.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
         let config = EngineConfiguration(decoders: decoders, workerThreads: workerThreads, instancesPerStage: instances,
                                          maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
         let connection = try cluster.connect()
+        var options = try cluster.options()
+        options.orphanGrace = .microseconds(Int64(try PlanningUnits.seconds(orphanGrace) * 1e6))
         let worker: ClusterWorker
         do {
             worker = try ClusterWorker(pipeline: loaded, configuration: config, stages: chosen, frameBroker: connection.frames,
-                                       videoBroker: connection.videos, store: connection.store, frames: connection.storage, options: try cluster.options())
+                                       videoBroker: connection.videos, store: connection.store, frames: connection.storage, options: options,
+                                       logger: Logger(label: "framewise.worker"))
         } catch {
             FileHandle.standardError.write(Data("error: --stages: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        FileHandle.standardError.write(Data("worker \(ProcessInfo.processInfo.processIdentifier): \(loaded.spec.name) stages \(worker.stages.sorted().joined(separator: ",")) on \(cluster.broker)\n".utf8))
+        FileHandle.standardError.write(Data("worker \(ProcessInfo.processInfo.processIdentifier): \(loaded.spec.name) stages \(worker.stages.sorted().joined(separator: ",")) on \(connection.broker)\n".utf8))
         let task = Task { await worker.run() }
+        let check = Task { await Self.checkBroker(connection) }
         // First signal: finish what is held and stop; a second one: stop now.
         let stops = Atomic<Int>(0)
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
@@ -55,7 +65,28 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         await task.value
+        check.cancel()
         signals.stop()
         await connection.shutdown()
+    }
+
+    /// Says once that the worker waits for an unreachable Redis (it serves as soon as Redis
+    /// answers), then warns once about settings under which Redis can lose acknowledged work.
+    static func checkBroker(_ connection: ClusterConnection) async {
+        var waiting = false
+        while !Task.isCancelled {
+            do {
+                let durability = try await connection.durability()
+                if waiting { FileHandle.standardError.write(Data("worker: \(connection.broker) answers; serving\n".utf8)) }
+                connection.warn(durability)
+                return
+            } catch {
+                if !waiting {
+                    FileHandle.standardError.write(Data("worker: waiting for Redis at \(connection.broker) (\(error))\n".utf8))
+                    waiting = true
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 }

@@ -182,6 +182,7 @@ struct ClusterFaultTests {
         #expect(status == 0, "run exit\n\(harness.logs())")
         #expect(before < videos.count, "restarted mid-run, after \(before) videos")
         Self.check(try ClusterHarness.results(output), videos: videos, reference: reference, harness: harness)
+        #expect(!harness.log("run.log").contains("re-submitted"), "with AOF nothing was lost, so nothing is submitted again")
         await harness.stopWorkers()
     }
 

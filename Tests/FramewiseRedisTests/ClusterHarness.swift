@@ -20,11 +20,13 @@ final class ClusterHarness: Sendable {
     let settings: [String]
     private let workers = Locked<[ChildProcess]>([])
 
-    /// `settings`: extra options for workers and the run (both get the same broker settings).
-    init(appendOnly: Bool = false, settings: [String] = []) async throws {
+    /// `settings`: extra options for workers and the run (both get the same broker settings);
+    /// `serverArguments`: for redis-server; `startServer: false` leaves it to `server.restart()`.
+    init(appendOnly: Bool = false, settings: [String] = [], serverArguments: [String] = [], startServer: Bool = true) async throws {
         _ = try Fixtures.require(Fixtures.framewiseBinary)
         _ = try Fixtures.require(Fixtures.asset("models/synthetic/m3.onnx"))
-        server = try await RedisServerFixture.start(appendOnly: appendOnly)
+        server = startServer ? try await RedisServerFixture.start(appendOnly: appendOnly, arguments: serverArguments)
+                             : try RedisServerFixture.unstarted(appendOnly: appendOnly)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fw-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.settings = ["--broker", server.url, "--frames-dir", directory.appendingPathComponent("frames").path,
@@ -55,10 +57,41 @@ final class ClusterHarness: Sendable {
         return worker
     }
 
-    /// Starts `framewise run` over `videos`, writing JSONL to `output`.
-    func startRun(_ videos: [String], output: URL) throws -> ChildProcess {
-        try ChildProcess(path: Fixtures.framewiseBinary, arguments: ["run", Self.pipeline] + videos + ["--quiet", "-o", output.path] + settings,
+    /// Starts `framewise run` over `videos`, writing JSONL to `output`; `arguments` e.g. `["--on-broker-loss", "fail"]`.
+    func startRun(_ videos: [String], output: URL, arguments: [String] = []) throws -> ChildProcess {
+        try ChildProcess(path: Fixtures.framewiseBinary, arguments: ["run", Self.pipeline] + videos + ["--quiet", "-o", output.path] + settings + arguments,
                          errorLog: directory.appendingPathComponent("run.log").path)
+    }
+
+    /// The text of a log file (`run.log`, `worker.log`); empty when there is none yet.
+    func log(_ name: String) -> String {
+        (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+    }
+
+    /// Waits until `name` holds `text`; whether it did within `timeout`.
+    func waitForLog(_ name: String, containing text: String, timeout: Duration = .seconds(30)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if log(name).contains(text) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    /// `framewise status` with the deployment's settings: its standard output and error.
+    func status(_ arguments: [String] = []) throws -> (output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.framewiseBinary)
+        process.arguments = ["status"] + arguments + settings
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
     }
 
     /// The log files' tails, for failure messages.

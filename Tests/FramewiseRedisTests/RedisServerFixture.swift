@@ -10,7 +10,7 @@ import Glibc
 /// Finds a free port (binds a socket to port 0), keeps its files in a temporary directory,
 /// waits until `PING` answers, and stops the server (SIGTERM, then SIGKILL after 5 s) in
 /// `stop()` or `deinit` (which kills without waiting). `restart()` starts it again on the same port and directory, so with
-/// `appendOnly` the data survives.
+/// `appendOnly` the data survives. `arguments` go to redis-server as given (e.g. `--rename-command CONFIG ""`).
 final class RedisServerFixture: Sendable {
     /// TLS files for `tls-port`.
     struct TLSFiles: Sendable {
@@ -24,15 +24,17 @@ final class RedisServerFixture: Sendable {
     let appendOnly: Bool
     let password: String?
     let tls: TLSFiles?
+    let arguments: [String]
     private let process = Mutex<ChildProcess?>(nil)
 
     /// Starts a server; throws when `redis-server` is missing or does not answer within 10 s.
-    static func start(appendOnly: Bool = false, password: String? = nil, tls: TLSFiles? = nil) async throws -> RedisServerFixture {
+    static func start(appendOnly: Bool = false, password: String? = nil, tls: TLSFiles? = nil, arguments: [String] = []) async throws -> RedisServerFixture {
         var attempt = 0
         while true {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("framewise-redis-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let fixture = RedisServerFixture(port: try freePort(), directory: directory, appendOnly: appendOnly, password: password, tls: tls)
+            let fixture = RedisServerFixture(port: try freePort(), directory: directory, appendOnly: appendOnly, password: password, tls: tls,
+                                             arguments: arguments)
             do {
                 try await fixture.restart()
                 return fixture
@@ -44,7 +46,15 @@ final class RedisServerFixture: Sendable {
         }
     }
 
-    private init(port: Int, directory: URL, appendOnly: Bool, password: String?, tls: TLSFiles?) {
+    /// A server that is not started yet (`restart()` starts it), on a port free now.
+    static func unstarted(appendOnly: Bool = false) throws -> RedisServerFixture {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("framewise-redis-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return RedisServerFixture(port: try freePort(), directory: directory, appendOnly: appendOnly, password: nil, tls: nil, arguments: [])
+    }
+
+    private init(port: Int, directory: URL, appendOnly: Bool, password: String?, tls: TLSFiles?, arguments: [String]) {
+        self.arguments = arguments
         self.port = port
         self.directory = directory
         self.appendOnly = appendOnly
@@ -84,6 +94,7 @@ final class RedisServerFixture: Sendable {
             arguments += ["--port", "\(port)"]
         }
         if let password { arguments += ["--requirepass", password] }
+        arguments += self.arguments
         let process = try ChildProcess(path: executable, arguments: arguments)
         self.process.withLock { $0 = process }
         try await waitForPing(process: process)

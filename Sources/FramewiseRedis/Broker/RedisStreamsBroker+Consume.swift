@@ -23,8 +23,7 @@ extension RedisStreamsBroker {
                     return try RedisStreamEntry.fromReadGroup(reply)
                 } catch let error as RedisError where error.serverErrorCode == "NOGROUP" {
                     // The stream or group was deleted under us: make it again and come back empty.
-                    self.forgetGroup(topic: topic, group: group)
-                    try await self.ensureGroup(topic: topic, group: group, on: connection)
+                    try await self.recreateGroup(topic: topic, group: group, on: connection, after: "XREADGROUP")
                     return []
                 }
             }

@@ -11,9 +11,14 @@ extension RedisStreamsBroker {
         let limit = Swift.max(1, max)
         let (entries, counts) = try await run { connection in
             try await self.ensureGroup(topic: topic, group: group, on: connection)
-            let claimed = try await connection.send(RESPCommand(
-                "XAUTOCLAIM", key, group, consumer, minIdle.redisMilliseconds, "0-0", "COUNT", limit
-            ))
+            let claimed: RESPValue
+            do {
+                claimed = try await connection.send(RESPCommand("XAUTOCLAIM", key, group, consumer, minIdle.redisMilliseconds, "0-0", "COUNT", limit))
+            } catch let error as RedisError where error.serverErrorCode == "NOGROUP" {
+                // Nothing can be pending in a group that vanished: make it again.
+                try await self.recreateGroup(topic: topic, group: group, on: connection, after: "XAUTOCLAIM")
+                return ([RedisStreamEntry](), [String: Int]())
+            }
             guard let parts = claimed.array, parts.count >= 2, let list = parts[1].array else {
                 throw RedisError.unexpectedReply(command: "XAUTOCLAIM", reply: "\(claimed)")
             }

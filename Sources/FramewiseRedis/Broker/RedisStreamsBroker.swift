@@ -79,6 +79,18 @@ public final class RedisStreamsBroker<Message: Codable & Sendable>: Broker {
         knownGroups.withLock { _ = $0.remove(marker) }
     }
 
+    /// `command` found the group (or its stream) gone: Redis lost it (a restart without
+    /// persistence, FLUSHALL, eviction, failover) or someone deleted it. Makes it again, starting
+    /// at the oldest entry still stored, and says so at warning level.
+    func recreateGroup(topic: String, group: String, on connection: RedisConnection, after command: String) async throws(RedisError) {
+        forgetGroup(topic: topic, group: group)
+        try await ensureGroup(topic: topic, group: group, on: connection)
+        logger.warning(
+            "consumer group vanished (Redis restarted without persistence, FLUSHALL, eviction or failover?); recreated it",
+            metadata: ["topic": "\(topic)", "group": "\(group)", "noticed-by": "\(command)"]
+        )
+    }
+
     /// Runs `body` on a pooled connection, retrying on a new connection when the old one was
     /// lost, and maps Redis errors to `BrokerError`.
     func run<T: Sendable>(_ body: (RedisConnection) async throws -> T) async throws -> T {

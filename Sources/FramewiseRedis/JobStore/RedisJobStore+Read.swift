@@ -79,6 +79,11 @@ extension RedisJobStore {
         _ = try await run { connection in
             try await connection.pipeline([RESPCommand("UNLINK", self.jobKey(job)), RESPCommand("SREM", self.jobsKey, job)])
         }
+        try await unlinkJobKeys(job)
+    }
+
+    /// Unlinks every key under the job's hash (not the hash itself).
+    func unlinkJobKeys(_ job: String) async throws {
         var cursor = "0"
         repeat {
             let reply = try await run { connection in
@@ -102,7 +107,8 @@ extension RedisJobStore {
         return ids.enumerated().compactMap { i, id in
             guard let f = replies[2 * i].fields, !f.isEmpty else { return nil }
             return JobSummary(job: id, pipeline: f["pipeline"]?.string ?? "", videos: f["videos"]?.string.flatMap(Int.init) ?? 0,
-                              finished: replies[2 * i + 1].int ?? 0, created: f["created"]?.string.flatMap(Double.init) ?? 0)
+                              finished: replies[2 * i + 1].int ?? 0, created: f["created"]?.string.flatMap(Double.init) ?? 0,
+                              epoch: f["epoch"]?.string.flatMap(Int.init) ?? 1)
         }
     }
 

@@ -47,12 +47,13 @@ final class ClusterContext: StageHost {
 
     func isFinished(_ message: FrameMessage) async -> Bool {
         guard let job = message.job else { return true }
-        return (try? await store.isFinished(job: job, video: message.video)) ?? false
+        return (try? await store.isFinished(job: job, epoch: message.epoch ?? 0, video: message.video)) ?? false
     }
 
     func input(_ message: FrameMessage, stage: String) async throws -> (frame: VideoFrame, upstream: [String: StageFrameOutput])? {
         guard let job = message.job else { return nil }
-        let frame = try frames.read(job: job, video: message.video, slot: message.slot, videoPath: "video \(message.video) of job \(job)")
+        let frame = try frames.read(job: job, epoch: message.epoch ?? 0, video: message.video, slot: message.slot,
+                                    videoPath: "video \(message.video) of job \(job)")
         return (frame, try await upstream(of: message, stage: stage, job: job))
     }
 
@@ -79,16 +80,17 @@ final class ClusterContext: StageHost {
     private func record(_ message: FrameMessage, stage: String, outputs: [String: Data], candidates: [String], time: StageTime, late: Bool) async throws {
         guard let job = message.job else { return }
         let deps = Dictionary(uniqueKeysWithValues: candidates.map { ($0, Array(wiring.dependencies[$0] ?? []).sorted()) })
-        let update = StageOutputUpdate(job: job, video: message.video, slot: message.slot, outputs: outputs, stageCount: pipeline.stages.count,
+        let epoch = message.epoch ?? 0
+        let update = StageOutputUpdate(job: job, epoch: epoch, video: message.video, slot: message.slot, outputs: outputs, stageCount: pipeline.stages.count,
                                        candidates: deps, stage: stage, time: time, late: late, now: now())
         let ready = try await store.record(update)
         guard !ready.isEmpty else { return }
-        let next = FrameMessage(job: job, video: message.video, slot: message.slot, readyAt: now(), deadline: message.deadline)
+        let next = FrameMessage(job: job, video: message.video, slot: message.slot, readyAt: now(), deadline: message.deadline, epoch: epoch)
         for stage in ready {
             try await broker.publish([next], to: topic(stage))
         }
         // A crash before this line republishes on redelivery: a duplicate the next stage records once.
-        try await store.markPublished(job: job, video: message.video, slot: message.slot, stages: ready)
+        try await store.markPublished(job: job, epoch: epoch, video: message.video, slot: message.slot, stages: ready)
     }
 
     /// A stage error is retried on redelivery until the delivery limit; then the message goes to
@@ -99,7 +101,7 @@ final class ClusterContext: StageHost {
         if error is BrokerError { return false }
         guard delivery.deliveryCount >= options.maxDeliveries else { return false }
         try? await broker.deadLetter(delivery, topic: topic(stage), group: group, error: "\(error)")
-        try? await store.fail(job: job, video: delivery.message.video,
+        try? await store.fail(job: job, epoch: delivery.message.epoch ?? 0, video: delivery.message.video,
                               error: "stage \(stage): \(error) (dead-lettered after \(delivery.deliveryCount) deliveries)")
         return false
     }

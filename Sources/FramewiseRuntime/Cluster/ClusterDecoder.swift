@@ -42,7 +42,7 @@ struct ClusterDecoder: Sendable {
     /// broker errors are thrown, leaving the message for redelivery.
     func decode(_ m: VideoMessage) async throws {
         let store = context.store
-        if try await store.isFinished(job: m.job, video: m.video) { return }
+        if try await store.isFinished(job: m.job, epoch: m.epoch, video: m.video) { return }
         let spec = context.pipeline.spec
         let worker = DecodeWorker(readAhead: max(1, spec.decode.readAhead))
         let threads = spec.decode.threads > 0 ? spec.decode.threads : (context.configuration.decodeThreads > 0 ? context.configuration.decodeThreads : 1)
@@ -54,40 +54,40 @@ struct ClusterDecoder: Sendable {
             do {
                 frame = try await worker.channel.next()
             } catch {
-                try await store.fail(job: m.job, video: m.video, error: "\(error)")
+                try await store.fail(job: m.job, epoch: m.epoch, video: m.video, error: "\(error)")
                 return
             }
             guard let frame else { break }
             context.options.faults.decodedFrame?(m.path)
-            if slot % 32 == 31, try await store.isFinished(job: m.job, video: m.video) {
-                context.frames.removeVideo(job: m.job, video: m.video)
+            if slot % 32 == 31, try await store.isFinished(job: m.job, epoch: m.epoch, video: m.video) {
+                context.frames.removeVideo(job: m.job, epoch: m.epoch, video: m.video)
                 return
             }
             let ready = context.now()
             do {
-                try context.frames.write(frame, job: m.job, video: m.video, slot: slot)
+                try context.frames.write(frame, job: m.job, epoch: m.epoch, video: m.video, slot: slot)
             } catch {
-                try await store.fail(job: m.job, video: m.video, error: "storing frame \(slot) of \(m.path): \(error)")
+                try await store.fail(job: m.job, epoch: m.epoch, video: m.video, error: "storing frame \(slot) of \(m.path): \(error)")
                 return
             }
             let info = StoredFrameInfo(index: frame.index, time: frame.time, readyAt: ready)
-            switch try await store.frameDecoded(job: m.job, video: m.video, slot: slot, info: info) {
+            switch try await store.frameDecoded(job: m.job, epoch: m.epoch, video: m.video, slot: slot, info: info) {
             case .videoGone:
-                // Written or abandoned meanwhile: nobody needs its frames.
-                context.frames.removeVideo(job: m.job, video: m.video)
+                // Written, abandoned, lost or started over meanwhile: nobody needs these frames.
+                context.frames.removeVideo(job: m.job, epoch: m.epoch, video: m.video)
                 return
             case .alreadyPublished:
                 break
             case .publish:
-                let message = FrameMessage(job: m.job, video: m.video, slot: slot, readyAt: ready, deadline: m.deadline)
+                let message = FrameMessage(job: m.job, video: m.video, slot: slot, readyAt: ready, deadline: m.deadline, epoch: m.epoch)
                 for stage in context.wiring.roots {
                     try await context.broker.publish([message], to: context.topic(stage))
                 }
-                try await store.markPublished(job: m.job, video: m.video, slot: slot, stages: [JobStoreKeys.roots])
+                try await store.markPublished(job: m.job, epoch: m.epoch, video: m.video, slot: slot, stages: [JobStoreKeys.roots])
             }
             slot += 1
         }
         let stats = worker.stats
-        try await store.videoDecoded(job: m.job, video: m.video, frames: slot, decodedFrames: stats.decoded, decodeSeconds: stats.seconds)
+        try await store.videoDecoded(job: m.job, epoch: m.epoch, video: m.video, frames: slot, decodedFrames: stats.decoded, decodeSeconds: stats.seconds)
     }
 }

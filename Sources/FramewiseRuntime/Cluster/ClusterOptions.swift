@@ -11,11 +11,20 @@ public struct ClusterOptions: Sendable {
     /// Prefix of this worker's consumer names (unique per process by default).
     public var consumerPrefix: String
 
+    /// Frames of a job the store no longer has (abandoned, or lost with Redis' data), or of a
+    /// job's earlier epoch, are removed by workers once untouched this long. Default 5 minutes.
+    public var orphanGrace: Duration
+    /// How often a worker looks for such frames. Default 30 s.
+    public var sweepInterval: Duration
+
     /// Fault injection (tests): hooks called at chosen points; empty normally.
     public var faults: FaultHooks
 
-    public init(reclaimAfter: Duration = .seconds(30), maxDeliveries: Int = 5, consumerPrefix: String? = nil, faults: FaultHooks = FaultHooks()) {
+    public init(reclaimAfter: Duration = .seconds(30), maxDeliveries: Int = 5, consumerPrefix: String? = nil, faults: FaultHooks = FaultHooks(),
+                orphanGrace: Duration = .seconds(300), sweepInterval: Duration = .seconds(30)) {
         self.faults = faults
+        self.orphanGrace = orphanGrace
+        self.sweepInterval = sweepInterval
         self.reclaimAfter = reclaimAfter
         self.maxDeliveries = max(1, maxDeliveries)
         self.consumerPrefix = consumerPrefix ?? ClusterOptions.defaultConsumerPrefix()

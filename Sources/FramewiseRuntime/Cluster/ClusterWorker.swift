@@ -1,5 +1,6 @@
 import Foundation
 import FramewiseCore
+import Logging
 
 /// A distributed worker process: runs the chosen stages of a pipeline (and decoding) against a
 /// shared broker, job store and frame storage, until cancelled. Any number of workers, on any
@@ -10,12 +11,14 @@ public final class ClusterWorker: Sendable {
 
     let context: ClusterContext
     let videos: any Broker<VideoMessage>
+    let logger: Logger
     /// Stages this worker runs (names of the pipeline's stages, and `decode`).
     public let stages: Set<String>
 
     /// `stages`: nil for decoding and every stage. Throws when a name is not a stage of the pipeline.
     public init(pipeline: LoadedPipeline, configuration: EngineConfiguration, stages: Set<String>?, frameBroker: any Broker<FrameMessage>,
-                videoBroker: any Broker<VideoMessage>, store: any JobStore, frames: any FrameStorage, options: ClusterOptions) throws {
+                videoBroker: any Broker<VideoMessage>, store: any JobStore, frames: any FrameStorage, options: ClusterOptions,
+                logger: Logger = Logger(label: "framewise.worker", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         let known = Set(pipeline.stages.map(\.spec.name)).union([Self.decodeStage])
         let chosen = stages ?? known
         if let unknown = chosen.subtracting(known).sorted().first {
@@ -23,6 +26,7 @@ public final class ClusterWorker: Sendable {
         }
         self.stages = chosen
         self.videos = videoBroker
+        self.logger = logger
         self.context = ClusterContext(pipeline: pipeline, configuration: configuration, broker: frameBroker, store: store, frames: frames, options: options)
     }
 
@@ -56,6 +60,19 @@ public final class ClusterWorker: Sendable {
                     try? await Task.sleep(for: .seconds(3))
                 }
             }
+            let logger = logger
+            group.addTask { [context] in
+                // Frames nobody needs any more (jobs abandoned or lost, earlier epochs), after a grace period.
+                while !Task.isCancelled && !context.isDraining {
+                    for orphan in await context.sweepOrphanFrames() {
+                        logger.notice("removed orphaned frames", metadata: ["job": "\(orphan.job)", "epoch": "\(orphan.epoch)"])
+                    }
+                    let next = ContinuousClock.now + context.options.sweepInterval
+                    while ContinuousClock.now < next && !Task.isCancelled && !context.isDraining {
+                        try? await Task.sleep(for: .milliseconds(500))
+                    }
+                }
+            }
             if stages.contains(Self.decodeStage) {
                 for i in 0..<context.configuration.decoders {
                     let decoder = ClusterDecoder(context: context, videos: videos, consumer: "\(prefix)-decode-\(i)")
@@ -71,11 +88,16 @@ public final class ClusterWorker: Sendable {
 public enum ClusterError: Error, Sendable, CustomStringConvertible, Equatable {
     case unknownStage(String, known: [String])
     case noVideos
+    /// The broker lost the job's state and the run was told not to (or no longer to) submit again.
+    case brokerStateLost(job: String, loss: BrokerLoss, unfinished: Int, total: Int, recoveries: Int)
 
     public var description: String {
         switch self {
         case let .unknownStage(name, known): "unknown stage '\(name)' (the pipeline's stages: \(known.joined(separator: ", ")))"
         case .noVideos: "no videos to submit"
+        case let .brokerStateLost(job, loss, unfinished, total, recoveries):
+            "the broker lost the state of job \(job) (\(loss)); likely \(BrokerLoss.likelyCauses). \(unfinished) of \(total) videos were unfinished"
+                + (recoveries > 0 ? "; gave up after starting the job over \(recoveries) times" : "; --on-broker-loss resubmit submits them again")
         }
     }
 }

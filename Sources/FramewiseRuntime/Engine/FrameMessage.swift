@@ -12,9 +12,13 @@ public struct FrameMessage: Sendable, Codable, Hashable {
     public var readyAt: Double
     /// When the video's result is due, on the same clock (nil: no SLO).
     public var deadline: Double?
+    /// The distributed job's epoch the frame was made in (nil within one process); the job
+    /// store refuses work of any other epoch than the job's current one.
+    public var epoch: Int?
 
-    public init(job: String? = nil, video: Int, slot: Int, readyAt: Double, deadline: Double? = nil) {
+    public init(job: String? = nil, video: Int, slot: Int, readyAt: Double, deadline: Double? = nil, epoch: Int? = nil) {
         self.job = job
+        self.epoch = epoch
         self.video = video
         self.slot = slot
         self.readyAt = readyAt

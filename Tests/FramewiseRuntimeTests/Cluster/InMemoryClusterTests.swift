@@ -46,19 +46,24 @@ import Testing
 
     @Test func theStoreFinishesAVideoOnceWhateverTheRedeliveries() async throws {
         let store = InMemoryJobStore()
-        try await store.createJob("j", pipeline: "p", videos: 1)
-        #expect(try await store.frameDecoded(job: "j", video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 0)) == .publish)
-        try await store.markPublished(job: "j", video: 0, slot: 0, stages: [JobStoreKeys.roots])
-        #expect(try await store.frameDecoded(job: "j", video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 0)) == .alreadyPublished)
-        try await store.videoDecoded(job: "j", video: 0, frames: 1, decodedFrames: 3, decodeSeconds: 0.1)
-        let update = StageOutputUpdate(job: "j", video: 0, slot: 0, outputs: ["s": Data([1])], stageCount: 1, candidates: [:],
+        try await store.createJob("j", pipeline: "p", videos: 1, epoch: 1)
+        #expect(try await store.frameDecoded(job: "j", epoch: 1, video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 0)) == .publish)
+        try await store.markPublished(job: "j", epoch: 1, video: 0, slot: 0, stages: [JobStoreKeys.roots])
+        #expect(try await store.frameDecoded(job: "j", epoch: 1, video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 0)) == .alreadyPublished)
+        try await store.videoDecoded(job: "j", epoch: 1, video: 0, frames: 1, decodedFrames: 3, decodeSeconds: 0.1)
+        let update = StageOutputUpdate(job: "j", epoch: 1, video: 0, slot: 0, outputs: ["s": Data([1])], stageCount: 1, candidates: [:],
                                        stage: "s", time: StageTime(), now: 1)
         for _ in 0..<3 { _ = try await store.record(update) }  // delivered three times
         let (finished, cursor) = try await store.finishedVideos(job: "j", after: nil, wait: .milliseconds(50))
         #expect(finished == [0], "announced once")
         #expect(try await store.finishedVideos(job: "j", after: cursor, wait: .milliseconds(20)).videos.isEmpty)
         try await store.removeVideo(job: "j", video: 0, frames: 1)
-        #expect(try await store.frameDecoded(job: "j", video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 0)) == .videoGone)
-        #expect(try await store.isFinished(job: "j", video: 0))
+        #expect(try await store.frameDecoded(job: "j", epoch: 1, video: 0, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 0)) == .videoGone)
+        #expect(try await store.isFinished(job: "j", epoch: 1, video: 0))
+        // After a restart under epoch 2, writes of epoch 1 are refused.
+        try await store.restartJob("j", pipeline: "p", videos: 2, epoch: 2)
+        #expect(try await store.frameDecoded(job: "j", epoch: 1, video: 1, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 0)) == .videoGone)
+        #expect(try await store.frameDecoded(job: "j", epoch: 2, video: 1, slot: 0, info: StoredFrameInfo(index: 0, time: 0, readyAt: 0)) == .publish)
+        #expect(try await store.check(job: "j").jobEpoch == 2)
     }
 }
