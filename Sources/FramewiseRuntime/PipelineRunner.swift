@@ -16,7 +16,8 @@ public final class PipelineRunner: Sendable {
         self.pool = pool
         let runners = Dictionary(uniqueKeysWithValues: pipeline.stages.map { ($0.spec.name, StageRunner(stage: $0, pool: pool)) })
         let decodeThreads = pipeline.spec.decode.threads > 0 ? pipeline.spec.decode.threads : configuration.decodeThreads
-        self.videoRunner = VideoRunner(pipeline: pipeline, runners: runners, decodeThreads: decodeThreads)
+        self.videoRunner = VideoRunner(pipeline: pipeline, runners: runners, decodeThreads: decodeThreads,
+                                       allowAnyDemuxer: configuration.allowAnyDemuxer)
     }
 
     deinit { pool.shutdown() }
@@ -27,7 +28,9 @@ public final class PipelineRunner: Sendable {
     }
 
     /// Processes `videos`, writing each result to `sink` in input order, and returns the run's report.
-    /// `progress` is called after each video with (videos done, total).
+    /// `progress` is called after each video with (videos done, total). Cancelling the calling task
+    /// interrupts the run: no new video starts, the running ones are told to stop, and every video
+    /// that finished is written (as `StreamingEngine.run` does); the report is marked `interrupted`.
     public func run(videos: [String], sink: any ResultSink, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RunReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -47,8 +50,14 @@ public final class PipelineRunner: Sendable {
                 try await writer.add(result, index: index, latency: (clock.now - start).seconds, to: &report)
                 done += 1
                 progress?(done, videos.count)
+                if Task.isCancelled { break }
                 launch()
             }
+            group.cancelAll()
+        }
+        if done < videos.count, Task.isCancelled {
+            try await writer.flushHeld(to: &report)
+            report.interrupted = true
         }
         try await sink.finish()
         report.wallSeconds = (clock.now - start).seconds

@@ -2,7 +2,6 @@ import ArgumentParser
 import FramewiseCore
 import FramewiseRuntime
 import Foundation
-import Synchronization
 
 /// `framewise worker PIPELINE [--stages a,b] --broker redis://HOST:PORT`.
 struct WorkerCommand: AsyncParsableCommand {
@@ -45,9 +44,8 @@ struct WorkerCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("worker \(ProcessInfo.processInfo.processIdentifier): \(loaded.spec.name) stages \(worker.stages.sorted().joined(separator: ",")) on \(cluster.broker)\n".utf8))
         let task = Task { await worker.run() }
         // First signal: finish what is held and stop; a second one: stop now.
-        let stops = Atomic<Int>(0)
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
-            if stops.add(1, ordering: .relaxed).newValue == 1 {
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { count in
+            if count == 1 {
                 FileHandle.standardError.write(Data("worker: finishing the frames it holds (signal again to stop now)\n".utf8))
                 worker.drain()
             } else {
