@@ -37,7 +37,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard !list.isEmpty else { throw ValidationError("no videos found") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let config = RunConfiguration(concurrentVideos: load.maxInFlight, workerThreads: workerThreads)
-        print("bench \(loaded.spec.name): \(list.count) videos, \(cores) cores, sampling \(loaded.spec.sampling)")
+        print("bench \(loaded.spec.name): \(list.count.counted("video")), \(cores.counted("core")), sampling \(loaded.spec.sampling)")
 
         var naive: ModeFigures?
         var naiveResults: [VideoResult] = []

@@ -217,7 +217,7 @@ extension RunCommand {
         var run = ClusterRun(pipeline: loaded, frameBroker: connection.frames, videoBroker: connection.videos,
                              store: connection.store, frames: connection.storage)
         if let slo, let seconds = try? PlanningUnits.seconds(slo) { run.slo = .microseconds(Int64(seconds * 1e6)) }
-        if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count) videos submitted to \(cluster.broker)\n".utf8)) }
+        if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count.counted("video")) submitted to \(cluster.broker)\n".utf8)) }
         let job = run
         let work = Task { try await job.run(videos: videos, sink: sink, progress: progress) }
         let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM]) { _ in work.cancel() }
