@@ -87,6 +87,8 @@ extension CLITests {
         let written = try Self.lines(output)
         #expect(written.map { $0["status"] as? String } == ["ok", "ok"])
         #expect(written.allSatisfy { $0["video"] as? String == video })
+        let stats = written.compactMap { $0["stats"] as? [String: Any] }
+        #expect(stats.count == 2 && stats.allSatisfy { ($0["wall_ms"] as? Double ?? 0) > 0 }, "wall_ms is measured: \(stats)")
         #expect(cli.stdout.contains("videos: 2 ok, 0 failed"), "the summary: \(cli.stdout)")
     }
 

@@ -88,8 +88,10 @@ public final class StreamingEngine: Sendable {
             let admission = gate.times(of: finished.video)
             gate.finished(finished.video, remainingFrames: finished.frames.count - finished.framesDone, now: now)
             // Keep draining on a write error, so the workers finish; the error is thrown at the end.
+            var result = context.assemble(finished)
+            result.stats.wallSeconds = now - (admission?.admittedAt ?? 0)
             do {
-                try await writer.add(context.assemble(finished), index: finished.video,
+                try await writer.add(result, index: finished.video,
                                      latency: VideoLatency(fromArrival: now - (admission?.arrivedAt ?? 0),
                                                            fromAdmission: now - (admission?.admittedAt ?? 0), finishedAt: now),
                                      to: &report)
