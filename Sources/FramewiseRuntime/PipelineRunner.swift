@@ -37,23 +37,27 @@ public final class PipelineRunner: Sendable {
         var report = RunReport()
         var writer = InOrderWriter(sink: sink)
         var done = 0
-        try await withThrowingTaskGroup(of: (Int, VideoResult).self) { group in
+        try await withThrowingTaskGroup(of: (Int, VideoResult?).self) { group in
             var next = 0
             func launch() {
                 guard next < videos.count else { return }
                 let index = next, path = videos[index]
                 next += 1
-                group.addTask { [videoRunner] in (index, await videoRunner.process(path: path)) }
+                group.addTask { [videoRunner] in
+                    let result = await videoRunner.process(path: path)
+                    // A video that failed because the run was cancelled did not finish: no result.
+                    return (index, Task.isCancelled && result.status == .failed ? nil : result)
+                }
             }
             for _ in 0..<configuration.concurrentVideos { launch() }
+            // Once cancelled (the children are too), drain what finishes and start nothing new.
             while let (index, result) = try await group.next() {
+                guard let result else { continue }
                 try await writer.add(result, index: index, latency: (clock.now - start).seconds, to: &report)
                 done += 1
                 progress?(done, videos.count)
-                if Task.isCancelled { break }
-                launch()
+                if !Task.isCancelled { launch() }
             }
-            group.cancelAll()
         }
         if done < videos.count, Task.isCancelled {
             try await writer.flushHeld(to: &report)

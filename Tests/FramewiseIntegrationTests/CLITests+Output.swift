@@ -71,13 +71,14 @@ extension CLITests {
         return path
     }
 
-    @Test func interruptWritesEveryFinishedVideoAndTheSummary() throws {
+    @Test(arguments: ["streaming", "sequential"])
+    func interruptWritesEveryFinishedVideoAndTheSummary(engine: String) throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = dir.appendingPathComponent("out.jsonl").path
         let video = try Self.carphone()
         let cli = try RunningCLI(["run", Self.moderation, try Self.stuckVideo(in: dir), video, video, "-o", output,
-                                  "--max-in-flight", "3", "--verbose"])
+                                  "--max-in-flight", "3", "--verbose", "--engine", engine])
         try cli.wait(for: "two videos to finish") { cli.stderr.contains("2 of 3 videos finished") }
         #expect(try Self.lines(output).isEmpty, "held back behind the first video")
         cli.send(SIGINT)
