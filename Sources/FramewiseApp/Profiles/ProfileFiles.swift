@@ -21,6 +21,10 @@ public enum ProfileFile {
         /// Why the profile already in the file was replaced rather than merged (nil: there was
         /// none, or it was merged).
         public var replaced: String?
+        public init(keptBatches: [Int] = [], replaced: String? = nil) {
+            self.keptBatches = keptBatches
+            self.replaced = replaced
+        }
     }
 
     /// `newer` merged into `older` when both are the same model (hash), device and threads: every
