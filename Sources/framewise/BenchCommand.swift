@@ -111,7 +111,10 @@ struct BenchCommand: AsyncParsableCommand {
             fields.append(JSONField("bound_fraction", .number(fraction)))
             fields.append(JSONField("identical_results", identical.map { .bool($0) } ?? .null))
             fields.append(JSONField("light_load_worst_ratio", lightLoadRatio.map { .number($0) } ?? .null))
-            try (JSONValue.object(fields).jsonText + "\n").write(toFile: json, atomically: true, encoding: .utf8)
+            do { try CheckedWrite.replace(json, with: JSONValue.object(fields).jsonText + "\n") } catch {
+                FileHandle.standardError.write(Data("error: cannot write --json \(json): \(error.reason)\n".utf8))
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 #endif
 import ArgumentParser
 import Foundation
+import FramewiseRuntime
 
 /// The `framewise` command: runs video-analytics pipelines of ONNX models over video.
 ///
@@ -72,16 +73,8 @@ enum StandardOutput {
     /// exits 1 after saying why when the write fails (ENOSPC, EPIPE, ...).
     static func write(_ text: String) {
         checkFlushed()
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return Glibc.write(STDOUT_FILENO, base + offset, buffer.count - offset)
-            }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { fail(reason: n < 0 ? String(cString: strerror(errno)) : "nothing could be written") }
-            offset += n
+        do { try CheckedWrite.all(Array(text.utf8), to: STDOUT_FILENO, destination: "standard output") } catch {
+            fail(reason: error.reason)
         }
     }
 

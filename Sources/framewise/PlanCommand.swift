@@ -100,8 +100,13 @@ struct PlanCommand: AsyncParsableCommand {
             if let jsonPath {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                do { try encoder.encode(outcome.plan).write(to: URL(fileURLWithPath: jsonPath), options: .atomic) } catch {
-                    throw AppError.file(path: jsonPath, message: "cannot write the plan: \(error.localizedDescription)")
+                do {
+                    let data = try encoder.encode(outcome.plan)
+                    try CheckedWrite.replace(jsonPath, with: String(decoding: data, as: UTF8.self))
+                } catch let error as ResultWriteError {
+                    throw AppError.file(path: jsonPath, message: "cannot write the plan: \(error.reason)")
+                } catch {
+                    throw AppError.file(path: jsonPath, message: "cannot encode the plan: \(error)")
                 }
                 print("plan written to \(jsonPath)")
             }

@@ -119,7 +119,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let sink: JSONLinesSink
         do { sink = try JSONLinesSink(path: output) } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: cannot write results to \(error.destination): \(error.reason)\n".utf8))
             throw ExitCode(2)
         }
         let bar = quiet ? nil : ProgressBar(total: videos.count)
@@ -151,7 +151,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         } catch let error as ResultWriteError {
             bar?.finish()
-            FileHandle.standardError.write(Data("error: \(error); the results of this run are incomplete\n".utf8))
+            FileHandle.standardError.write(Data("error: cannot write results to \(error.destination): \(error.reason); the results of this run are incomplete\n".utf8))
             throw ExitCode(1)
         }
         bar?.finish()
@@ -162,8 +162,8 @@ struct RunCommand: AsyncParsableCommand {
     /// when every video failed (or any, with --fail-on-error), else 0.
     private func finish(_ report: RunReport, videos total: Int, pipeline name: String, plan: (plan: CapacityPlan, path: String)?) throws {
         if let json {
-            do { try (report.json.jsonText + "\n").write(toFile: json, atomically: true, encoding: .utf8) } catch {
-                FileHandle.standardError.write(Data("error: cannot write --json \(json): \(error.localizedDescription)\n".utf8))
+            do { try CheckedWrite.replace(json, with: report.json.jsonText + "\n") } catch {
+                FileHandle.standardError.write(Data("error: cannot write --json \(json): \(error.reason)\n".utf8))
                 throw ExitCode(1)
             }
         }

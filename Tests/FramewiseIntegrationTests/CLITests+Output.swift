@@ -23,6 +23,16 @@ extension CLITests {
         #expect(r.stderr.contains("cannot write results to /dev/full: No space left on device"), "\(r.stderr)")
     }
 
+    @Test func jsonSummaryOnAFullDiskFails() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("out.jsonl").path
+        let r = try Self.framewise(["run", Self.moderation, try Self.carphone(), "-o", output, "--json", "/dev/full", "--quiet"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("cannot write --json /dev/full: No space left on device"), "\(r.stderr)")
+        #expect(try Self.lines(output).count == 1, "the results were written")
+    }
+
     @Test func standardOutputOnAFullDiskFails() throws {
         let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
         defer { try? full.close() }
