@@ -6,9 +6,16 @@ import FramewiseRuntime
 /// then each model loaded once through ONNX Runtime and checked against its stages.
 public enum PipelineLoading {
     /// The ONNX Runtime backend: `ortLibrary`, else `$ORT_DYLIB_PATH`, else the project's `.venv`.
+    /// A library that cannot be found is named by the knob the user sets: `--ort-library`.
     public static func backend(ortLibrary: String?) throws(AppError) -> ONNXRuntimeBackend {
         do {
             return try ONNXRuntimeBackend(configuration: ONNXRuntimeConfiguration(libraryPath: ortLibrary))
+        } catch .libraryNotFound(let searched) {
+            if let ortLibrary {
+                throw .invalidArgument(name: "--ort-library", message: "\(ortLibrary) does not exist (give the path of libonnxruntime.so)")
+            }
+            throw .modelRuntime("ONNX Runtime library not found; searched: \(searched.joined(separator: ", ")). "
+                                + "Give its path with --ort-library PATH (or $ORT_DYLIB_PATH), or run scripts/setup.sh to create .venv")
         } catch {
             throw .modelRuntime("\(error)")
         }

@@ -29,9 +29,14 @@ public struct DecoderOptions: Sendable, Equatable, Hashable, CustomStringConvert
     public var skipLoopFilter: Bool
     /// LOSSY: decode at 1/2^lowres resolution where the codec supports it (not H.264/H.265); 0 is off.
     public var lowres: Int
+    /// Open files FFmpeg reads with a demuxer that is not a video container (text rendered as video:
+    /// `tty`, the ANSI/binary-text art formats; see `VideoDecoder.nonVideoDemuxers`). Off by default:
+    /// a text file given by mistake fails as "not a video container" instead of coming back "ok".
+    public var allowAnyDemuxer: Bool
 
     public init(threads: Int = 0, threadType: ThreadType = .automatic, allowSkipNonRef: Bool = true,
-                allowSeek: Bool = true, skipLoopFilter: Bool = false, lowres: Int = 0) {
+                allowSeek: Bool = true, skipLoopFilter: Bool = false, lowres: Int = 0, allowAnyDemuxer: Bool = false) {
+        self.allowAnyDemuxer = allowAnyDemuxer
         self.threads = threads
         self.threadType = threadType
         self.allowSkipNonRef = allowSkipNonRef
@@ -66,6 +71,7 @@ public struct DecoderOptions: Sendable, Equatable, Hashable, CustomStringConvert
                      "skipNonRef=\(allowSkipNonRef)", "seek=\(allowSeek)"]
         if skipLoopFilter { parts.append("LOSSY skipLoopFilter") }
         if lowres > 0 { parts.append("LOSSY lowres=\(lowres)") }
+        if allowAnyDemuxer { parts.append("anyDemuxer") }
         return parts.joined(separator: " ")
     }
 }

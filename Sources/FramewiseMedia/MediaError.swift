@@ -10,6 +10,8 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         case cannotOpen = "cannot open"
         /// The file has no video stream (e.g. audio only).
         case noVideoStream = "no video stream"
+        /// FFmpeg reads the file with a demuxer that is not a video container (e.g. `tty`: a text file).
+        case notAVideoContainer = "not a video container"
         /// No decoder is available for the video's codec.
         case unsupportedCodec = "unsupported codec"
         /// The decoder could not be set up.

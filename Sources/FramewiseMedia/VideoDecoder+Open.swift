@@ -2,8 +2,13 @@ import CFFmpeg
 import Foundation
 
 extension VideoDecoder {
-    /// Opens the container and finds the video stream; returns its index.
-    static func openInput(_ path: String, into handles: DecoderHandles) throws(MediaError) -> Int32 {
+    /// FFmpeg demuxers that are not video containers: they render text (ANSI art, binary text,
+    /// any `.txt`) as video, so a text file given by mistake would decode "ok".
+    public static let nonVideoDemuxers: Set<String> = ["tty", "ansi", "bin", "xbin", "adf", "idf"]
+
+    /// Opens the container and finds the video stream; returns its index. Unless `allowAnyDemuxer`,
+    /// a file FFmpeg reads with one of `nonVideoDemuxers` is refused.
+    static func openInput(_ path: String, allowAnyDemuxer: Bool = false, into handles: DecoderHandles) throws(MediaError) -> Int32 {
         guard FileManager.default.fileExists(atPath: path) else {
             throw MediaError(.fileNotFound, path: path, message: "no such file")
         }
@@ -11,6 +16,12 @@ extension VideoDecoder {
         var result = avformat_open_input(&format, path, nil, nil)
         guard result >= 0, let format else { throw MediaError(.cannotOpen, path: path, code: result) }
         handles.format = format
+        if !allowAnyDemuxer, let name = format.pointee.iformat?.pointee.name.map({ String(cString: $0) }),
+           !nonVideoDemuxers.isDisjoint(with: name.split(separator: ",").map(String.init)) {
+            throw MediaError(.notAVideoContainer, path: path,
+                             message: "FFmpeg reads it with its '\(name)' demuxer (text shown as video), not as a video file; "
+                                 + "framewise run --allow-any-demuxer decodes it anyway")
+        }
         result = avformat_find_stream_info(format, nil)
         guard result >= 0 else { throw MediaError(.cannotOpen, path: path, code: result, context: "probing streams") }
         let index = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
@@ -93,9 +104,9 @@ extension VideoDecoder {
     /// Reads (not decodes) every packet of the video stream to find its duration, for `.uniform` when
     /// the headers do not state one: the last timestamp plus its duration, or, in a stream without any
     /// timestamps, packet count / `fps`. Nil if neither works.
-    static func scanDuration(_ path: String, fps: Double) -> Double? {
+    static func scanDuration(_ path: String, fps: Double, allowAnyDemuxer: Bool = false) -> Double? {
         let handles = DecoderHandles()
-        guard let index = try? openInput(path, into: handles), let format = handles.format,
+        guard let index = try? openInput(path, allowAnyDemuxer: allowAnyDemuxer, into: handles), let format = handles.format,
               let stream = format.pointee.streams[Int(index)], let packet = av_packet_alloc() else { return nil }
         defer { var p: UnsafeMutablePointer<AVPacket>? = packet; av_packet_free(&p) }
         let start = stream.pointee.start_time

@@ -104,7 +104,7 @@ public final class VideoDecoder {
     /// Opens `path` and sets up a decoder with `options`.
     public init(path: String, sampling: SamplingPolicy, options: DecoderOptions) throws(MediaError) {
         let handles = DecoderHandles()
-        let index = try Self.openInput(path, into: handles)
+        let index = try Self.openInput(path, allowAnyDemuxer: options.allowAnyDemuxer, into: handles)
         guard let format = handles.format, let stream = format.pointee.streams[Int(index)] else {
             throw MediaError(.noVideoStream, path: path, message: "stream missing")
         }
@@ -113,7 +113,7 @@ public final class VideoDecoder {
             throw MediaError(.codecOpenFailed, path: path, message: "decoder not set up")
         }
         var info = Self.describe(path, format: format, stream: stream, codec: codec)
-        if case .uniform = sampling, info.duration == nil { info.duration = Self.scanDuration(path, fps: info.averageFPS) }
+        if case .uniform = sampling, info.duration == nil { info.duration = Self.scanDuration(path, fps: info.averageFPS, allowAnyDemuxer: options.allowAnyDemuxer) }
         guard let sampler = FrameSampler(policy: sampling, duration: info.duration) else {
             throw MediaError(.invalidSampling, path: path, message: "\(sampling)")
         }

@@ -20,19 +20,20 @@ final class DecodeWorker: @unchecked Sendable {
         return (_decoded, _seconds)
     }
 
-    /// Starts decoding `path` on a new thread.
-    func start(path: String, sampling: SamplingPolicy, threads: Int) {
-        let thread = Thread { [self] in self.decode(path: path, sampling: sampling, threads: threads) }
+    /// Starts decoding `path` on a new thread (`allowAnyDemuxer`: see `DecoderOptions`).
+    func start(path: String, sampling: SamplingPolicy, threads: Int, allowAnyDemuxer: Bool = false) {
+        let options = DecoderOptions(threads: threads, allowAnyDemuxer: allowAnyDemuxer)
+        let thread = Thread { [self] in self.decode(path: path, sampling: sampling, options: options) }
         thread.name = "decode"
         thread.stackSize = 4 << 20
         thread.start()
     }
 
-    private func decode(path: String, sampling: SamplingPolicy, threads: Int) {
+    private func decode(path: String, sampling: SamplingPolicy, options: DecoderOptions) {
         let clock = ContinuousClock()
         var started = clock.now
         do {
-            let decoder = try VideoDecoder(path: path, sampling: sampling, threads: threads)
+            let decoder = try VideoDecoder(path: path, sampling: sampling, options: options)
             while true {
                 let frame = try decoder.next()
                 record(decoder.decodedFrameCount, clock.now - started)

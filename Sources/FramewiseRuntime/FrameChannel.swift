@@ -50,10 +50,23 @@ final class FrameChannel<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The next element, nil at the end, or the producer's error once buffered elements are consumed.
+    /// Cancelling the waiting task cancels the channel (as `cancel`) and throws `CancellationError`,
+    /// so a consumer never hangs on a producer that is stuck (e.g. opening a file that never answers).
     func next() async throws -> Element? {
+        try await withTaskCancellationHandler {
+            try await waitForNext()
+        } onCancel: {
+            cancel()
+        }
+    }
+
+    private func waitForNext() async throws -> Element? {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
-            if head < buffer.count {
+            if cancelled {
+                condition.unlock()
+                continuation.resume(throwing: CancellationError())
+            } else if head < buffer.count {
                 let element = buffer[head]
                 head += 1
                 if head == buffer.count {
@@ -80,7 +93,10 @@ final class FrameChannel<Element: Sendable>: @unchecked Sendable {
         cancelled = true
         buffer.removeAll()
         head = 0
+        let waiter = self.waiter
+        self.waiter = nil
         condition.broadcast()
         condition.unlock()
+        waiter?.resume(throwing: CancellationError())
     }
 }

@@ -26,4 +26,19 @@ struct InOrderWriter {
         }
         if let failure { throw failure }
     }
+
+    /// Results held back behind a video that has not finished.
+    var held: Int { pending.count }
+
+    /// Writes the results still held back (a run that stops early: an earlier video never finished),
+    /// in input order, skipping the unfinished videos; adds each to `report` as `add` does.
+    mutating func flushHeld(to report: inout RunReport) async throws {
+        var failure: (any Error)?
+        for index in pending.keys.sorted() {
+            guard let held = pending.removeValue(forKey: index) else { continue }
+            do { try await sink.write(held.result) } catch { failure = failure ?? error }
+            report.add(held.result, latency: held.latency)
+        }
+        if let failure { throw failure }
+    }
 }

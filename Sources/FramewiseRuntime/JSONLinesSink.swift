@@ -1,33 +1,45 @@
 import Foundation
 import FramewiseCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Writes one JSON object per video per line to a file (or standard output), flushing each line.
+/// Writes one JSON object per video per line to a file (or standard output). Every line is
+/// written whole with `write(2)` before the next (no buffering); a failed write (a full disk, a
+/// closed pipe) is a `ResultWriteError` naming the file, never dropped.
 public actor JSONLinesSink: ResultSink {
-    private let handle: FileHandle
+    private let descriptor: Int32
+    private let destination: String
     private let closeOnFinish: Bool
+    private var closed = false
 
-    /// Writes to `path`, replacing it; nil writes to standard output.
-    public init(path: String?) throws {
-        if let path {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-            }
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            closeOnFinish = true
-        } else {
-            handle = FileHandle.standardOutput
+    /// Writes to `path`, replacing it; nil writes to standard output. Throws a `ResultWriteError`
+    /// saying why the file cannot be created (e.g. its folder does not exist).
+    public init(path: String?) throws(ResultWriteError) {
+        guard let path else {
+            descriptor = STDOUT_FILENO
+            destination = "standard output"
             closeOnFinish = false
+            return
         }
+        let fd = try CheckedWrite.open(path)
+        descriptor = fd
+        destination = path
+        closeOnFinish = true
+    }
+
+    deinit {
+        if closeOnFinish, !closed { close(descriptor) }
     }
 
     public func write(_ result: VideoResult) async throws {
-        var line = result.json.jsonText
-        line += "\n"
-        try handle.write(contentsOf: Data(line.utf8))
+        try CheckedWrite.all(Array((result.json.jsonText + "\n").utf8), to: descriptor, destination: destination)
     }
 
     public func finish() async throws {
-        if closeOnFinish { try handle.close() }
+        guard closeOnFinish, !closed else { return }
+        closed = true
+        try CheckedWrite.close(descriptor, destination: destination)
     }
 }
 

@@ -8,6 +8,8 @@ public struct RunConfiguration: Sendable, Equatable {
     public var workerThreads: Int
     /// Decoder threads per video (0: automatic).
     public var decodeThreads: Int
+    /// Decode files FFmpeg reads with a demuxer that is not a video container (`DecoderOptions.allowAnyDemuxer`).
+    public var allowAnyDemuxer = false
 
     public init(concurrentVideos: Int? = nil, workerThreads: Int? = nil, decodeThreads: Int = 0) {
         let cores = ProcessInfo.processInfo.activeProcessorCount

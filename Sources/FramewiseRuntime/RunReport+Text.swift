@@ -6,7 +6,8 @@ extension RunReport {
     public var text: String {
         var lines: [String] = []
         lines.append(String(format: "videos: %d ok, %d failed   frames: %d sampled (%d decoded)", videosOK, videosFailed, sampledFrames, decodedFrames))
-        lines.append(String(format: "wall: %.2f s   %.2f videos/s   %.1f frames/s", wallSeconds, videosPerSecond, framesPerSecond)
+        lines.append(String(format: "wall: %.2f s   %.2f videos/s (ok videos only%@)   %.1f frames/s", wallSeconds, videosPerSecond,
+                            (videosFailed > 0 ? ", \(videosFailed) failed not counted" : "") as NSString, framesPerSecond)
                      + loadText)
         lines.append(String(format: "video latency from arrival: p50 %.2f s, p99 %.2f s   from admission: p50 %.2f s, p99 %.2f s",
                             latencyPercentile(50), latencyPercentile(99), admittedLatencyPercentile(50), admittedLatencyPercentile(99)))
@@ -63,6 +64,7 @@ extension RunReport {
             JSONField("slo_attainment", sloAttainment.map { .number($0) } ?? .null),
             JSONField("goodput", goodput.map { .number($0) } ?? .null),
             JSONField("dropped_frames", .number(Double(droppedFrames))),
+            JSONField("interrupted", .bool(interrupted)),
         ]
         fields.append(JSONField("stages", .object(stages.keys.sorted().compactMap { name in
             guard let t = stages[name] else { return nil }

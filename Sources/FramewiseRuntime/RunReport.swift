@@ -47,6 +47,8 @@ public struct RunReport: Sendable {
     public var maxInFlight: Int?
     /// The most frames that were inside the pipeline at once.
     public var peakFramesInPipeline = 0
+    /// The run was interrupted: `videos` counts the videos that finished and were written, not all given.
+    public var interrupted = false
 
     public init() {}
 
@@ -75,7 +77,9 @@ public struct RunReport: Sendable {
     }
 
     public var videos: Int { videosOK + videosFailed }
-    public var videosPerSecond: Double { wallSeconds > 0 ? Double(videos) / wallSeconds : 0 }
+    /// Videos finished ok per second of wall time: failed videos are not throughput (a run where
+    /// every video fails at open is fast and useless) and are counted apart, in `videosFailed`.
+    public var videosPerSecond: Double { wallSeconds > 0 ? Double(videosOK) / wallSeconds : 0 }
     public var framesPerSecond: Double { wallSeconds > 0 ? Double(sampledFrames) / wallSeconds : 0 }
     /// Completions per second between the first and the last video to finish: the throughput an
     /// open-loop run sustained, without the ramp before the first result (nil under two videos).

@@ -10,6 +10,7 @@ struct VideoRunner: Sendable {
     let pipeline: LoadedPipeline
     let runners: [String: StageRunner]
     let decodeThreads: Int
+    var allowAnyDemuxer = false
 
     /// Frames per chunk: the largest batch limit of the stages that read frames.
     var chunkSize: Int {
@@ -22,7 +23,7 @@ struct VideoRunner: Sendable {
         var frames: [FrameResult] = []
         var stages: [String: StageTime] = [:]
         let worker = DecodeWorker(readAhead: max(pipeline.spec.decode.readAhead, chunkSize))
-        worker.start(path: path, sampling: pipeline.spec.sampling, threads: decodeThreads)
+        worker.start(path: path, sampling: pipeline.spec.sampling, threads: decodeThreads, allowAnyDemuxer: allowAnyDemuxer)
         var failure: String?
         do {
             var done = false

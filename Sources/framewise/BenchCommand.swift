@@ -37,7 +37,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard !list.isEmpty else { throw ValidationError("no videos found") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let config = RunConfiguration(concurrentVideos: load.maxInFlight, workerThreads: workerThreads)
-        print("bench \(loaded.spec.name): \(list.count) videos, \(cores) cores, sampling \(loaded.spec.sampling)")
+        print("bench \(loaded.spec.name): \(list.count.counted("video")), \(cores.counted("core")), sampling \(loaded.spec.sampling)")
 
         var naive: ModeFigures?
         var naiveResults: [VideoResult] = []
@@ -111,7 +111,10 @@ struct BenchCommand: AsyncParsableCommand {
             fields.append(JSONField("bound_fraction", .number(fraction)))
             fields.append(JSONField("identical_results", identical.map { .bool($0) } ?? .null))
             fields.append(JSONField("light_load_worst_ratio", lightLoadRatio.map { .number($0) } ?? .null))
-            try (JSONValue.object(fields).jsonText + "\n").write(toFile: json, atomically: true, encoding: .utf8)
+            do { try CheckedWrite.replace(json, with: JSONValue.object(fields).jsonText + "\n") } catch {
+                FileHandle.standardError.write(Data("error: cannot write --json \(json): \(error.reason)\n".utf8))
+                throw ExitCode(1)
+            }
         }
     }
 }

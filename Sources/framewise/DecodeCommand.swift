@@ -1,25 +1,34 @@
 import ArgumentParser
 import FramewiseCore
 import FramewiseMedia
+import FramewiseRuntime
 import Foundation
 
-/// `framewise decode VIDEO... --sampling P`: decode throughput per sampling policy.
+/// `framewise decode VIDEO... --sampling P`: decode throughput per sampling policy; folders are
+/// expanded to their video files as `run` does.
 struct DecodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode", abstract: "Measure decoding: frames decoded and kept per second for each sampling policy.")
 
-    @Argument(help: "Video files.") var videos: [String]
+    @Argument(help: "Video files or folders (searched for video files, as run does).") var inputs: [String]
     @Option(name: .customLong("sampling"), parsing: .upToNextOption,
             help: "Policies: every_frame keyframes fps:N every:N uniform:K (default: all five).")
     var sampling: [SamplingArgument] = []
-    @Option(help: "Decoder threads (0: automatic).") var threads = 0
-    @Option(help: "Repeat each measurement this many times and keep the fastest.") var repeats = 1
+    @Option(parsing: .unconditional, help: "Decoder threads (0: automatic).") var threads = 0
+    @Option(parsing: .unconditional, help: "Repeat each measurement this many times and keep the fastest.") var repeats = 1
+
+    func validate() throws {
+        if threads < 0 { throw ValidationError("--threads must be 0 (automatic) or more, got \(threads)") }
+        if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+    }
 
     func run() async throws {
         FFmpegLogging.install(level: .critical)
+        let videos = VideoInputs.expand(inputs)
+        guard !videos.isEmpty else { throw ValidationError("no video files found in \(inputs.joined(separator: ", "))") }
         let policies = sampling.isEmpty
             ? ["every_frame", "keyframes", "fps:1", "every:5", "uniform:8"].compactMap(SamplingArgument.init(argument:)) : sampling
-        print("policy        decoded  kept   seconds  decoded fps  kept fps   (threads \(threads == 0 ? "auto" : String(threads)), \(videos.count) videos)")
+        print("policy        decoded  kept   seconds  decoded fps  kept fps   (threads \(threads == 0 ? "auto" : String(threads)), \(videos.count.counted("video")))")
         for p in policies {
             var best = Double.infinity
             var decoded = 0, kept = 0

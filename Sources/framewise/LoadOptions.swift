@@ -9,8 +9,8 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Arrival process with --rate: poisson (exponential gaps) or uniform (evenly spaced).")
     var arrivals: ArrivalProcess.Kind = .poisson
     @Option(help: "Seed of the Poisson arrivals, for repeatable runs.") var seed: UInt64 = 1
-    @Option(help: "Cycle through the inputs until this many videos (default: the inputs once).") var videos: Int?
-    @Option(name: .customLong("max-in-flight"),
+    @Option(parsing: .unconditional, help: "Cycle through the inputs until this many videos (default: the inputs once).") var videos: Int?
+    @Option(name: .customLong("max-in-flight"), parsing: .unconditional,
             help: "Most videos admitted at once; the next is admitted when one finishes (default: twice the core count).")
     var maxInFlight: Int?
 

@@ -11,9 +11,13 @@ import Foundation
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Plan capacity for a video rate and latency SLO from the models' profiles.",
+        abstract: "Plan capacity for a video rate (--rate) or a device count (--devices) and a latency SLO (--slo) from the models' profiles.",
+        usage: "framewise plan <pipeline> (--rate <rate> | --devices <n>) --slo <slo> [<options>]",
         discussion: """
-            The rate counts videos. Each stage gets frames per video from the sampling policy and \
+            Give --rate to get the devices a rate needs, or --devices N to get the highest rate N devices serve. \
+            A device is a GPU, or on CPU a worker: a worker is one model instance running one batch at a time on \
+            the intra-op threads the engine gives it (one core on CPU, unless the model sets `threads:`). On CPU \
+            some workers may only decode ("decode only" in the allocation). The rate counts videos. Each stage gets frames per video from the sampling policy and \
             --video-seconds, times --fanout for crop stages. Profiles are read beside the models \
             (<model>.onnx.profile-<device>.json, written by `framewise profile`) and from every JSON file \
             in --profiles DIR, matched by the model file's SHA-256 (else the model name) and the device. \
@@ -25,7 +29,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
     @Option(help: "Videos per time unit: 500000/day, 20/s, 3000/h.") var rate: String?
-    @Option(help: "Instead of --rate: plan the highest rate this many devices (GPUs or CPU workers) serve.") var devices: Int?
+    @Option(parsing: .unconditional, help: "Instead of --rate: plan the highest rate this many devices (GPUs or CPU workers) serve.") var devices: Int?
     @Option(help: "End-to-end latency SLO: 5s, 250ms.") var slo: String
     @Option(help: "Also read profiles from every JSON file in this folder.") var profiles: String?
     @Option(help: "Device to plan for (default: this machine's cpu-<cores>c-<cpu model>).") var device: String?
@@ -44,7 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     func validate() throws {
         if (rate == nil) == (devices == nil) { throw ValidationError("give either --rate or --devices") }
-        if let devices, devices < 1 { throw ValidationError("--devices must be at least 1") }
+        if let devices, devices < 1 { throw ValidationError("--devices must be at least 1, got \(devices)") }
         _ = try parsedRate()
         _ = try parsedSLO()
         _ = try parsedFanout()
@@ -96,8 +100,13 @@ struct PlanCommand: AsyncParsableCommand {
             if let jsonPath {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                do { try encoder.encode(outcome.plan).write(to: URL(fileURLWithPath: jsonPath), options: .atomic) } catch {
-                    throw AppError.file(path: jsonPath, message: "cannot write the plan: \(error.localizedDescription)")
+                do {
+                    let data = try encoder.encode(outcome.plan)
+                    try CheckedWrite.replace(jsonPath, with: String(decoding: data, as: UTF8.self))
+                } catch let error as ResultWriteError {
+                    throw AppError.file(path: jsonPath, message: "cannot write the plan: \(error.reason)")
+                } catch {
+                    throw AppError.file(path: jsonPath, message: "cannot encode the plan: \(error)")
                 }
                 print("plan written to \(jsonPath)")
             }

@@ -14,7 +14,9 @@ struct ProfileCommand: AsyncParsableCommand {
         abstract: "Measure each model's latency and memory against batch size and save its profile for `plan`.",
         discussion: """
             Profiles are saved as <model>.onnx.profile-<device>.json beside each model (or in --profiles DIR), \
-            keyed by the SHA-256 of the model file and the device name. Each model runs with the intra-op threads \
+            keyed by the SHA-256 of the model file and the device name. A profile already saved there for the same \
+            model file, device and threads is merged: batch sizes not measured again are kept, the new measurement \
+            wins for those measured again (otherwise it is replaced, and the output says why). Each model runs with the intra-op threads \
             the engine gives it (one on CPU unless the model sets `threads:`), and the profile records them. Memory \
             is approximate: the model file size plus the growth of the process's peak resident set while the batch \
             size runs. With --decode-videos (default: --video), decoding those videos with the pipeline's sampling \
@@ -25,7 +27,7 @@ struct ProfileCommand: AsyncParsableCommand {
     @Argument(help: "Pipeline YAML file.") var pipeline: String
     @Option(parsing: .upToNextOption, help: "Batch sizes (default: powers of two up to each model's batch limit, and the limit).")
     var batches: [Int] = []
-    @Option(help: "Timed runs per batch size.") var iterations = 20
+    @Option(parsing: .unconditional, help: "Timed runs per batch size.") var iterations = 20
     @Option(help: "Time preprocessing on frames of this video (default: a synthetic 1280x720 frame).") var video: String?
     @Option(name: .customLong("decode-videos"), parsing: .upToNextOption,
             help: "Measure decode cost on these videos or folders (default: --video; none: decoding is not profiled).")
@@ -37,7 +39,7 @@ struct ProfileCommand: AsyncParsableCommand {
 
     func validate() throws {
         if batches.contains(where: { $0 < 1 }) { throw ValidationError("batch sizes must be at least 1") }
-        if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if iterations < 1 { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         if let device, device.isEmpty { throw ValidationError("--device must not be empty") }
     }
 
@@ -49,9 +51,9 @@ struct ProfileCommand: AsyncParsableCommand {
         try reportingAppErrors {
             print("device \(profiling.request.device); preprocessing timed on \(profiling.frameSource)")
             if let (p, saved) = try profiling.profileDecoding(loaded.spec) {
-                print(String(format: "decode (%@, %d thread%@ per video): %d videos, %.1f s of video, %d decoded / %d sampled frames; "
+                print(String(format: "decode (%@, %d thread%@ per video): %@, %.1f s of video, %d decoded / %d sampled frames; "
                              + "CPU %.3f s (wall %.3f s): %.1f ms per video, %.2f ms per video-second, %.2f ms per sampled frame",
-                             p.sampling, p.threadsPerDecoder, p.threadsPerDecoder == 1 ? "" : "s", p.videos, p.videoSeconds, p.decodedFrames,
+                             p.sampling, p.threadsPerDecoder, p.threadsPerDecoder == 1 ? "" : "s", p.videos.counted("video") as NSString, p.videoSeconds, p.decodedFrames,
                              p.sampledFrames, p.cpuSeconds, p.wallSeconds, p.secondsPerVideo * 1000, p.secondsPerVideoSecond * 1000,
                              p.secondsPerSampledFrame * 1000))
                 if let saved { print("  saved \(saved)") }
@@ -70,7 +72,12 @@ struct ProfileCommand: AsyncParsableCommand {
                 }
                 print(m.modelName.padded(14) + String(format: " per item: preprocess %.3f ms, postprocess %.3f ms",
                                                       m.preprocessSeconds * 1000, m.postprocessSeconds * 1000))
-                if let saved = model.savedAt { print("  saved \(saved)") }
+                if let saved = model.savedAt {
+                    let kept = model.saved.keptBatches
+                    let note = !kept.isEmpty ? " (merged: batch size\(kept.count == 1 ? "" : "s") \(kept.map(String.init).joined(separator: ", ")) kept from the saved profile)"
+                        : model.saved.replaced.map { " (replaced the saved profile: \($0))" } ?? ""
+                    print("  saved \(saved)" + note)
+                }
             }
         }
     }

@@ -4,28 +4,38 @@ import FramewiseCore
 import FramewisePlanner
 import FramewiseRuntime
 import Foundation
+import Logging
 
 /// `framewise run PIPELINE INPUT... [--output results.jsonl]`.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a pipeline over videos and write one JSON line per video.",
-        discussion: "Exits 0 when the run completed, even if some videos failed; 2 when the pipeline or arguments are invalid (then nothing runs).")
+        discussion: """
+            Exit codes: 0 when the run completed and at least one video is ok (failed videos have \
+            "status": "failed" lines; --fail-on-error makes any failure exit 1); 1 when every video failed or \
+            results could not be written (a full disk, a closed pipe); 2 when the pipeline or the arguments are \
+            invalid (then nothing runs); 130 when interrupted. On SIGINT (Ctrl-C) the run stops, every video that \
+            finished is written (in input order; videos that did not finish are left out), and the summary says \
+            "interrupted: N of M written"; a second SIGINT stops at once.
+            """)
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
     @Argument(help: "Video files or folders.") var inputs: [String]
     @Option(name: .shortAndLong, help: "Write JSONL here (default: standard output).") var output: String?
-    @Option(help: .hidden) var concurrency: Int?
-    @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
-    @Option(name: .customLong("decode-threads"), help: "Decoder threads per video (default: automatic).") var decodeThreads: Int = 0
+    // Numbers parse unconditionally, so `--instances -1` is refused by validate() with the limit,
+    // not mistaken for a flag ("Missing value").
+    @Option(parsing: .unconditional, help: .hidden) var concurrency: Int?
+    @Option(name: .customLong("worker-threads"), parsing: .unconditional, help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
+    @Option(name: .customLong("decode-threads"), parsing: .unconditional, help: "Decoder threads per video (default: automatic).") var decodeThreads: Int = 0
     @Option(name: .customLong("engine"), help: "streaming (stages decoupled by a broker, batches across videos) or sequential (one video's frames in chunks).")
     var engineKind: EngineKind = .streaming
-    @Option(help: "Concurrent batches per stage (default: the worker threads, so any stage can use every worker).") var instances: Int?
-    @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for frames of other videos (default: each model's batching setting).") var maxQueueDelayMs: Int?
+    @Option(parsing: .unconditional, help: "Concurrent batches per stage (default: the worker threads, so any stage can use every worker).") var instances: Int?
+    @Option(name: .customLong("max-queue-delay-ms"), parsing: .unconditional, help: "Longest a partial batch waits for frames of other videos (default: each model's batching setting).") var maxQueueDelayMs: Int?
     @Option(help: "Apply a capacity plan (`framewise plan --json`): per-stage instances and batch sizes, its device count as worker threads (streaming engine).")
     var plan: String?
-    @Option(name: .customLong("topic-bound"), help: "Frames each stage's queue holds before its producers wait (streaming engine; default: twice the stage's batch limit times its instances).") var topicBound: Int?
-    @Option(name: .customLong("frame-budget"), help: "Frames inside the pipeline before a new video waits at admission (default: the sum of the topic bounds).") var frameBudget: Int?
+    @Option(name: .customLong("topic-bound"), parsing: .unconditional, help: "Frames each stage's queue holds before its producers wait (streaming engine; default: twice the stage's batch limit times its instances).") var topicBound: Int?
+    @Option(name: .customLong("frame-budget"), parsing: .unconditional, help: "Frames inside the pipeline before a new video waits at admission (default: the sum of the topic bounds).") var frameBudget: Int?
     @Option(help: "Per-video latency objective from the video's arrival, e.g. 2s or 500ms (streaming engine); the summary shows SLO attainment and goodput. With --plan, each stage also gets the plan's share of it as a per-frame budget.") var slo: String?
     @Option(help: "Write the run's summary figures as JSON here.") var json: String?
     @Option(name: .customLong("late-policy"), help: "drop (Nexus' early drop: frames that cannot meet the SLO never take a batch slot) or mark_late.")
@@ -33,6 +43,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("on-broker-loss"), help: "With --broker redis://: when Redis lost the job's state (restart without persistence, FLUSHALL, eviction, failover), resubmit the unfinished videos or fail.")
     var onBrokerLoss: BrokerLossPolicy = .resubmit
     @Flag(help: "No progress bar or summary.") var quiet = false
+    @Flag(name: .customLong("fail-on-error"), help: "Exit 1 when any video failed (default: only when every video failed).") var failOnError = false
+    @Flag(name: .customLong("allow-any-demuxer"),
+          help: "Decode files FFmpeg reads as text or ANSI art (its tty, bin, xbin, adf, idf demuxers); by default such a file fails as not a video container.")
+    var allowAnyDemuxer = false
     @OptionGroup var load: LoadOptions
     @OptionGroup var cluster: ClusterArguments
     @OptionGroup var engine: EngineOptions
@@ -48,14 +62,14 @@ struct RunCommand: AsyncParsableCommand {
         if let f = frameBudget, f < 1 { throw ValidationError("--frame-budget must be at least 1, got \(f)") }
         if cluster.isRedis, load.rate != nil || load.maxInFlight != nil { throw ValidationError("--rate and --max-in-flight apply to one process (not --broker redis://)") }
         if engineKind == .sequential, load.rate != nil { throw ValidationError("--rate needs the streaming engine") }
-        if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
+        if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1, got \(t)") }
         if let i = instances, i < 1 { throw ValidationError("--instances must be at least 1, got \(i)") }
-        if let b = topicBound, b < 1 { throw ValidationError("--topic-bound must be at least 1") }
+        if let b = topicBound, b < 1 { throw ValidationError("--topic-bound must be at least 1, got \(b)") }
         if let slo {
             do { _ = try PlanningUnits.seconds(slo) } catch { throw ValidationError("--slo: \(error)") }
         }
-        if let d = maxQueueDelayMs, d < 0 { throw ValidationError("--max-queue-delay-ms must not be negative") }
-        if decodeThreads < 0 { throw ValidationError("--decode-threads must not be negative") }
+        if let d = maxQueueDelayMs, d < 0 { throw ValidationError("--max-queue-delay-ms must be 0 or more, got \(d)") }
+        if decodeThreads < 0 { throw ValidationError("--decode-threads must be 0 (automatic) or more, got \(decodeThreads)") }
         if plan != nil, engineKind != .streaming { throw ValidationError("--plan needs the streaming engine") }
         if cluster.isRedis, engineKind != .streaming { throw ValidationError("--broker redis:// needs the streaming engine") }
         if cluster.isRedis, plan != nil { throw ValidationError("--plan applies to one process; with --broker redis:// start workers per the plan instead") }
@@ -77,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
                                          instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
         config.topicBound = topicBound
         config.frameBudget = frameBudget
+        config.allowAnyDemuxer = allowAnyDemuxer
         if let seconds = try sloSeconds(plan: plan) {
             config.slo = .microseconds(Int64(seconds * 1e6))
             config.latePolicy = latePolicy
@@ -106,41 +121,88 @@ struct RunCommand: AsyncParsableCommand {
         }
         let sink: JSONLinesSink
         do { sink = try JSONLinesSink(path: output) } catch {
-            FileHandle.standardError.write(Data("error: cannot write \(output ?? "stdout"): \(error.localizedDescription)\n".utf8))
+            FileHandle.standardError.write(Data("error: cannot write results to \(error.destination): \(error.reason)\n".utf8))
             throw ExitCode(2)
         }
         let bar = quiet ? nil : ProgressBar(total: videos.count)
-        let progress: @Sendable (Int, Int) -> Void = { done, total in bar?.update(done: done, total: total) }
+        let logger = engine.verbose ? Logger(label: "framewise.run") : nil
+        let progress: @Sendable (Int, Int) -> Void = { done, total in
+            bar?.update(done: done, total: total)
+            logger?.info("\(done) of \(total) videos finished")
+        }
         var report: RunReport
-        switch engineKind {
-        case .streaming where cluster.isRedis:
-            report = try await runOnCluster(loaded, videos: videos, sink: sink, progress: progress)
-        case .streaming:
-            // With a plan, arrivals default to 90% of its rate: where the plan claims to hold.
-            let rate = try load.parsedRate() ?? plan.map { 0.9 * $0.plan.rate }
-            let arrivals = try load.arrivalTimes(count: videos.count, rate: rate)
-            if !quiet, let rate, load.rate == nil {
-                FileHandle.standardError.write(Data(String(format: "arrivals: %@ at %.3g videos/s (90%% of the plan's rate)\n",
-                                                           load.arrivals.rawValue, rate).utf8))
+        do {
+            switch engineKind {
+            case .streaming where cluster.isRedis:
+                report = try await runOnCluster(loaded, videos: videos, sink: sink, progress: progress)
+            case .streaming:
+                // With a plan, arrivals default to 90% of its rate: where the plan claims to hold.
+                let rate = try load.parsedRate() ?? plan.map { 0.9 * $0.plan.rate }
+                let arrivals = try load.arrivalTimes(count: videos.count, rate: rate)
+                if !quiet, let rate, load.rate == nil {
+                    FileHandle.standardError.write(Data(String(format: "arrivals: %@ at %.3g videos/s (90%% of the plan's rate)\n",
+                                                               load.arrivals.rawValue, rate).utf8))
+                }
+                report = try await interruptible { try await app.run(videos: videos, sink: sink, arrivals: arrivals, progress: progress) }
+                report.offeredRate = rate
+            case .sequential:
+                var config = RunConfiguration(concurrentVideos: load.maxInFlight ?? concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
+                config.allowAnyDemuxer = allowAnyDemuxer
+                let runner = PipelineRunner(pipeline: loaded, configuration: config)
+                report = try await interruptible { try await runner.run(videos: videos, sink: sink, progress: progress) }
             }
-            report = try await app.run(videos: videos, sink: sink, arrivals: arrivals, progress: progress)
-            report.offeredRate = rate
-        case .sequential:
-            let config = RunConfiguration(concurrentVideos: load.maxInFlight ?? concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
-            report = try await PipelineRunner(pipeline: loaded, configuration: config).run(videos: videos, sink: sink, progress: progress)
+        } catch let error as ResultWriteError {
+            bar?.finish()
+            FileHandle.standardError.write(Data("error: cannot write results to \(error.destination): \(error.reason); the results of this run are incomplete\n".utf8))
+            throw ExitCode(1)
         }
         bar?.finish()
+        try finish(report, videos: videos.count, pipeline: loaded.spec.name, plan: plan)
+    }
+
+    /// Writes `--json` and the summary, then exits with the run's code: 130 when interrupted, 1
+    /// when every video failed (or any, with --fail-on-error), else 0.
+    private func finish(_ report: RunReport, videos total: Int, pipeline name: String, plan: (plan: CapacityPlan, path: String)?) throws {
         if let json {
-            do { try (report.json.jsonText + "\n").write(toFile: json, atomically: true, encoding: .utf8) } catch {
-                FileHandle.standardError.write(Data("error: cannot write --json \(json): \(error.localizedDescription)\n".utf8))
+            do { try CheckedWrite.replace(json, with: report.json.jsonText + "\n") } catch {
+                FileHandle.standardError.write(Data("error: cannot write --json \(json): \(error.reason)\n".utf8))
                 throw ExitCode(1)
             }
         }
+        if report.interrupted {
+            FileHandle.standardError.write(Data("interrupted: \(report.videos) of \(total) written\n".utf8))
+        }
         if !quiet {
             let comparison = plan.map { "\n" + PlanComparison.text(plan: $0.plan, report: report) } ?? ""
-            let text = "\(loaded.spec.name): \(report.text)\(comparison)\n"
-            if output == nil { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
+            let text = "\(name): \(report.text)\(comparison)\n"
+            if output == nil { FileHandle.standardError.write(Data(text.utf8)) } else { StandardOutput.write(text) }
         }
+        if report.interrupted { throw ExitCode(130) }
+        if report.videos > 0, report.videosOK == 0 {
+            FileHandle.standardError.write(Data("error: every video failed (\(report.videosFailed) of \(report.videos))\n".utf8))
+            throw ExitCode(1)
+        }
+        if failOnError, report.videosFailed > 0 {
+            FileHandle.standardError.write(Data("error: \(report.videosFailed) of \(report.videos) videos failed (--fail-on-error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Runs `body` in a task that the first SIGINT/SIGTERM cancels (the engines then write what
+    /// finished and return a report marked interrupted); a second signal exits 130 at once.
+    private func interruptible(_ body: @escaping @Sendable () async throws -> RunReport) async throws -> RunReport {
+        let work = Task { try await body() }
+        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM]) { count in
+            if count == 1 {
+                FileHandle.standardError.write(Data("\ninterrupting: writing the videos that finished (interrupt again to stop at once)\n".utf8))
+                work.cancel()
+            } else {
+                FileHandle.standardError.write(Data("stopped at once: videos not yet written are lost\n".utf8))
+                Foundation.exit(130)
+            }
+        }
+        defer { watcher.stop() }
+        return try await work.value
     }
 
     /// The run's per-video SLO in seconds (`--slo`). A plan's SLO is per frame: `run --plan` checks
@@ -162,10 +224,10 @@ extension RunCommand {
         run.onRecovery = { recovery in FileHandle.standardError.write(Data("\(recovery)\n".utf8)) }
         // Said before it happens: settings under which a restart or eviction loses acknowledged work.
         if let durability = try? await connection.durability() { connection.warn(durability) }
-        if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count) videos submitted to \(connection.broker)\n".utf8)) }
+        if !quiet { FileHandle.standardError.write(Data("job \(run.job): \(videos.count.counted("video")) submitted to \(connection.broker)\n".utf8)) }
         let job = run
         let work = Task { try await job.run(videos: videos, sink: sink, progress: progress) }
-        let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM]) { work.cancel() }
+        let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM]) { _ in work.cancel() }
         defer { interrupt.stop() }
         do {
             let report = try await work.value

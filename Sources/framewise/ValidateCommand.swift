@@ -13,7 +13,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         engine.bootstrapLogging()
         let loaded = try loadPipeline(pipeline, options: engine)
-        print("\(pipeline): ok (\(loaded.stages.count) stages in \(loaded.levels.count) levels)")
+        print("\(pipeline): ok (\(loaded.stages.count.counted("stage")) in \(loaded.levels.count.counted("level")))")
         for stage in loaded.stages {
             let inputs = stage.session.inputs.map(\.description).joined(separator: ", ")
             print("  \(stage.spec.name): model \(stage.model.name) [\(inputs)] -> \(stage.spec.postprocess.kind)")

@@ -4,7 +4,6 @@ import FramewisePlanner
 import FramewiseRuntime
 import Foundation
 import Logging
-import Synchronization
 
 /// `framewise worker PIPELINE [--stages a,b] --broker redis://HOST:PORT`.
 struct WorkerCommand: AsyncParsableCommand {
@@ -55,9 +54,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let task = Task { await worker.run() }
         let check = Task { await Self.checkBroker(connection) }
         // First signal: finish what is held and stop; a second one: stop now.
-        let stops = Atomic<Int>(0)
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
-            if stops.add(1, ordering: .relaxed).newValue == 1 {
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { count in
+            if count == 1 {
                 FileHandle.standardError.write(Data("worker: finishing the frames it holds (signal again to stop now)\n".utf8))
                 worker.drain()
             } else {

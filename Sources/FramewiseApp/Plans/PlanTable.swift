@@ -46,6 +46,12 @@ public enum PlanTable {
             lines.append("  \(unit == "GPUs" ? "GPU" : "worker") \(device.index): " + String(format: "duty cycle %.1f ms, ", device.dutyCycle * 1000)
                          + sessions.joined(separator: " + ") + (device.isSaturated ? " (saturated)" : ""))
         }
+        // Workers that run no model (on CPU, decoding needs them): listed so every counted worker shows.
+        let listed = Set(plan.allocations.map(\.index))
+        for index in 0..<plan.deviceCount where !listed.contains(index) && plan.device.kind == .cpu {
+            let share = plan.decode?.shares.first { $0.worker == index }.map { String(format: " (%.2f of its core)", $0.cores) } ?? ""
+            lines.append("  worker \(index): decode only\(share)")
+        }
         return lines.joined(separator: "\n")
     }
 

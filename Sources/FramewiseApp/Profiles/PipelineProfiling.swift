@@ -34,10 +34,12 @@ public struct PipelineProfiling: Sendable {
         }
     }
 
-    /// One model measured, and where its profile was saved (nil: not saved).
+    /// One model measured, where its profile was saved (nil: not saved), and what saving did to
+    /// a profile already in that file (merged: batch sizes kept; or replaced, and why).
     public struct Model: Sendable {
         public var measurement: StageMeasurement
         public var savedAt: String?
+        public var saved = ProfileFile.Saved()
     }
 
     public let request: Request
@@ -93,13 +95,13 @@ public struct PipelineProfiling: Sendable {
             do { m = try profiler.profile(stage: stage, frames: frames, frameSource: frameSource, device: request.device) } catch {
                 throw .modelRuntime("profiling model '\(stage.model.name)': \(error)")
             }
-            var saved: String?
+            var model = Model(measurement: m, savedAt: nil)
             if request.save {
                 let path = DeviceName.profilePath(modelPath: m.modelPath, device: request.device, directory: request.directory)
-                try ProfileFile.write(m.profile, to: path)
-                saved = path
+                model.saved = try ProfileFile.save(m.profile, to: path)
+                model.savedAt = path
             }
-            out.append(Model(measurement: m, savedAt: saved))
+            out.append(model)
             each(out[out.count - 1])
         }
         return out

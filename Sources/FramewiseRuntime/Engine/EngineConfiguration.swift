@@ -28,6 +28,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var slo: Duration?
     /// What happens to a frame that cannot meet its video's deadline.
     public var latePolicy: LatePolicy = .drop
+    /// Decode files FFmpeg reads with a demuxer that is not a video container (`DecoderOptions.allowAnyDemuxer`).
+    public var allowAnyDemuxer = false
 
     /// Nexus' early drop, or run late and say so.
     public enum LatePolicy: String, Sendable, Equatable, Codable, CaseIterable {

@@ -44,6 +44,9 @@ public final class StreamingEngine: Sendable {
 
     /// Processes `videos`, writing each result to `sink` in input order. `arrivals`: seconds from
     /// the start at which each video arrives (nil: all at the start); latency counts from arrival.
+    /// Cancelling the calling task interrupts the run: the engine stops, every video that finished
+    /// is written (those held back behind an unfinished one after the others, still in input order,
+    /// the unfinished ones skipped) and the report, marked `interrupted`, counts only them.
     public func run(videos: [String], sink: any ResultSink, arrivals: [Double]? = nil,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RunReport {
         let (stream, continuation) = AsyncStream.makeStream(of: VideoTracker.Finished.self)
@@ -89,7 +92,8 @@ public final class StreamingEngine: Sendable {
             progress?(done, videos.count)
             let admission = gate.times(of: finished.video)
             gate.finished(finished.video, remainingFrames: finished.frames.count - finished.framesDone, now: now)
-            let result = context.assemble(finished)
+            var result = context.assemble(finished)
+            result.stats.wallSeconds = now - (admission?.admittedAt ?? 0)
             metrics?.videoFinished(result, latency: now - (admission?.arrivedAt ?? 0))
             metrics?.inFlight.set(gate.inFlightCount)
             // Keep draining on a write error, so the workers finish; the error is thrown at the end.
@@ -103,9 +107,15 @@ public final class StreamingEngine: Sendable {
             }
             if done == videos.count { continuation.finish() }
         }
+        // The stream ends early only when this task was cancelled (an interrupt).
+        let interrupted = done < videos.count
         work.cancel()
         inProcess?.close()
         await work.value
+        if interrupted {
+            do { try await writer.flushHeld(to: &report) } catch { failure = failure ?? error }
+            report.interrupted = true
+        }
         if let failure { throw failure }
         try await sink.finish()
         report.wallSeconds = context.elapsed()
@@ -135,7 +145,8 @@ public final class StreamingEngine: Sendable {
         let threads = configuration.decodeThreads > 0 ? configuration.decodeThreads : (configuration.decoders > 1 ? 1 : 0)
         let worker = DecodeWorker(readAhead: max(1, pipeline.spec.decode.readAhead))
         worker.start(path: path, sampling: pipeline.spec.sampling,
-                     threads: pipeline.spec.decode.threads > 0 ? pipeline.spec.decode.threads : threads)
+                     threads: pipeline.spec.decode.threads > 0 ? pipeline.spec.decode.threads : threads,
+                     allowAnyDemuxer: configuration.allowAnyDemuxer)
         var slot = 0
         var failure: String?
         let roots = context.rootStages
