@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C declarations of the subset of ONNX Runtime's C API we use, plus a dlopen loader.
@@ -65,10 +68,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The HTTP service: jobs in SQLite (GRDB), a scheduler feeding one engine per pipeline,
+        // bearer tokens; buildServer(config) -> a service group.
+        .target(
+            name: "FramewiseServer",
+            dependencies: [
+                "FramewiseApp", "FramewiseCore", "FramewiseRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "framewise",
             dependencies: [
-                "FramewiseApp", "FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
+                "FramewiseApp", "FramewiseServer", "FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,6 +94,13 @@ let package = Package(
         .testTarget(name: "FramewisePostprocessTests", dependencies: ["FramewisePostprocess", "FramewiseCore"]),
         .testTarget(name: "FramewiseRuntimeTests", dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewisePostprocess", "FramewiseTesting"]),
         .testTarget(name: "FramewiseAppTests", dependencies: ["FramewiseApp", "FramewiseRuntime", "FramewisePlanner", "FramewiseCore", "FramewiseTesting"]),
+        .testTarget(
+            name: "FramewiseServerTests",
+            dependencies: [
+                "FramewiseServer", "FramewiseApp", "FramewiseCore", "FramewiseRuntime", "FramewiseTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
         .testTarget(
             name: "FramewiseRedisTests",

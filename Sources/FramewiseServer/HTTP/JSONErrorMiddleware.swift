@@ -1,0 +1,37 @@
+import Hummingbird
+import Logging
+
+/// Turns every error into a JSON error response, so clients always get
+/// `{"error": {"field": ..., "message": ...}}` and the server goes on: the routes' own errors,
+/// Hummingbird's (no route, body too large), the job store's, and anything unexpected (500,
+/// logged, its text not sent).
+struct JSONErrorMiddleware: RouterMiddleware {
+    typealias Context = ServerRequestContext
+    let retryAfter: @Sendable () async -> Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as JobRepositoryError {
+            return try await apiError(error).response(from: request, context: context)
+        } catch let error as HTTPError {
+            let message = error.body ?? (error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
+            return try APIError(error.status, message, headers: error.headers).response(from: request, context: context)
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return try APIError(.internalServerError, "internal error").response(from: request, context: context)
+        }
+    }
+
+    private func apiError(_ error: JobRepositoryError) async -> APIError {
+        switch error {
+        case .notFound: APIError(.notFound, field: "id", error.description)
+        case .forbidden: APIError(.forbidden, field: "id", error.description)
+        case .queueFull:
+            APIError(.tooManyRequests, field: "videos", error.description + "; retry later", headers: [.retryAfter: "\(await retryAfter())"])
+        case .storage: APIError(.serviceUnavailable, "the job store is unavailable; retry later", headers: [.retryAfter: "5"])
+        }
+    }
+}
