@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Turns every error into a JSON error response, so clients always get
 /// `{"error": {"field": ..., "message": ...}}` and the server goes on: the routes' own errors,
@@ -16,6 +17,8 @@ struct JSONErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as JobRepositoryError {
             return try await apiError(error).response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            return try APIError(.contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes").response(from: request, context: context)
         } catch let error as HTTPError {
             let message = error.body ?? (error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             return try APIError(error.status, message, headers: error.headers).response(from: request, context: context)

@@ -32,7 +32,7 @@ final class ServerHousekeeping: Service {
                     await deleteExpired()
                 }
                 changes.notify()
-                try? await Task.sleep(for: .seconds(1))
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             }
         } onGracefulShutdown: {
             self.draining.store(true, ordering: .relaxed)
