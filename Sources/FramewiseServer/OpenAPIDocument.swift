@@ -72,6 +72,11 @@ public enum OpenAPIDocument {
                           state: {type: string}
                           total: {type: integer}
                         required: [id, state, total]
+                  links:
+                    GetJob: {operationId: getJob, parameters: {id: "$response.body#/id"}}
+                    CancelJob: {operationId: cancelJob, parameters: {id: "$response.body#/id"}}
+                    JobResults: {operationId: jobResults, parameters: {id: "$response.body#/id"}}
+                    JobEvents: {operationId: jobEvents, parameters: {id: "$response.body#/id"}}
                 "400": {$ref: "#/components/responses/Error"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
@@ -169,7 +174,13 @@ public enum OpenAPIDocument {
                     sequence), then `end` (data = the job) once the job is done, failed or cancelled.
                   content:
                     text/event-stream:
-                      schema: {type: string}
+                      schema:
+                        type: object
+                        properties:
+                          event: {type: string, enum: [result, end, shutdown]}
+                          data: {type: string}
+                          id: {type: string}
+                        required: [event, data]
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
                 "404": {$ref: "#/components/responses/Error"}
@@ -202,13 +213,16 @@ public enum OpenAPIDocument {
             JobRequest:
               type: object
               properties:
-                pipeline: {type: string, description: "A served pipeline's YAML name."}
+                pipeline: {type: string, minLength: 1, description: "A served pipeline's YAML name."}
                 videos:
                   type: array
                   minItems: 1
-                  items: {type: string, description: "A video file or folder under an allowed root."}
-                priority: {type: integer, description: "Higher runs first (default 0)."}
-                slo: {type: string, description: "Per-video latency objective, e.g. 2s or 500ms."}
+                  items: {type: string, pattern: "^/", description: "An absolute path: a video file or folder under an allowed root."}
+                priority: {type: integer, minimum: -1000, maximum: 1000, description: "Higher runs first (default 0)."}
+                slo:
+                  type: string
+                  pattern: '^([1-9][0-9]{0,4}(\\.[0-9]{1,3})?|0\\.[0-9]{0,2}[1-9])(us|ms|s|min|m|h)$'
+                  description: "Per-video latency objective, e.g. 2s or 500ms (runs batch only with jobs of the same SLO)."
               required: [pipeline, videos]
             Job:
               type: object

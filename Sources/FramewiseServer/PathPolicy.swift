@@ -17,9 +17,14 @@ public struct PathPolicy: Sendable {
         return url.standardizedFileURL.resolvingSymlinksInPath().path
     }
 
-    /// Whether `resolved` (already resolved) lies under a root.
+    /// Whether `resolved` (already resolved) lies under a root. Compared byte for byte: Swift's
+    /// `==` and `hasPrefix` treat canonically equivalent strings as equal ("é" and "e" + U+0301),
+    /// which on Linux are different files.
     func allows(_ resolved: String) -> Bool {
-        roots.contains { root in resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
+        roots.contains { root in
+            let folder = root.hasSuffix("/") ? root : root + "/"
+            return resolved.utf8.elementsEqual(root.utf8) || resolved.utf8.starts(with: folder.utf8)
+        }
     }
 
     /// Outcome of checking one submitted path.

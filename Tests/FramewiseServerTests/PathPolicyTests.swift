@@ -28,6 +28,19 @@ import Testing
         #expect(policy.check(root.path).allowedCount == 2, "the root itself, recursively, without the link's target")
     }
 
+    /// "café" spelled with U+00E9 and with "e" + U+0301 are equal Swift strings but different folders on Linux.
+    @Test func rootsAreComparedByBytesNotByCanonicalEquivalence() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fw-paths-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let composed = dir.appendingPathComponent("caf\u{E9}"), decomposed = dir.appendingPathComponent("cafe\u{301}")
+        try FileManager.default.createDirectory(at: composed, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: decomposed, withIntermediateDirectories: true)
+        try Data().write(to: decomposed.appendingPathComponent("other.mp4"))
+        #expect(composed.path == decomposed.path, "Swift calls them equal")
+        let policy = PathPolicy(roots: [composed.path])
+        #expect(policy.check(decomposed.appendingPathComponent("other.mp4").path) == .outside)
+    }
+
     @Test func listenAddressesParseAndKnowLoopback() throws {
         #expect(try ListenAddress(parsing: "127.0.0.1:8080") == ListenAddress(host: "127.0.0.1", port: 8080))
         #expect(try ListenAddress(parsing: "[::1]:0").isLoopback)

@@ -37,8 +37,13 @@ import Testing
         #expect(stream.body.components(separatedBy: "event: result\n").count - 1 == 3)
         #expect(stream.body.hasSuffix("\n\n") && stream.body.contains("event: end\ndata: {\"id\":\"\(id)\""))
 
+        // Priority and SLO are kept with the job; its run carries the SLO.
+        let urgent = try #require(try await client.submit([fixture.videos[0]], extra: ", \"priority\": 5, \"slo\": \"30s\"").json["id"] as? String)
+        let urgentStatus = try await client.waitUntilFinal(urgent)
+        #expect(urgentStatus["state"] as? String == "done" && urgentStatus["slo_seconds"] as? Double == 30 && urgentStatus["priority"] as? Int == 5)
+
         let list = try await client.send("GET", "/v1/jobs?limit=10")
-        #expect((list.json["jobs"] as? [[String: Any]])?.first?["id"] as? String == id && list.json["total"] as? Int == 1)
+        #expect((list.json["jobs"] as? [[String: Any]])?.map { $0["id"] as? String } == [urgent, id] && list.json["total"] as? Int == 2, "newest first")
         try await running.stop()
     }
 
@@ -56,6 +61,9 @@ import Testing
             ("{\"pipeline\": \"tiny\", \"videos\": [3]}", 422, "videos[0]"),
             ("{\"pipeline\": \"tiny\", \"videos\": [\"\(fixture.videos[0])\"], \"priority\": \"high\"}", 422, "priority"),
             ("{\"pipeline\": \"tiny\", \"videos\": [\"\(fixture.videos[0])\"], \"slo\": \"soon\"}", 422, "slo"),
+            ("{\"pipeline\": \"tiny\", \"videos\": [\"\(fixture.videos[0])\"], \"slo\": \"1e30h\"}", 422, "slo"),
+            ("{\"pipeline\": \"tiny\", \"videos\": [\"\(fixture.videos[0])\"], \"priority\": 100000}", 422, "priority"),
+            ("{\"pipeline\": \"tiny\", \"videos\": [\"media/v000.mp4\"]}", 422, "videos[0]"),
             ("{\"pipeline\": \"nope\", \"videos\": [\"\(fixture.videos[0])\"]}", 404, "pipeline"),
             ("{\"pipeline\": \"tiny\", \"videos\": [\"\(fixture.mediaRoot)/missing.mp4\"]}", 422, "videos[0]"),
         ]
@@ -151,7 +159,8 @@ import Testing
             let reply = try await running.client.send(String(parts[0]), path, body: body)
             #expect((200..<300).contains(reply.status), "\(operation): \(reply.status) \(reply.body.prefix(200))")
         }
-        #expect(try await running.client.send("PUT", "/v1/jobs").error?.message.hasPrefix("no route") == true, "an undocumented method is not routed")
+        let put = try await running.client.send("PUT", "/v1/jobs/\(id)")
+        #expect(put.status == 405 && put.header("Allow") == "GET, DELETE", "an undocumented method: \(put.status) \(put.body)")
         try await running.stop()
     }
 

@@ -19,8 +19,15 @@ struct JSONErrorMiddleware: RouterMiddleware {
             return try await apiError(error).response(from: request, context: context)
         } catch is NIOTooManyBytesError {
             return try APIError(.contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes").response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            let allowed = RouteTable.methods(for: request.uri.path)
+            guard !allowed.isEmpty else {
+                return try APIError(.notFound, "no route \(request.method) \(request.uri.path)").response(from: request, context: context)
+            }
+            return try APIError(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.joined(separator: ", "))",
+                                headers: [.allow: allowed.joined(separator: ", ")]).response(from: request, context: context)
         } catch let error as HTTPError {
-            let message = error.body ?? (error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
+            let message = error.body ?? error.status.reasonPhrase
             return try APIError(error.status, message, headers: error.headers).response(from: request, context: context)
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])

@@ -34,13 +34,30 @@ struct JobSubmission {
         guard let pipeline = body.pipeline, !pipeline.isEmpty else { throw APIError(.unprocessableContent, field: "pipeline", "required: the name of a served pipeline") }
         guard let videos = body.videos else { throw APIError(.unprocessableContent, field: "videos", "required: a list of video paths") }
         guard !videos.isEmpty else { throw APIError(.unprocessableContent, field: "videos", "give at least one video") }
+        // By bytes: `hasPrefix` compares grapheme clusters, and "/" followed by a combining mark is one.
+        for (index, path) in videos.enumerated() where path.utf8.first != UInt8(ascii: "/") {
+            throw APIError(.unprocessableContent, field: "videos[\(index)]", "give an absolute path (a file or folder under an allowed root)")
+        }
+        let priority = body.priority ?? 0
+        guard priorities.contains(priority) else {
+            throw APIError(.unprocessableContent, field: "priority", "expected an integer in \(priorities.lowerBound)...\(priorities.upperBound)")
+        }
         var slo: Double?
         if let text = body.slo {
-            do { slo = try PlanningUnits.seconds(text) } catch { throw APIError(.unprocessableContent, field: "slo", "\(error); e.g. \"2s\" or \"500ms\"") }
-            guard let seconds = slo, seconds > 0, seconds.isFinite else { throw APIError(.unprocessableContent, field: "slo", "must be positive") }
+            // Exactly the OpenAPI pattern: a positive number below 100000 with its unit, so it always fits the engine's clock.
+            guard text.wholeMatch(of: sloPattern) != nil, let seconds = try? PlanningUnits.seconds(text), seconds > 0 else {
+                throw APIError(.unprocessableContent, field: "slo", "expected a positive duration with its unit, e.g. \"2s\", \"500ms\" or \"1.5min\"")
+            }
+            slo = seconds
         }
-        return (pipeline, videos, body.priority ?? 0, slo)
+        return (pipeline, videos, priority, slo)
     }
+
+    /// Accepted priorities (higher runs first).
+    static let priorities = -1000...1000
+
+    /// An SLO as the OpenAPI document's pattern has it.
+    nonisolated(unsafe) static let sloPattern = #/([1-9][0-9]{0,4}(\.[0-9]{1,3})?|0\.[0-9]{0,2}[1-9])(us|ms|s|min|m|h)/#
 
     private static func fieldName(_ path: [any CodingKey]) -> String {
         path.reduce("") { name, key in
