@@ -30,8 +30,13 @@ final class EngineContext: StageHost {
     /// Admission: told when frames enter and leave the pipeline.
     let gate: AdmissionGate
 
+    /// Whether each frame's latency is kept for the report (a long-lived feed keeps none).
+    let keepsFrameLatencies: Bool
+
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
-         finished: AsyncStream<VideoTracker.Finished>.Continuation, gate: AdmissionGate, clock: EngineClock = .continuous) {
+         finished: AsyncStream<VideoTracker.Finished>.Continuation, gate: AdmissionGate, clock: EngineClock = .continuous,
+         keepsFrameLatencies: Bool = true) {
+        self.keepsFrameLatencies = keepsFrameLatencies
         self.gate = gate
         self.clock = clock
         self.pipeline = pipeline
@@ -101,7 +106,7 @@ final class EngineContext: StageHost {
             try await broker.publish([FrameMessage(video: key.video, slot: key.slot, readyAt: now, deadline: deadline)], to: EngineContext.topic(next))
         }
         if completed {
-            if let ready = frames.readyAt(key) { frameTimes.withLock { $0.append(now - ready) } }
+            if keepsFrameLatencies, let ready = frames.readyAt(key) { frameTimes.withLock { $0.append(now - ready) } }
             // A finished (failed) video's frames were already taken out of the count when it finished.
             if !tracker.isFailed(key.video) { gate.frames(-1, now: now) }
             if let video = tracker.frameDone(key.video) { deliver(video) }
