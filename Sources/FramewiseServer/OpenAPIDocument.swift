@@ -222,7 +222,7 @@ public enum OpenAPIDocument {
                 slo:
                   type: string
                   pattern: '^([1-9][0-9]{0,4}(\\.[0-9]{1,3})?|0\\.[0-9]{0,2}[1-9])(us|ms|s|min|m|h)$'
-                  description: "Per-video latency objective, e.g. 2s or 500ms (runs batch only with jobs of the same SLO)."
+                  description: "Per-video latency objective, e.g. 2s or 500ms, counted from the job's acceptance; frames that cannot make it are dropped."
               required: [pipeline, videos]
             Job:
               type: object

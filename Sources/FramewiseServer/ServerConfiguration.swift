@@ -14,7 +14,7 @@ public struct ServerConfiguration: Sendable {
     public var allowedRoots: [String]
     /// Most videos waiting in the queue (all jobs together); beyond it submissions get 429.
     public var maxQueued: Int
-    /// Videos per engine run (per pipeline); nil: the engine's default.
+    /// Videos in each pipeline's engine at once (claimed, not finished); nil: the engine's default (twice the cores).
     public var maxInFlight: Int?
     /// Finished jobs older than this many days are deleted (0: kept).
     public var retentionDays: Int

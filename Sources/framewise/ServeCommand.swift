@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("allow-root"), help: "A folder whose videos clients may submit (repeat for several).") var allowRoots: [String] = []
     @Option(name: .customLong("max-queued"), help: "Most videos waiting, all jobs together; beyond it submissions get 429 with Retry-After.")
     var maxQueued: Int = 1000
-    @Option(name: .customLong("max-in-flight"), help: "Videos per engine run of a pipeline (default: twice the cores).") var maxInFlight: Int?
+    @Option(name: .customLong("max-in-flight"), help: "Videos in each pipeline's engine at once (default: twice the cores).") var maxInFlight: Int?
     @Option(name: .customLong("retention-days"), help: "Delete finished jobs older than this many days (0: keep).") var retentionDays: Int = 0
     @Option(name: .customLong("drain-seconds"), help: "On SIGTERM, how long engine runs in flight may finish before they are left for the next start.")
     var drainSeconds: Int = 30

@@ -4,14 +4,16 @@ import FramewiseCore
 import FramewiseRuntime
 import Logging
 import ServiceLifecycle
+import Synchronization
 
-/// Feeds one pipeline's queued videos, from every job, into that pipeline's engine: it claims up
-/// to `maxInFlight` videos (priority, then arrival order; one SLO per run) and runs them as one
-/// engine run, so batches mix frames of different jobs, writing each result to the repository as
-/// it finishes; then claims the next ones. Idle, it waits for a submission.
+/// Feeds one pipeline's queued videos, from every job, into that pipeline's one long-lived
+/// engine (`StreamingEngine.serve(feed:)`): whenever fewer than `maxInFlight` claimed videos are
+/// unfinished it claims more (priority, then arrival), so batches mix frames of different jobs
+/// and a new job's videos enter as soon as a slot frees, not after a whole run. Each result is
+/// stored as its video finishes. A video's deadline counts from its job's acceptance.
 ///
-/// Graceful shutdown: no new videos are claimed; the run in flight finishes within
-/// `drainTimeout`, else its videos stay "running" in the store and are re-queued at the next start.
+/// Graceful shutdown: nothing new is claimed; the videos in the engine finish within
+/// `drainTimeout`, else they stay "running" in the store and are re-queued at the next start.
 final class JobDispatcher: Service {
     let application: FramewiseApplication
     let repository: any JobRepository
@@ -19,6 +21,7 @@ final class JobDispatcher: Service {
     let maxInFlight: Int
     let drainTimeout: Duration
     let logger: Logger
+    private let outstanding = Mutex<[Int64: ClaimedVideo]>([:])
 
     init(application: FramewiseApplication, repository: any JobRepository, changes: ChangeSignal, maxInFlight: Int,
          drainTimeout: Duration, logger: Logger) {
@@ -32,64 +35,69 @@ final class JobDispatcher: Service {
 
     var pipelineName: String { application.pipeline.spec.name }
 
+    /// Claimed videos not finished yet.
+    var inFlight: Int { outstanding.withLock { $0.count } }
+
     func run() async throws {
+        let engine = application.makeEngine()
+        let (feed, input) = AsyncStream.makeStream(of: FeedVideo.self)
+        let serving = Task {
+            await engine.serve(feed: feed) { video, result in await self.finished(video.tag, result) }
+        }
         let (id, wakeups) = changes.subscribe()
-        defer { changes.cancel(id) }
         for await _ in wakeups.cancelOnGracefulShutdown() {
-            while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                let claimed: [ClaimedVideo]
-                do {
-                    claimed = try await repository.claim(pipeline: pipelineName, limit: maxInFlight)
-                } catch {
-                    logger.error("cannot claim videos", metadata: ["pipeline": "\(pipelineName)", "error": "\(error)"])
-                    break
-                }
-                if claimed.isEmpty { break }
-                // After a failed run, wait for the next wake-up (at most a second) before retrying.
-                guard await runChunk(claimed) else { break }
+            await claim(into: input)
+        }
+        changes.cancel(id)
+        let drained = await drain()
+        input.finish()
+        if !drained {
+            logger.warning("stopping with videos in flight; they are re-queued at the next start",
+                           metadata: ["pipeline": "\(pipelineName)", "videos": "\(inFlight)"])
+            serving.cancel()
+        }
+        await serving.value
+    }
+
+    /// Claims queued videos while there is room in the engine, and feeds them in.
+    private func claim(into input: AsyncStream<FeedVideo>.Continuation) async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let room = maxInFlight - inFlight
+            guard room > 0 else { return }
+            let claimed: [ClaimedVideo]
+            do {
+                claimed = try await repository.claim(pipeline: pipelineName, limit: room)
+            } catch {
+                logger.error("cannot claim videos", metadata: ["pipeline": "\(pipelineName)", "error": "\(error)"])
+                return
+            }
+            guard !claimed.isEmpty else { return }
+            outstanding.withLock { all in for video in claimed { all[video.id] = video } }
+            for video in claimed {
+                let waited = Date().timeIntervalSince(video.acceptedAt)
+                input.yield(FeedVideo(tag: video.id, path: video.path, deadlineIn: video.slo.map { $0 - waited }))
             }
         }
     }
 
-    /// Runs `videos` through the engine; keeps going through a graceful shutdown for at most
-    /// `drainTimeout`. Returns whether every video's result was stored.
-    private func runChunk(_ videos: [ClaimedVideo]) async -> Bool {
-        var configuration = application.engine
-        configuration.decoders = videos.count
-        configuration.slo = videos.first?.slo.map { .microseconds(Int64($0 * 1e6)) } ?? application.engine.slo
-        let engine = StreamingEngine(pipeline: application.pipeline, configuration: configuration)
-        let sink = RepositorySink(videos: videos, repository: repository, changes: changes)
-        let paths = videos.map(\.path)
-        let work = Task { try await engine.run(videos: paths, sink: sink) }
-        let finished = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                do {
-                    _ = try await work.value
-                } catch {
-                    self.logger.error("engine run failed", metadata: ["pipeline": "\(self.pipelineName)", "error": "\(error)"])
-                }
-                return true
-            }
-            group.addTask {
-                // Wait for a graceful shutdown (not cancelled by it), then give the run `drainTimeout`.
-                try? await gracefulShutdown()
-                try? await Task.sleep(for: self.drainTimeout)
-                return false
-            }
-            let first = await group.next() ?? true
-            group.cancelAll()
-            return first
+    /// Stores a finished video's result; one that cannot be stored goes back in the queue.
+    private func finished(_ video: Int64, _ result: VideoResult) async {
+        do {
+            _ = try await repository.storeResult(video: video, status: result.status.rawValue, json: result.json.jsonText)
+        } catch {
+            logger.error("cannot store a result; the video is queued again", metadata: ["pipeline": "\(pipelineName)", "error": "\(error)"])
+            try? await repository.requeue(videos: [video])
         }
-        if finished {
-            // Videos the run did not write (a store error) go back in the queue; those written stay once.
-            let settled = sink.settled
-            let unwritten = videos.map(\.id).filter { !settled.contains($0) }
-            if !unwritten.isEmpty { try? await repository.requeue(videos: unwritten) }
-            return unwritten.isEmpty
-        } else {
-            logger.warning("stopping with videos in flight; they are re-queued at the next start",
-                           metadata: ["pipeline": "\(pipelineName)", "videos": "\(videos.count - sink.settled.count)"])
-            return false
+        outstanding.withLock { _ = $0.removeValue(forKey: video) }
+        changes.notify()
+    }
+
+    /// Waits for the videos in the engine to finish, at most `drainTimeout`; whether they did.
+    private func drain() async -> Bool {
+        let deadline = ContinuousClock.now + drainTimeout
+        while inFlight > 0, ContinuousClock.now < deadline {
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { break }
         }
+        return inFlight == 0
     }
 }

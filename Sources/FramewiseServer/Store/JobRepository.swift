@@ -22,11 +22,11 @@ public protocol JobRepository: Sendable {
     func cancel(_ id: String, owner: String?) async throws(JobRepositoryError) -> JobSnapshot
 
     /// Marks up to `limit` queued videos of `pipeline` running and returns them, in priority then
-    /// arrival order; all share the SLO of the first (so one engine run can carry it).
+    /// arrival order.
     func claim(pipeline: String, limit: Int) async throws(JobRepositoryError) -> [ClaimedVideo]
     /// Stores a video's result once; false when it already had one or its job is gone.
     func storeResult(video: Int64, status: String, json: String) async throws(JobRepositoryError) -> Bool
-    /// Puts claimed videos that have no result back in the queue (after a failed engine run).
+    /// Puts claimed videos that have no result back in the queue (a result that could not be stored).
     func requeue(videos: [Int64]) async throws(JobRepositoryError)
     /// Puts every running video back in the queue (at start: the previous process died or stopped).
     func recoverInterrupted() async throws(JobRepositoryError) -> Int

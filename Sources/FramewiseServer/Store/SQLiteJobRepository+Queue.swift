@@ -4,14 +4,11 @@ import GRDB
 extension SQLiteJobRepository {
     public func claim(pipeline: String, limit: Int) async throws(JobRepositoryError) -> [ClaimedVideo] {
         try await write { db in
-            // A few more candidates than needed, so videos with another SLO than the head's can be skipped.
             let rows = try Row.fetchAll(db, sql: """
                 SELECT id, job_id, position, path, slo, accepted_at FROM videos
                 WHERE pipeline = ? AND state = 'queued' ORDER BY priority DESC, id LIMIT ?
-                """, arguments: [pipeline, max(1, limit) * 4])
-            guard let head = rows.first else { return [] }
-            let slo: Double? = head["slo"]
-            let chosen = rows.filter { ($0["slo"] as Double?) == slo }.prefix(max(1, limit)).map {
+                """, arguments: [pipeline, max(1, limit)])
+            let chosen = rows.map {
                 ClaimedVideo(id: $0["id"], job: $0["job_id"], position: $0["position"], path: $0["path"], slo: $0["slo"],
                              acceptedAt: Date(timeIntervalSince1970: $0["accepted_at"]))
             }
