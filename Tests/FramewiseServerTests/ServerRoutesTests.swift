@@ -47,6 +47,22 @@ import Testing
         try await running.stop()
     }
 
+    @Test func aHigherPriorityJobOvertakesTheQueueOfAnEarlierOne() async throws {
+        let fixture = try ServerFixture(videos: 20)
+        defer { fixture.remove() }
+        let running = try await RunningServer.start(fixture.configuration(maxInFlight: 1))
+        let client = running.client
+        let bulk = try #require(try await client.submit(fixture.videos).json["id"] as? String)
+        let urgent = try #require(try await client.submit([fixture.videos[0]], extra: ", \"priority\": 10").json["id"] as? String)
+        let done = try await client.waitUntilFinal(urgent)
+        let bulkNow = try await client.send("GET", "/v1/jobs/\(bulk)").json
+        let bulkDone = (bulkNow["counts"] as? [String: Any])?["ok"] as? Int ?? 0
+        #expect(done["state"] as? String == "done")
+        #expect(bulkNow["state"] as? String == "running" && bulkDone < 20, "the urgent job did not wait for the bulk job: \(bulkDone) of 20 done")
+        #expect(try await client.waitUntilFinal(bulk)["state"] as? String == "done")
+        try await running.stop()
+    }
+
     @Test func badRequestsGetJSONErrorsNamingTheFieldAndTheServerGoesOn() async throws {
         let fixture = try ServerFixture(videos: 1)
         defer { fixture.remove() }
