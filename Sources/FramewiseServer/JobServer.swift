@@ -37,7 +37,7 @@ public final class JobServer: Sendable {
                           drainTimeout: configuration.drainTimeout, logger: logger)
         }
         let router = Router(context: ServerRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware(retryAfter: { [repository] in await Self.retryAfter(repository) }))
+        router.add(middleware: JSONErrorMiddleware(retryAfter: { [repository] excess in await Self.retryAfter(excess: excess, repository) }))
         HealthRoutes(repository: repository, pipelines: pipelines, housekeeping: housekeeping).register(on: router)
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback))
         JobRoutes(repository: repository, pipelines: Dictionary(uniqueKeysWithValues: dispatchers.map { ($0.pipelineName, $0) }),
@@ -67,12 +67,12 @@ public final class JobServer: Sendable {
     /// Starts a graceful shutdown, as SIGTERM does.
     public func shutdown() async { await group.triggerGracefulShutdown() }
 
-    /// Seconds a client should wait when the queue is full: the queue over the recent result rate.
-    static func retryAfter(_ repository: any JobRepository) async -> Int {
-        guard let load = try? await repository.load(window: 60) else { return 5 }
-        guard load.recentResults > 0 else { return 5 }
+    /// Seconds a client should wait when the queue is `excess` videos too full: that many videos
+    /// at the rate results were stored in the last minute (5 s without a rate), 1...300.
+    static func retryAfter(excess: Int, _ repository: any JobRepository) async -> Int {
+        guard let load = try? await repository.load(window: 60), load.recentResults > 0 else { return 5 }
         let perSecond = Double(load.recentResults) / 60
-        return Int(min(300, max(1, (Double(load.queued) / perSecond / 4).rounded(.up))))
+        return Int(min(300, max(1, (Double(max(1, excess)) / perSecond).rounded(.up))))
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 /// schemathesis (from `scripts/requirements-test.txt`, installed into `.venv` by `scripts/setup.sh`)
 /// generates requests from the OpenAPI document against a live server with a token and a real
 /// job: no server error, and every response conforms to the document.
-@Suite(.serialized) struct SchemathesisTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct SchemathesisTests {
     @Test func theLiveServerConformsToItsOpenAPIDocument() async throws {
         let schemathesis = Fixtures.projectRoot.appendingPathComponent(".venv/bin/schemathesis").path
         guard FileManager.default.isExecutableFile(atPath: schemathesis) else {

@@ -6,7 +6,7 @@ import Testing
 
 /// `framewise serve` as a process: SIGKILL mid-job and a restart give every video exactly one
 /// result; SIGTERM exits 0; `framewise token` keeps only hashes.
-@Suite(.serialized) struct ServeProcessTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ServeProcessTests {
     /// A running `framewise serve` with its output collected.
     final class ServeProcess: Sendable {
         let process: Process

@@ -3,7 +3,7 @@ import FramewiseServer
 import Testing
 
 /// Bearer tokens: once any exists, every /v1 route needs one, and a token sees only its jobs.
-@Suite(.serialized) struct ServerAuthTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ServerAuthTests {
     @Test func withTokensEveryV1RouteNeedsOneAndSeesOnlyItsOwnJobs() async throws {
         let fixture = try ServerFixture(videos: 1)
         defer { fixture.remove() }

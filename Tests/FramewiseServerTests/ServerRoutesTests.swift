@@ -2,10 +2,11 @@ import Foundation
 import FramewiseCore
 import FramewiseServer
 import FramewiseTesting
+import GRDB
 import Testing
 
 /// The HTTP API on a live server in this process (real ONNX Runtime, real video, real SQLite).
-@Suite(.serialized) struct ServerRoutesTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ServerRoutesTests {
     @Test func aJobRunsAndItsResultsAreServedAsRunWritesThem() async throws {
         let fixture = try ServerFixture(videos: 3)
         defer { fixture.remove() }
@@ -142,6 +143,40 @@ import Testing
         #expect(try await running.client.send("GET", "/v1/jobs/\(id)/results").header("X-Total-Count") == "0")
         let events = try await running.client.send("GET", "/v1/jobs/\(id)/events")
         #expect(events.body.hasPrefix("event: end") && events.body.contains("\"cancelled\""))
+        try await running.stop()
+    }
+
+    @Test func aGracefulShutdownEndsEventStreamsAndTheServerStops() async throws {
+        let fixture = try ServerFixture(videos: 30)
+        defer { fixture.remove() }
+        let running = try await RunningServer.start(fixture.configuration(maxInFlight: 1))
+        let client = running.client
+        let id = try #require(try await client.submit(fixture.videos).json["id"] as? String)
+        async let events = client.send("GET", "/v1/jobs/\(id)/events")
+        #expect(try await eventually { ((try await client.send("GET", "/v1/jobs/\(id)").json["counts"] as? [String: Any])?["ok"] as? Int ?? 0) >= 1 })
+        try await running.stop()
+        let stream = try await events
+        let final = try await running.server.repository.job(id, owner: nil).isFinal
+        #expect(stream.body.contains(final ? "event: end" : "event: shutdown"), "\(stream.body.suffix(300))")
+        #expect(stream.body.contains("event: result"))
+    }
+
+    @Test func retentionDeletesFinishedJobsAtStart() async throws {
+        let fixture = try ServerFixture(videos: 1)
+        defer { fixture.remove() }
+        let repository = try SQLiteJobRepository(path: fixture.database)
+        let old = try await repository.submit(NewJob(pipeline: "tiny", videos: fixture.videos), maxQueued: 10)
+        let claimed = try await repository.claim(pipeline: "tiny", limit: 1)
+        _ = try await repository.storeResult(video: claimed[0].id, status: "ok", json: "{}")
+        try await DatabaseQueue(path: fixture.database).write { db in
+            try db.execute(sql: "UPDATE jobs SET finished_at = finished_at - 3 * 86400")
+        }
+        let recent = try await repository.submit(NewJob(pipeline: "tiny", videos: fixture.videos), maxQueued: 10)
+        var configuration = fixture.configuration()
+        configuration.retentionDays = 2
+        let running = try await RunningServer.start(configuration)
+        #expect(try await eventually { try await running.client.send("GET", "/v1/jobs/\(old.id)").status == 404 }, "3 days old, kept 2")
+        #expect(try await running.client.waitUntilFinal(recent.id)["state"] as? String == "done")
         try await running.stop()
     }
 

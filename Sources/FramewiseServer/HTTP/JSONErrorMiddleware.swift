@@ -8,7 +8,8 @@ import NIOCore
 /// logged, its text not sent).
 struct JSONErrorMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
-    let retryAfter: @Sendable () async -> Int
+    /// Seconds until `excess` more videos could fit in the queue.
+    let retryAfter: @Sendable (_ excess: Int) async -> Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -39,8 +40,9 @@ struct JSONErrorMiddleware: RouterMiddleware {
         switch error {
         case .notFound: APIError(.notFound, field: "id", error.description)
         case .forbidden: APIError(.forbidden, field: "id", error.description)
-        case .queueFull:
-            APIError(.tooManyRequests, field: "videos", error.description + "; retry later", headers: [.retryAfter: "\(await retryAfter())"])
+        case let .queueFull(queued, adding, limit):
+            APIError(.tooManyRequests, field: "videos", error.description + "; retry later",
+                     headers: [.retryAfter: "\(await retryAfter(queued + adding - limit))"])
         case .storage: APIError(.serviceUnavailable, "the job store is unavailable; retry later", headers: [.retryAfter: "5"])
         }
     }
