@@ -80,9 +80,14 @@ import Testing
         }
         #expect(try await repository.jobs(owner: nil, offset: 0, limit: 10).total == 1)
         #expect(try await repository.load(window: 60).queued == 2)
+        // Counting only another pipeline's queue, it fits.
+        _ = try await repository.submit(NewJob(pipeline: "q", videos: ["/e"]), maxQueued: 1, queueOf: ["q"])
+        await #expect(throws: JobRepositoryError.queueFull(queued: 1, adding: 1, limit: 1)) {
+            try await repository.submit(NewJob(pipeline: "q", videos: ["/f"]), maxQueued: 1, queueOf: ["q"])
+        }
         // Claimed videos no longer wait: room again.
         _ = try await repository.claim(pipeline: "p", limit: 2)
-        _ = try await repository.submit(NewJob(pipeline: "p", videos: ["/c", "/d"]), maxQueued: 3)
+        _ = try await repository.submit(NewJob(pipeline: "p", videos: ["/c", "/d"]), maxQueued: 3, queueOf: ["p"])
     }
 
     @Test func cancellingRemovesResultsAndPendingVideosAndDropsLateResults() async throws {

@@ -48,7 +48,8 @@ struct JobRoutes: Sendable {
             throw APIError(.unprocessableContent, field: "videos", "\(videos.count) videos is more than the queue holds (\(maxQueued)); split the job")
         }
         let job = try await repository.submit(NewJob(pipeline: parsed.pipeline, videos: videos, priority: parsed.priority, slo: parsed.slo,
-                                                     owner: context.owner), maxQueued: maxQueued)
+                                                     owner: context.owner), maxQueued: maxQueued,
+                                             queueOf: pipelines.keys.sorted())
         changes.notify()
         return Response.json(.object(["id": .string(job.id), "state": .string(job.state.rawValue), "total": .number(Double(job.total))]),
                              status: .accepted, headers: [.location: "/v1/jobs/\(job.id)"])

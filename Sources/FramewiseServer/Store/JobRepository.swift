@@ -7,9 +7,11 @@ import Foundation
 /// acknowledged; a video's result is written at most once and a video with a result is never
 /// handed out again; `recoverInterrupted` puts videos a dead process held back in the queue.
 public protocol JobRepository: Sendable {
-    /// Stores a job and its videos in one transaction, unless more than `maxQueued` videos would
-    /// then wait (server-wide): then nothing is stored and `.queueFull` is thrown.
-    func submit(_ job: NewJob, maxQueued: Int) async throws(JobRepositoryError) -> JobSnapshot
+    /// Stores a job and its videos in one transaction, unless more than `maxQueued` videos of
+    /// `pipelines` (nil: of all) would then wait: then nothing is stored and `.queueFull` is thrown.
+    /// (A server counts the pipelines it serves, so videos left queued for one it no longer
+    /// serves do not block it.)
+    func submit(_ job: NewJob, maxQueued: Int, queueOf pipelines: [String]?) async throws(JobRepositoryError) -> JobSnapshot
     /// The job, as `owner` sees it (nil owner: any job). `.notFound` / `.forbidden` otherwise.
     func job(_ id: String, owner: String?) async throws(JobRepositoryError) -> JobSnapshot
     /// Jobs visible to `owner` (nil: all), newest first.
@@ -36,6 +38,13 @@ public protocol JobRepository: Sendable {
     func load(window: Double) async throws(JobRepositoryError) -> (queued: Int, recentResults: Int)
     /// Whether the store answers.
     func ping() async -> Bool
+}
+
+extension JobRepository {
+    /// Stores a job unless more than `maxQueued` videos (of any pipeline) would then wait.
+    public func submit(_ job: NewJob, maxQueued: Int) async throws(JobRepositoryError) -> JobSnapshot {
+        try await submit(job, maxQueued: maxQueued, queueOf: nil)
+    }
 }
 
 /// A job as submitted, after validation.

@@ -2,10 +2,17 @@ import Foundation
 import GRDB
 
 extension SQLiteJobRepository {
-    public func submit(_ job: NewJob, maxQueued: Int) async throws(JobRepositoryError) -> JobSnapshot {
+    public func submit(_ job: NewJob, maxQueued: Int, queueOf pipelines: [String]?) async throws(JobRepositoryError) -> JobSnapshot {
         let id = "job_" + BearerSecret.randomHex(bytes: 10)
         return try await write { db in
-            let queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM videos WHERE state = 'queued'") ?? 0
+            let queued: Int
+            if let pipelines {
+                let marks = Array(repeating: "?", count: pipelines.count).joined(separator: ", ")
+                queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM videos WHERE state = 'queued' AND pipeline IN (\(marks))",
+                                          arguments: StatementArguments(pipelines)) ?? 0
+            } else {
+                queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM videos WHERE state = 'queued'") ?? 0
+            }
             guard queued + job.videos.count <= maxQueued else {
                 throw JobRepositoryError.queueFull(queued: queued, adding: job.videos.count, limit: maxQueued)
             }
