@@ -109,11 +109,14 @@ import Testing
         #expect(await second.waitForExit() == 0, "SIGTERM: graceful, exit 0: \(second.text)")
     }
 
-    @Test func sigtermWithAJobInFlightExitsZeroAndLosesNothing() async throws {
+    /// With time to drain, the videos in the engine finish; with none (`--drain-seconds 0`) they are
+    /// left running in the store and re-queued at the next start. Either way: exit 0, nothing lost.
+    @Test(arguments: ["30", "0"])
+    func sigtermWithAJobInFlightExitsZeroAndLosesNothing(drainSeconds: String) async throws {
         let fixture = try ServerFixture(videos: 12)
         defer { fixture.remove() }
         let arguments = [fixture.pipeline, "--bind", "127.0.0.1:0", "--db", fixture.database, "--allow-root", fixture.mediaRoot,
-                         "--max-in-flight", "2", "--worker-threads", "1"]
+                         "--max-in-flight", "2", "--worker-threads", "1", "--drain-seconds", drainSeconds]
         let first = try ServeProcess(arguments)
         let client = TestClient(base: try await first.base())
         let id = try #require(try await client.submit(fixture.videos).json["id"] as? String)
@@ -123,6 +126,10 @@ import Testing
         let status = try await TestClient(base: try await second.base()).waitUntilFinal(id, within: 40)
         let counts = status["counts"] as? [String: Any]
         #expect(status["state"] as? String == "done" && counts?["ok"] as? Int == 12, "\(status)")
+        let perVideo = try await DatabaseQueue(path: fixture.database).read { db in
+            try Int.fetchAll(db, sql: "SELECT COUNT(*) FROM results GROUP BY video_id")
+        }
+        #expect(perVideo.count == 12 && perVideo.allSatisfy { $0 == 1 })
         kill(second.process.processIdentifier, SIGTERM)
         #expect(await second.waitForExit() == 0)
     }
