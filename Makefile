@@ -29,9 +29,11 @@ demo: assets release
 	@scripts/demo.sh
 
 test: assets fixtures
-	swift test --skip ClusterFaultTests
+	swift test --skip ClusterFaultTests --skip FramewiseServerTests
 	# Worker processes under faults, on their own so they do not starve timing-sensitive suites.
 	swift test --skip-build --filter ClusterFaultTests
+	# The server (server processes, schemathesis), on its own for the same reason.
+	swift test --skip-build --filter FramewiseServerTests
 
 bench: assets release
 	@scripts/bench.sh

@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C declarations of the subset of ONNX Runtime's C API we use, plus a dlopen loader.
@@ -80,10 +83,23 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The HTTP service: jobs in SQLite (GRDB), a scheduler feeding one engine per pipeline,
+        // bearer tokens; buildServer(config) -> a service group.
+        .target(
+            name: "FramewiseServer",
+            dependencies: [
+                "FramewiseApp", "FramewiseCore", "FramewiseRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "framewise",
             dependencies: [
-                "FramewiseApp", "FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
+                "FramewiseApp", "FramewiseServer", "FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -101,6 +117,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FramewiseDownloaderTests", dependencies: ["FramewiseDownloader", "FramewiseCore", "FramewiseTesting"]),
+        .testTarget(
+            name: "FramewiseServerTests",
+            dependencies: [
+                "FramewiseServer", "FramewiseApp", "FramewiseCore", "FramewiseRuntime", "FramewiseTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
         .testTarget(
             name: "FramewiseRedisTests",

@@ -2,7 +2,7 @@
 # Installs what Framewise needs on a Debian machine: the FFmpeg development packages
 # (system, via apt, only when missing) and a project-local Python virtualenv (.venv) holding
 # ONNX Runtime (its libonnxruntime.so is what the Swift code loads) plus onnx/numpy/pillow for
-# the asset scripts. Idempotent: a second run does nothing and returns in about a second.
+# the asset scripts, and the test tools (schemathesis). Idempotent: a second run does nothing and returns in about a second.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,8 +10,10 @@ cd "$ROOT"
 
 APT_PACKAGES=(ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config fonts-dejavu-core redis-server)
 REQUIREMENTS="scripts/requirements.txt"
+TEST_REQUIREMENTS="scripts/requirements-test.txt"
 VENV=".venv"
 STAMP="$VENV/.framewise-requirements"
+TEST_STAMP="$VENV/.framewise-test-requirements"
 PYTHON="${PYTHON:-python3}"
 
 did=()
@@ -42,6 +44,14 @@ if [[ "$want" != "$have" ]]; then
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQUIREMENTS"
     echo "$want" >"$STAMP"
     did+=("pip: $(tr '\n' ' ' <"$REQUIREMENTS" | sed 's/ *$//')")
+fi
+# Test tools (schemathesis for the server's API test), with their own stamp.
+want="$(sha256sum "$TEST_REQUIREMENTS" | cut -d' ' -f1)"
+have="$(cat "$TEST_STAMP" 2>/dev/null || true)"
+if [[ "$want" != "$have" ]]; then
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$TEST_REQUIREMENTS"
+    echo "$want" >"$TEST_STAMP"
+    did+=("pip (tests): $(grep -v '^#' "$TEST_REQUIREMENTS" | tr '\n' ' ' | sed 's/ *$//')")
 fi
 
 if ((${#did[@]})); then

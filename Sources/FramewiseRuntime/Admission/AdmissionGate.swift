@@ -13,15 +13,31 @@ final class AdmissionGate: Sendable {
     fileprivate struct State {
         var controller: AdmissionController
         var times: [Int: Admitted] = [:]
-        var remaining: Int
+        var admittedCount = 0
+        /// Videos that will arrive in all (nil: not known yet, a feed still open).
+        var total: Int?
     }
 
-    /// `total`: videos that will arrive; the `admitted` stream ends once all were admitted.
-    init(total: Int, maxInFlight: Int, frameBudget: Int?) {
+    /// `total`: videos that will arrive (nil: open-ended until `close(total:)`); the `admitted`
+    /// stream ends once all were admitted.
+    init(total: Int?, maxInFlight: Int, frameBudget: Int?) {
         (admitted, continuation) = AsyncStream.makeStream(of: Admitted.self)
-        state = Mutex(State(controller: AdmissionController(maxInFlight: maxInFlight, frameBudget: frameBudget), remaining: total))
+        state = Mutex(State(controller: AdmissionController(maxInFlight: maxInFlight, frameBudget: frameBudget), total: total))
         if total == 0 { continuation.finish() }
     }
+
+    /// No more videos will arrive than the `total` arrived so far: the `admitted` stream ends
+    /// once they are all admitted.
+    func close(total: Int) {
+        let done = state.withLock { state -> Bool in
+            state.total = total
+            return state.admittedCount >= total
+        }
+        if done { continuation.finish() }
+    }
+
+    /// Drops what is kept about a finished video (a long-lived feed keeps nothing per past video).
+    func forget(_ video: Int) { state.withLock { _ = $0.times.removeValue(forKey: video) } }
 
     func arrived(_ video: Int, now: Double) { hand(state.withLock { $0.apply { $0.arrived(video, now: now) } }) }
 
@@ -54,7 +70,7 @@ extension AdmissionGate.State {
         let out = event(&controller)
         guard !out.isEmpty else { return (out, false) }
         for a in out { times[a.video] = a }
-        remaining -= out.count
-        return (out, remaining == 0)
+        admittedCount += out.count
+        return (out, total.map { admittedCount >= $0 } ?? false)
     }
 }

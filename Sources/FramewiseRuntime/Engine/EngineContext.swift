@@ -32,9 +32,13 @@ final class EngineContext: StageHost {
     /// Where batches, drops, videos and latencies are reported (nil: not measured).
     let metrics: EngineMetrics?
 
+    /// Whether each frame's latency is kept for the report (a long-lived feed keeps none).
+    let keepsFrameLatencies: Bool
+
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
          finished: AsyncStream<VideoTracker.Finished>.Continuation, gate: AdmissionGate, clock: EngineClock = .continuous,
-         metrics: EngineMetrics? = nil) {
+         metrics: EngineMetrics? = nil, keepsFrameLatencies: Bool = true) {
+        self.keepsFrameLatencies = keepsFrameLatencies
         self.gate = gate
         self.metrics = metrics
         self.clock = clock
@@ -106,7 +110,7 @@ final class EngineContext: StageHost {
         }
         if completed {
             if let ready = frames.readyAt(key) {
-                frameTimes.withLock { $0.append(now - ready) }
+                if keepsFrameLatencies { frameTimes.withLock { $0.append(now - ready) } }
                 metrics?.frameLatency.recordSeconds(now - ready)
             }
             // A finished (failed) video's frames were already taken out of the count when it finished.

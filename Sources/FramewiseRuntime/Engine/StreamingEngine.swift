@@ -38,7 +38,7 @@ public final class StreamingEngine: Sendable {
     /// Frames inside the pipeline before a new video waits at admission.
     public var frameBudget: Int { configuration.frameBudget ?? topicBounds.values.reduce(0, +) }
 
-    private func batchLimit(_ stage: LoadedStage) -> Int {
+    func batchLimit(_ stage: LoadedStage) -> Int {
         max(1, configuration.stages[stage.spec.name]?.batchLimit ?? stage.model.batchLimit)
     }
 
@@ -74,7 +74,7 @@ public final class StreamingEngine: Sendable {
                 group.addTask { await Self.arrive(videos.count, at: times, gate: gate, context: context) }
                 for await admitted in gate.admitted {
                     self.metrics?.inFlight.set(gate.inFlightCount)
-                    group.addTask { await self.decode(admitted, path: videos[admitted.video], context: context) }
+                    group.addTask { await self.decode(admitted, path: videos[admitted.video], slo: self.configuration.slo?.seconds, context: context) }
                 }
                 await group.waitForAll()
             }
@@ -139,7 +139,8 @@ public final class StreamingEngine: Sendable {
     }
 
     /// Decodes one admitted video into the frame store and hands each frame to the root stages.
-    private func decode(_ admitted: AdmissionGate.Admitted, path: String, context: EngineContext) async {
+    /// `slo`: seconds from the video's arrival to its deadline (nil: none).
+    func decode(_ admitted: AdmissionGate.Admitted, path: String, slo: Double?, context: EngineContext) async {
         let video = admitted.video
         context.tracker.start(video, path: path)
         let threads = configuration.decodeThreads > 0 ? configuration.decodeThreads : (configuration.decoders > 1 ? 1 : 0)
@@ -150,7 +151,7 @@ public final class StreamingEngine: Sendable {
         var slot = 0
         var failure: String?
         let roots = context.rootStages
-        let deadline = configuration.slo.map { admitted.arrivedAt + $0.seconds }
+        let deadline = slo.map { admitted.arrivedAt + $0 }
         do {
             while let frame = try await worker.channel.next() {
                 if context.tracker.isFailed(video) { break }

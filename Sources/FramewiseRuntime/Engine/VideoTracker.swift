@@ -27,9 +27,26 @@ final class VideoTracker: Sendable {
     }
 
     private let videos = Mutex<[Int: Video]>([:])
+    /// Finished videos whose state was dropped (`forget`): still finished to late messages.
+    private let retired = Mutex(RetiredVideos())
+
     func start(_ video: Int, path: String) { videos.withLock { $0[video] = Video(path: path) } }
 
-    func isFailed(_ video: Int) -> Bool { videos.withLock { $0[video]?.error != nil || $0[video]?.finished == true } }
+    func isFailed(_ video: Int) -> Bool {
+        if let failed = videos.withLock({ all in all[video].map { $0.error != nil || $0.finished } }) { return failed }
+        return retired.withLock { $0.contains(video) }
+    }
+
+    /// Drops a finished video's state (a long-lived feed keeps nothing per past video); it still
+    /// counts as finished, so its late messages are settled, not run.
+    func forget(_ video: Int) {
+        // Retired before it leaves `videos` (locks taken in this order only), so it never looks unfinished.
+        videos.withLock { all in
+            guard all[video]?.finished == true else { return }
+            retired.withLock { $0.insert(video) }
+            all.removeValue(forKey: video)
+        }
+    }
 
     func frameDecoded(_ video: Int, slot: Int, index: Int, time: Double) {
         videos.withLock { $0[video]?.frames[slot] = (index, time) }
@@ -78,4 +95,19 @@ final class VideoTracker: Sendable {
         all[video] = v
         return Finished(video: video, path: v.path, frames: v.frames, error: v.error, stats: v.stats, framesDone: v.framesDone)
     }
+}
+
+/// A set of video numbers that grows by finishing videos, kept small: every number below
+/// `below` is in it, and only those above it are stored.
+struct RetiredVideos {
+    private(set) var below = 0
+    private var above: Set<Int> = []
+
+    mutating func insert(_ video: Int) {
+        guard video >= below else { return }
+        above.insert(video)
+        while above.remove(below) != nil { below += 1 }
+    }
+
+    func contains(_ video: Int) -> Bool { video < below || above.contains(video) }
 }

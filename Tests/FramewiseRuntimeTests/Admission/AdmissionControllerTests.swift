@@ -76,3 +76,21 @@ import Testing
         #expect(a.waitingCount == 0)
     }
 }
+
+/// The gate with an open-ended total (the engine's feed): its stream ends once closed and all admitted.
+@Suite struct AdmissionGateFeedTests {
+    @Test func anOpenGateEndsAfterCloseOnceEveryVideoIsAdmitted() async {
+        let gate = AdmissionGate(total: nil, maxInFlight: 1, frameBudget: nil)
+        gate.arrived(0, now: 0)
+        gate.arrived(1, now: 0)
+        gate.close(total: 2)
+        var seen: [Int] = []
+        for await admitted in gate.admitted {
+            seen.append(admitted.video)
+            gate.finished(admitted.video, remainingFrames: 0, now: 1)
+            gate.forget(admitted.video)
+        }
+        #expect(seen == [0, 1])
+        #expect(gate.times(of: 0) == nil, "forgotten")
+    }
+}

@@ -1,0 +1,28 @@
+import FramewiseCore
+import Hummingbird
+
+/// `/healthz` (the process answers), `/readyz` (models loaded, store reachable, not draining) and
+/// `/openapi.yaml`. None needs a token: they reveal no job.
+struct HealthRoutes: Sendable {
+    let repository: any JobRepository
+    let pipelines: [String]
+    let housekeeping: ServerHousekeeping
+
+    func register(on router: Router<ServerRequestContext>) {
+        router.get("healthz") { _, _ in Response.json(.object(["status": .string("ok")])) }
+        router.get("readyz") { _, _ in
+            let store = await repository.ping()
+            let draining = housekeeping.isDraining
+            let ready = store && !draining
+            return Response.json(.object([
+                "status": .string(ready ? "ready" : "unavailable"),
+                "pipelines": .array(pipelines.map(JSONValue.string)),
+                "store": .string(store ? "ok" : "unreachable"),
+                "draining": .bool(draining),
+            ]), status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+    }
+}

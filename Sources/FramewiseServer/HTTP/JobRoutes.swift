@@ -1,0 +1,125 @@
+import Foundation
+import FramewiseCore
+import Hummingbird
+
+/// The `/v1/jobs` routes: submit, status, list, results, cancel, events.
+struct JobRoutes: Sendable {
+    let repository: any JobRepository
+    /// Served pipelines by their YAML name.
+    let pipelines: [String: JobDispatcher]
+    let paths: PathPolicy
+    let maxQueued: Int
+    let changes: ChangeSignal
+    let housekeeping: ServerHousekeeping
+
+    func register(on group: RouterGroup<ServerRequestContext>) {
+        group.post("jobs") { request, context in try await submit(request, context: context) }
+        group.get("jobs") { request, context in try await list(request, context: context) }
+        group.get("jobs/:id") { _, context in
+            Response.json(try await repository.job(try context.parameters.require("id"), owner: context.owner).json)
+        }
+        group.delete("jobs/:id") { _, context in
+            Response.json(try await repository.cancel(try context.parameters.require("id"), owner: context.owner).json)
+        }
+        group.get("jobs/:id/results") { request, context in try await results(request, context: context) }
+        group.get("jobs/:id/events") { request, context in try await events(request, context: context) }
+    }
+
+    private func submit(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let parsed = try JobSubmission.parse(Data(buffer: body))
+        guard pipelines[parsed.pipeline] != nil else {
+            throw APIError(.notFound, field: "pipeline", "no pipeline named \(parsed.pipeline); served: \(pipelines.keys.sorted().joined(separator: ", "))")
+        }
+        var videos: [String] = []
+        for (index, path) in parsed.videos.enumerated() {
+            switch paths.check(path) {
+            case .outside:
+                throw APIError(.forbidden, field: "videos[\(index)]", "\(path) is outside the folders this server may read (--allow-root)")
+            case .missing:
+                throw APIError(.unprocessableContent, field: "videos[\(index)]", "no such file: \(path)")
+            case let .allowed(files):
+                guard !files.isEmpty else { throw APIError(.unprocessableContent, field: "videos[\(index)]", "no video files in \(path)") }
+                videos += files
+            }
+        }
+        guard videos.count <= maxQueued else {
+            throw APIError(.unprocessableContent, field: "videos", "\(videos.count) videos is more than the queue holds (\(maxQueued)); split the job")
+        }
+        let job = try await repository.submit(NewJob(pipeline: parsed.pipeline, videos: videos, priority: parsed.priority, slo: parsed.slo,
+                                                     owner: context.owner), maxQueued: maxQueued,
+                                             queueOf: pipelines.keys.sorted())
+        changes.notify()
+        return Response.json(.object(["id": .string(job.id), "state": .string(job.state.rawValue), "total": .number(Double(job.total))]),
+                             status: .accepted, headers: [.location: "/v1/jobs/\(job.id)"])
+    }
+
+    private func list(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let (offset, limit) = try paging(request, defaultLimit: 50)
+        let page = try await repository.jobs(owner: context.owner, offset: offset, limit: limit)
+        return Response.json(.object([
+            "jobs": .array(page.jobs.map { $0.json }), "offset": .number(Double(offset)), "limit": .number(Double(limit)),
+            "total": .number(Double(page.total)),
+        ]))
+    }
+
+    private func results(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        _ = try await repository.job(id, owner: context.owner)
+        let (offset, limit) = try paging(request, defaultLimit: 100)
+        let page = try await repository.results(job: id, offset: offset, limit: limit)
+        var headers: HTTPFields = [.contentType: "application/x-ndjson"]
+        headers[.init("X-Total-Count")!] = "\(page.total)"
+        if offset + page.lines.count < page.total { headers[.init("X-Next-Offset")!] = "\(offset + page.lines.count)" }
+        let text = page.lines.map { $0 + "\n" }.joined()
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Server-sent events: one `result` event per finished video (its result line, stored order;
+    /// those stored before the request first, or after `Last-Event-ID`), then one `end` event with
+    /// the job's status once nothing more will happen. A graceful shutdown ends the stream early.
+    private func events(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let owner = context.owner
+        _ = try await repository.job(id, owner: owner)
+        let start = request.headers[.init("Last-Event-ID")!].flatMap { Int64($0) } ?? 0
+        let repository = repository, changes = changes, housekeeping = housekeeping
+        let body = ResponseBody { writer in
+            let (subscription, wakeups) = changes.subscribe()
+            defer { changes.cancel(subscription) }
+            var last = start
+            for await _ in wakeups {
+                // Status first: if the job was final then, every result is already stored.
+                let job = try await repository.job(id, owner: owner)
+                for result in try await repository.results(job: id, after: last) {
+                    try await writer.write(ByteBuffer(string: "id: \(result.sequence)\nevent: result\ndata: \(result.json)\n\n"))
+                    last = result.sequence
+                }
+                if job.isFinal {
+                    try await writer.write(ByteBuffer(string: "event: end\ndata: \(job.json.jsonText)\n\n"))
+                    break
+                }
+                if housekeeping.isDraining || Task.isCancelled {
+                    try await writer.write(ByteBuffer(string: "event: shutdown\ndata: {\"message\": \"the server is stopping; reconnect with Last-Event-ID\"}\n\n"))
+                    break
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+}
+
+/// `?offset=&limit=`: non-negative integers, limit 1...1000 (default `defaultLimit`).
+func paging(_ request: Request, defaultLimit: Int) throws(APIError) -> (offset: Int, limit: Int) {
+    let query = request.uri.queryParameters
+    func value(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
+        guard let text = query[Substring(name)] else { return fallback }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError(.unprocessableContent, field: name, "expected an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+    return (try value("offset", default: 0, range: 0...Int(Int32.max)), try value("limit", default: defaultLimit, range: 1...1000))
+}

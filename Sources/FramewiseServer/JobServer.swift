@@ -1,0 +1,126 @@
+import Foundation
+import FramewiseApp
+import FramewiseCore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A built server: the pipelines loaded, the store open and recovered, routes wired. `run()`
+/// serves until SIGTERM/SIGINT (or `shutdown()`): it then stops accepting connections, ends event
+/// streams, lets engine runs in flight finish (or leaves them to be re-queued at the next start)
+/// and returns.
+public final class JobServer: Sendable {
+    public let configuration: ServerConfiguration
+    /// The job store.
+    public let repository: SQLiteJobRepository
+    /// Pipeline names served.
+    public let pipelines: [String]
+    /// Videos put back in the queue at start (left running by a previous process).
+    public let recovered: Int
+    private let group: ServiceGroup
+    private let boundPort = ListeningPort()
+
+    /// The port listened on, once listening (useful with port 0).
+    public var port: Int? { boundPort.value.withLock { $0 } }
+
+    init(configuration: ServerConfiguration, repository: SQLiteJobRepository, applications: [FramewiseApplication], recovered: Int,
+         logger: Logger, onListening: @escaping @Sendable (String) -> Void) {
+        self.configuration = configuration
+        self.repository = repository
+        self.recovered = recovered
+        pipelines = applications.map(\.pipeline.spec.name)
+        let changes = ChangeSignal()
+        let housekeeping = ServerHousekeeping(repository: repository, changes: changes, retentionDays: configuration.retentionDays, logger: logger)
+        let dispatchers = applications.map {
+            JobDispatcher(application: $0, repository: repository, changes: changes, maxInFlight: $0.engine.decoders,
+                          drainTimeout: configuration.drainTimeout, logger: logger)
+        }
+        let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware(retryAfter: { [repository] excess in await Self.retryAfter(excess: excess, repository) }))
+        HealthRoutes(repository: repository, pipelines: pipelines, housekeeping: housekeeping).register(on: router)
+        let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback))
+        JobRoutes(repository: repository, pipelines: Dictionary(uniqueKeysWithValues: dispatchers.map { ($0.pipelineName, $0) }),
+                  paths: PathPolicy(roots: configuration.allowedRoots), maxQueued: configuration.maxQueued, changes: changes,
+                  housekeeping: housekeeping).register(on: v1)
+        let bind = configuration.bind
+        let port = boundPort
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(bind.host, port: bind.port), serverName: "framewise"),
+            onServerRunning: { channel in
+                let actual = channel.localAddress?.port ?? bind.port
+                port.value.withLock { $0 = actual }
+                onListening(ListenAddress(host: bind.host, port: actual).description)
+            },
+            logger: logger)
+        // Graceful shutdown runs in reverse order: housekeeping marks the server draining (event
+        // streams end), the HTTP server stops accepting and finishes its requests, then the
+        // dispatchers finish their engine runs.
+        group = ServiceGroup(configuration: .init(services: dispatchers + [app, housekeeping], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                  logger: logger))
+    }
+
+    /// Serves until a graceful shutdown completes.
+    public func run() async throws { try await group.run() }
+
+    /// Starts a graceful shutdown, as SIGTERM does.
+    public func shutdown() async { await group.triggerGracefulShutdown() }
+
+    /// Seconds a client should wait when the queue is `excess` videos too full: that many videos
+    /// at the rate results were stored in the last minute (5 s without a rate), 1...300.
+    static func retryAfter(excess: Int, _ repository: any JobRepository) async -> Int {
+        guard let load = try? await repository.load(window: 60), load.recentResults > 0 else { return 5 }
+        let perSecond = Double(load.recentResults) / 60
+        return Int(min(300, max(1, (Double(max(1, excess)) / perSecond).rounded(.up))))
+    }
+}
+
+/// Builds the server: checks the configuration, opens the store (refusing to listen beyond
+/// loopback without tokens), re-queues videos a previous process left running, loads every
+/// pipeline once. Nothing listens until `run()`.
+public func buildServer(_ configuration: ServerConfiguration, backend: (any InferenceBackend)? = nil,
+                        logger: Logger = Logger(label: "framewise.serve"),
+                        onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws(ServerError) -> JobServer {
+    guard !configuration.pipelines.isEmpty else { throw .invalidArgument(name: "PIPELINE", message: "give at least one pipeline file") }
+    guard !configuration.allowedRoots.isEmpty else {
+        throw .invalidArgument(name: "--allow-root", message: "give the folders whose videos clients may submit (--allow-root DIR)")
+    }
+    for root in configuration.allowedRoots {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .invalidArgument(name: "--allow-root", message: "\(root) is not a folder")
+        }
+    }
+    guard configuration.maxQueued >= 1 else { throw .invalidArgument(name: "--max-queued", message: "must be at least 1") }
+    guard configuration.retentionDays >= 0 else { throw .invalidArgument(name: "--retention-days", message: "must not be negative") }
+    let repository: SQLiteJobRepository
+    do { repository = try SQLiteJobRepository(path: configuration.databasePath) } catch { throw .store(error) }
+    if !configuration.bind.isLoopback {
+        let protected: Bool
+        do { protected = try await repository.hasActiveTokens() } catch { throw .store(error) }
+        guard protected else { throw .unprotected(bind: configuration.bind.description, database: configuration.databasePath) }
+    }
+    var engine = configuration.engine
+    if let maxInFlight = configuration.maxInFlight { engine.decoders = max(1, maxInFlight) }
+    var applications: [FramewiseApplication] = []
+    for path in configuration.pipelines {
+        let app: FramewiseApplication
+        do {
+            app = try buildApplication(AppConfiguration(pipelinePath: path, ortLibrary: configuration.ortLibrary, engine: engine), backend: backend)
+        } catch { throw .application(error) }
+        if let other = applications.first(where: { $0.pipeline.spec.name == app.pipeline.spec.name }) {
+            throw .invalidArgument(name: "PIPELINE", message: "\(path) and \(other.configuration.pipelinePath) are both named \(app.pipeline.spec.name)")
+        }
+        applications.append(app)
+    }
+    let recovered: Int
+    do { recovered = try await repository.recoverInterrupted() } catch { throw .store(error) }
+    return JobServer(configuration: configuration, repository: repository, applications: applications, recovered: recovered,
+                           logger: logger, onListening: onListening)
+}
+
+/// Where the port listened on is recorded once the server runs.
+private final class ListeningPort: Sendable {
+    let value = Mutex<Int?>(nil)
+}

@@ -1,0 +1,79 @@
+import Foundation
+import FramewiseRuntime
+
+/// What `framewise serve` is started with. Defaults are safe: loopback only, jobs in
+/// `framewise.sqlite` in the working directory, a bounded queue.
+public struct ServerConfiguration: Sendable {
+    /// Pipeline files served; clients name each by its YAML `name`.
+    public var pipelines: [String]
+    /// Where to listen.
+    public var bind: ListenAddress
+    /// The SQLite database (jobs, results, tokens).
+    public var databasePath: String
+    /// Folders whose videos clients may submit; anything else is refused (403).
+    public var allowedRoots: [String]
+    /// Most videos waiting in the queue (all jobs together); beyond it submissions get 429.
+    public var maxQueued: Int
+    /// Videos in each pipeline's engine at once (claimed, not finished); nil: the engine's default (twice the cores).
+    public var maxInFlight: Int?
+    /// Finished jobs older than this many days are deleted (0: kept).
+    public var retentionDays: Int
+    /// How long a graceful shutdown lets the engine runs in flight finish before leaving them to the next start.
+    public var drainTimeout: Duration
+    /// `libonnxruntime.so` (nil: `$ORT_DYLIB_PATH`, then the project's `.venv`).
+    public var ortLibrary: String?
+    /// The engine's knobs (threads, queue bounds); `decoders` is set from `maxInFlight`.
+    public var engine: EngineConfiguration
+
+    public init(pipelines: [String], bind: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), databasePath: String = "framewise.sqlite",
+                allowedRoots: [String], maxQueued: Int = 1000, maxInFlight: Int? = nil, retentionDays: Int = 0,
+                drainTimeout: Duration = .seconds(30), ortLibrary: String? = nil, engine: EngineConfiguration = EngineConfiguration()) {
+        self.pipelines = pipelines
+        self.bind = bind
+        self.databasePath = databasePath
+        self.allowedRoots = allowedRoots
+        self.maxQueued = maxQueued
+        self.maxInFlight = maxInFlight
+        self.retentionDays = retentionDays
+        self.drainTimeout = drainTimeout
+        self.ortLibrary = ortLibrary
+        self.engine = engine
+    }
+}
+
+/// A host and port to listen on, parsed from `HOST:PORT` or `[IPv6]:PORT`.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `127.0.0.1:8080`, `localhost:8080`, `[::1]:8080`, `0.0.0.0:0` (0: any free port).
+    public init(parsing text: String) throws(ServerError) {
+        let hostPart: Substring, portPart: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            hostPart = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw .invalidArgument(name: "--bind", message: "expected [HOST]:PORT, got \(text)") }
+            portPart = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { throw .invalidArgument(name: "--bind", message: "expected HOST:PORT, got \(text)") }
+            hostPart = text[..<colon]
+            portPart = text[text.index(after: colon)...]
+        }
+        guard !hostPart.isEmpty, let port = Int(portPart), (0...65535).contains(port) else {
+            throw .invalidArgument(name: "--bind", message: "expected HOST:PORT with a port in 0...65535, got \(text)")
+        }
+        self.init(host: String(hostPart), port: port)
+    }
+
+    /// Whether only this machine can connect (127.0.0.0/8, ::1, localhost).
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Durable jobs of the server: what was accepted, which videos wait or run, and each video's one
+/// result. Named apart from FramewiseCore's `JobStore` (the shared state of distributed runs).
+///
+/// Invariants every implementation keeps: a job is stored (with all its videos) before it is
+/// acknowledged; a video's result is written at most once and a video with a result is never
+/// handed out again; `recoverInterrupted` puts videos a dead process held back in the queue.
+public protocol JobRepository: Sendable {
+    /// Stores a job and its videos in one transaction, unless more than `maxQueued` videos of
+    /// `pipelines` (nil: of all) would then wait: then nothing is stored and `.queueFull` is thrown.
+    /// (A server counts the pipelines it serves, so videos left queued for one it no longer
+    /// serves do not block it.)
+    func submit(_ job: NewJob, maxQueued: Int, queueOf pipelines: [String]?) async throws(JobRepositoryError) -> JobSnapshot
+    /// The job, as `owner` sees it (nil owner: any job). `.notFound` / `.forbidden` otherwise.
+    func job(_ id: String, owner: String?) async throws(JobRepositoryError) -> JobSnapshot
+    /// Jobs visible to `owner` (nil: all), newest first.
+    func jobs(owner: String?, offset: Int, limit: Int) async throws(JobRepositoryError) -> (jobs: [JobSnapshot], total: Int)
+    /// Stored results of a job in video order, and how many there are in all.
+    func results(job: String, offset: Int, limit: Int) async throws(JobRepositoryError) -> (lines: [String], total: Int)
+    /// Results stored after result sequence number `after`, in the order they were stored.
+    func results(job: String, after: Int64) async throws(JobRepositoryError) -> [StoredResult]
+    /// Cancels a job: its pending videos and stored results are removed; it stays listed as cancelled.
+    func cancel(_ id: String, owner: String?) async throws(JobRepositoryError) -> JobSnapshot
+
+    /// Marks up to `limit` queued videos of `pipeline` running and returns them, in priority then
+    /// arrival order.
+    func claim(pipeline: String, limit: Int) async throws(JobRepositoryError) -> [ClaimedVideo]
+    /// Stores a video's result once; false when it already had one or its job is gone.
+    func storeResult(video: Int64, status: String, json: String) async throws(JobRepositoryError) -> Bool
+    /// Puts claimed videos that have no result back in the queue (a result that could not be stored).
+    func requeue(videos: [Int64]) async throws(JobRepositoryError)
+    /// Puts every running video back in the queue (at start: the previous process died or stopped).
+    func recoverInterrupted() async throws(JobRepositoryError) -> Int
+    /// Deletes finished or cancelled jobs older than `before`; returns how many.
+    func deleteFinished(before: Date) async throws(JobRepositoryError) -> Int
+    /// Videos waiting in the queue, and results stored within the last `window` seconds.
+    func load(window: Double) async throws(JobRepositoryError) -> (queued: Int, recentResults: Int)
+    /// Whether the store answers.
+    func ping() async -> Bool
+}
+
+extension JobRepository {
+    /// Stores a job unless more than `maxQueued` videos (of any pipeline) would then wait.
+    public func submit(_ job: NewJob, maxQueued: Int) async throws(JobRepositoryError) -> JobSnapshot {
+        try await submit(job, maxQueued: maxQueued, queueOf: nil)
+    }
+}
+
+/// A job as submitted, after validation.
+public struct NewJob: Sendable {
+    public var pipeline: String
+    public var videos: [String]
+    public var priority: Int
+    /// Per-video latency objective in seconds (nil: none).
+    public var slo: Double?
+    /// The token that submitted it (nil when the server runs without tokens).
+    public var owner: String?
+
+    public init(pipeline: String, videos: [String], priority: Int = 0, slo: Double? = nil, owner: String? = nil) {
+        self.pipeline = pipeline
+        self.videos = videos
+        self.priority = priority
+        self.slo = slo
+        self.owner = owner
+    }
+}
+
+/// A job's lifecycle as clients see it.
+public enum JobState: String, Sendable, Codable, CaseIterable {
+    /// No video started yet.
+    case queued
+    /// Some videos started or finished, not all finished.
+    case running
+    /// Every video has a result, at least one ok.
+    case done
+    /// Every video has a result and every one failed.
+    case failed
+    /// Cancelled by its owner: pending videos and stored results removed.
+    case cancelled
+}
+
+/// A job with its counts at one moment.
+public struct JobSnapshot: Sendable, Equatable {
+    public var id: String
+    public var pipeline: String
+    public var state: JobState
+    public var priority: Int
+    public var slo: Double?
+    public var createdAt: Date
+    public var finishedAt: Date?
+    public var ok: Int
+    public var failed: Int
+    public var running: Int
+    public var total: Int
+
+    /// Fraction of the videos with a result.
+    public var progress: Double { total == 0 ? 1 : Double(ok + failed) / Double(total) }
+    /// Whether nothing more will happen to the job.
+    public var isFinal: Bool { state == .done || state == .failed || state == .cancelled }
+}
+
+/// A queued video handed to the scheduler.
+public struct ClaimedVideo: Sendable, Equatable {
+    public var id: Int64
+    public var job: String
+    public var position: Int
+    public var path: String
+    public var slo: Double?
+    public var acceptedAt: Date
+}
+
+/// One stored result: its sequence number (store order), the video's position in its job, and
+/// the JSON line `run` would write for it.
+public struct StoredResult: Sendable, Equatable {
+    public var sequence: Int64
+    public var position: Int
+    public var json: String
+}
+
+/// What the job repository refuses or fails at. The server maps these to HTTP statuses.
+public enum JobRepositoryError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notFound(job: String)
+    /// The job belongs to another token.
+    case forbidden(job: String)
+    /// The queue holds `queued` videos; `adding` more would pass `limit`.
+    case queueFull(queued: Int, adding: Int, limit: Int)
+    /// The database failed (message from SQLite).
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(job): "no job \(job)"
+        case let .forbidden(job): "job \(job) belongs to another token"
+        case let .queueFull(queued, adding, limit): "the queue holds \(queued) videos; \(adding) more would pass --max-queued \(limit)"
+        case let .storage(message): "job store: \(message)"
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+/// The job and token store in one SQLite file through GRDB, in WAL mode (readers never wait for
+/// the writer; a crash loses nothing committed). Every write is one transaction.
+public final class SQLiteJobRepository: JobRepository, TokenRepository {
+    let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws(JobRepositoryError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw .storage("\(path): \(error)")
+        }
+    }
+
+    /// Runs `body` in a write transaction, mapping database errors.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JobRepositoryError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as JobRepositoryError {
+            throw error
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+
+    /// Runs `body` on a read snapshot, mapping database errors.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JobRepositoryError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as JobRepositoryError {
+            throw error
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+
+    public func ping() async -> Bool {
+        (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// The journal mode SQLite reports ("wal").
+    public func journalMode() async throws(JobRepositoryError) -> String {
+        try await read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    static var now: Double { Date().timeIntervalSince1970 }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY,
+                    pipeline TEXT NOT NULL,
+                    owner TEXT,
+                    priority INTEGER NOT NULL,
+                    slo REAL,
+                    total INTEGER NOT NULL,
+                    created_at REAL NOT NULL,
+                    finished_at REAL,
+                    cancelled_at REAL
+                );
+                CREATE INDEX jobs_owner ON jobs(owner, created_at);
+                CREATE TABLE videos (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    path TEXT NOT NULL,
+                    pipeline TEXT NOT NULL,
+                    priority INTEGER NOT NULL,
+                    slo REAL,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done')),
+                    accepted_at REAL NOT NULL,
+                    UNIQUE (job_id, position)
+                );
+                CREATE INDEX videos_queue ON videos(pipeline, state, priority DESC, id);
+                CREATE INDEX videos_state ON videos(state);
+                CREATE TABLE results (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    video_id INTEGER NOT NULL UNIQUE REFERENCES videos(id) ON DELETE CASCADE,
+                    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    json TEXT NOT NULL,
+                    finished_at REAL NOT NULL
+                );
+                CREATE INDEX results_job ON results(job_id, position);
+                CREATE INDEX results_time ON results(finished_at);
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE,
+                    created_at REAL NOT NULL,
+                    revoked_at REAL
+                );
+                """)
+        }
+        return migrator
+    }()
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import FramewiseRuntime
+import FramewiseServer
+import Foundation
+import Logging
+
+/// `framewise serve PIPELINE... [--bind 127.0.0.1:8080] [--db PATH] [--allow-root DIR ...] [--max-queued N]`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve pipelines over HTTP: clients submit jobs of videos, follow them and read their results.",
+        discussion: """
+            Jobs are stored in SQLite (--db) before they are acknowledged; after a crash and a restart every accepted video gets exactly one result. \
+            SIGTERM/SIGINT stop accepting, finish (or keep for the next start) what is in flight and exit 0. Listening beyond loopback needs bearer \
+            tokens (framewise token create). The API is described at /openapi.yaml.
+            """)
+
+    @Argument(help: "Pipeline YAML files; clients name each by its `name`.") var pipelines: [String]
+    @Option(help: "HOST:PORT to listen on (port 0: any free port).") var bind: String = "127.0.0.1:8080"
+    @Option(help: "SQLite database of jobs, results and tokens.") var db: String = "framewise.sqlite"
+    @Option(name: .customLong("allow-root"), help: "A folder whose videos clients may submit (repeat for several).") var allowRoots: [String] = []
+    @Option(name: .customLong("max-queued"), help: "Most videos waiting, all jobs together; beyond it submissions get 429 with Retry-After.")
+    var maxQueued: Int = 1000
+    @Option(name: .customLong("max-in-flight"), help: "Videos in each pipeline's engine at once (default: twice the cores).") var maxInFlight: Int?
+    @Option(name: .customLong("retention-days"), help: "Delete finished jobs older than this many days (0: keep).") var retentionDays: Int = 0
+    @Option(name: .customLong("drain-seconds"), help: "On SIGTERM, how long engine runs in flight may finish before they are left for the next start.")
+    var drainSeconds: Int = 30
+    @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if pipelines.isEmpty { throw ValidationError("give at least one pipeline file") }
+        if allowRoots.isEmpty { throw ValidationError("give --allow-root DIR: the folders whose videos clients may submit") }
+        if maxQueued < 1 { throw ValidationError("--max-queued must be at least 1") }
+        if let m = maxInFlight, m < 1 { throw ValidationError("--max-in-flight must be at least 1") }
+        if retentionDays < 0 { throw ValidationError("--retention-days must not be negative") }
+        if drainSeconds < 0 { throw ValidationError("--drain-seconds must not be negative") }
+        if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
+    }
+
+    func run() async throws {
+        engine.bootstrapLogging()
+        let server: JobServer
+        do {
+            let config = ServerConfiguration(
+                pipelines: pipelines, bind: try ListenAddress(parsing: bind), databasePath: db, allowedRoots: allowRoots, maxQueued: maxQueued,
+                maxInFlight: maxInFlight, retentionDays: retentionDays, drainTimeout: .seconds(drainSeconds), ortLibrary: engine.ortLibrary,
+                engine: EngineConfiguration(workerThreads: workerThreads))
+            server = try await buildServer(config, logger: Logger(label: "framewise.serve")) { address in
+                FileHandle.standardOutput.write(Data("framewise serve: listening on http://\(address)\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(error.exitCode)
+        }
+        if server.recovered > 0 {
+            FileHandle.standardError.write(Data("serve: \(server.recovered) videos left running by the previous process are queued again\n".utf8))
+        }
+        try await server.run()
+        FileHandle.standardError.write(Data("serve: stopped\n".utf8))
+    }
+}

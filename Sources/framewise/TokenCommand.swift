@@ -1,0 +1,66 @@
+import ArgumentParser
+import FramewiseServer
+import Foundation
+
+/// `framewise token create|list|revoke --db PATH`: bearer tokens for `serve`, kept hashed.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Manage the bearer tokens of `framewise serve` (stored as SHA-256 hashes in its database).",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Database: ParsableArguments {
+        @Option(help: "The server's SQLite database.") var db: String = "framewise.sqlite"
+
+        func open() throws -> SQLiteJobRepository {
+            do { return try SQLiteJobRepository(path: db) } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token; prints its secret once, on standard output.")
+        @OptionGroup var database: Database
+        @Option(help: "A name to know it by (list, revoke).") var name: String = "default"
+
+        func run() async throws {
+            let created = try await database.open().createToken(name: name)
+            FileHandle.standardError.write(Data("token \(created.token.id) (\(name)) created; its secret is shown only now:\n".utf8))
+            print(created.secret)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (ids and names; secrets are not stored).")
+        @OptionGroup var database: Database
+
+        func run() async throws {
+            for token in try await database.open().tokens() {
+                let state = token.revokedAt.map { "revoked \($0.formatted(Date.ISO8601FormatStyle()))" } ?? "active"
+                print("\(token.id)\t\(token.name)\tcreated \(token.createdAt.formatted(Date.ISO8601FormatStyle()))\t\(state)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by id or name; requests with it get 401 at once.")
+        @OptionGroup var database: Database
+        @Argument(help: "The token's id (or name).") var id: String?
+        @Option(help: "The token's name.") var name: String?
+
+        func validate() throws {
+            if (id == nil) == (name == nil) { throw ValidationError("give the token's id or --name") }
+        }
+
+        func run() async throws {
+            let token = id ?? name ?? ""
+            guard try await database.open().revokeToken(token) else {
+                FileHandle.standardError.write(Data("error: no active token \(token)\n".utf8))
+                throw ExitCode(1)
+            }
+            FileHandle.standardError.write(Data("token \(token) revoked\n".utf8))
+        }
+    }
+}
