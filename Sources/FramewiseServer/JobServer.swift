@@ -24,8 +24,12 @@ public final class JobServer: Sendable {
     /// The port listened on, once listening (useful with port 0).
     public var port: Int? { boundPort.value.withLock { $0 } }
 
+    /// The engines' metrics, served at `/metrics` in Prometheus' text format.
+    public let metrics: PrometheusMetrics
+
     init(configuration: ServerConfiguration, repository: SQLiteJobRepository, applications: [FramewiseApplication], recovered: Int,
-         logger: Logger, onListening: @escaping @Sendable (String) -> Void) {
+         metrics: PrometheusMetrics, logger: Logger, onListening: @escaping @Sendable (String) -> Void) {
+        self.metrics = metrics
         self.configuration = configuration
         self.repository = repository
         self.recovered = recovered
@@ -38,7 +42,7 @@ public final class JobServer: Sendable {
         }
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: JSONErrorMiddleware(retryAfter: { [repository] excess in await Self.retryAfter(excess: excess, repository) }))
-        HealthRoutes(repository: repository, pipelines: pipelines, housekeeping: housekeeping).register(on: router)
+        HealthRoutes(repository: repository, pipelines: pipelines, housekeeping: housekeeping, metrics: metrics).register(on: router)
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback))
         JobRoutes(repository: repository, pipelines: Dictionary(uniqueKeysWithValues: dispatchers.map { ($0.pipelineName, $0) }),
                   paths: PathPolicy(roots: configuration.allowedRoots), maxQueued: configuration.maxQueued, changes: changes,
@@ -104,10 +108,12 @@ public func buildServer(_ configuration: ServerConfiguration, backend: (any Infe
     var engine = configuration.engine
     if let maxInFlight = configuration.maxInFlight { engine.decoders = max(1, maxInFlight) }
     var applications: [FramewiseApplication] = []
+    let metrics = PrometheusMetrics()
     for path in configuration.pipelines {
         let app: FramewiseApplication
         do {
-            app = try buildApplication(AppConfiguration(pipelinePath: path, ortLibrary: configuration.ortLibrary, engine: engine), backend: backend)
+            app = try buildApplication(AppConfiguration(pipelinePath: path, ortLibrary: configuration.ortLibrary, engine: engine,
+                                                        metrics: metrics.factory), backend: backend)
         } catch { throw .application(error) }
         if let other = applications.first(where: { $0.pipeline.spec.name == app.pipeline.spec.name }) {
             throw .invalidArgument(name: "PIPELINE", message: "\(path) and \(other.configuration.pipelinePath) are both named \(app.pipeline.spec.name)")
@@ -117,7 +123,7 @@ public func buildServer(_ configuration: ServerConfiguration, backend: (any Infe
     let recovered: Int
     do { recovered = try await repository.recoverInterrupted() } catch { throw .store(error) }
     return JobServer(configuration: configuration, repository: repository, applications: applications, recovered: recovered,
-                           logger: logger, onListening: onListening)
+                     metrics: metrics, logger: logger, onListening: onListening)
 }
 
 /// Where the port listened on is recorded once the server runs.

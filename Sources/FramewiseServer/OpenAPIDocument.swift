@@ -40,6 +40,16 @@ public enum OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Readiness"}
+          /metrics:
+            get:
+              operationId: metrics
+              security: []
+              responses:
+                "200":
+                  description: The engines' metrics in Prometheus' text exposition format.
+                  content:
+                    text/plain:
+                      schema: {type: string}
           /openapi.yaml:
             get:
               operationId: openapi

@@ -203,7 +203,7 @@ import Testing
         let document = try await running.client.send("GET", "/openapi.yaml")
         #expect(document.status == 200 && document.body == OpenAPIDocument.yaml && document.body.hasPrefix("openapi: 3.1.0"))
         let documented = Self.operations(in: OpenAPIDocument.yaml)
-        let routed: Set<String> = ["GET /healthz", "GET /readyz", "GET /openapi.yaml", "POST /v1/jobs", "GET /v1/jobs", "GET /v1/jobs/{id}",
+        let routed: Set<String> = ["GET /healthz", "GET /readyz", "GET /openapi.yaml", "GET /metrics", "POST /v1/jobs", "GET /v1/jobs", "GET /v1/jobs/{id}",
                                    "DELETE /v1/jobs/{id}", "GET /v1/jobs/{id}/results", "GET /v1/jobs/{id}/events"]
         #expect(documented == routed)
         let id = try #require(try await running.client.submit(fixture.videos).json["id"] as? String)

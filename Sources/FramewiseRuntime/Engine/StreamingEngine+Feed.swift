@@ -32,7 +32,7 @@ extension StreamingEngine {
         defer { pool.shutdown() }
         let gate = AdmissionGate(total: nil, maxInFlight: configuration.decoders, frameBudget: frameBudget)
         let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation, gate: gate,
-                                    keepsFrameLatencies: false)
+                                    clock: self.clock(), metrics: metrics, keepsFrameLatencies: false)
         let ledger = FeedLedger()
 
         let work = Task {
@@ -53,6 +53,7 @@ extension StreamingEngine {
                     if total.arrived == total.finished { continuation.finish() }
                 }
                 for await admitted in gate.admitted {
+                    self.metrics?.inFlight.set(gate.inFlightCount)
                     guard let video = ledger.video(admitted.video) else { continue }
                     let slo = video.deadlineIn ?? configuration.slo?.seconds
                     group.addTask { await self.decode(admitted, path: video.path, slo: slo, context: context) }
@@ -64,7 +65,10 @@ extension StreamingEngine {
         for await finished in stream {
             let now = context.elapsed()
             gate.finished(finished.video, remainingFrames: finished.frames.count - finished.framesDone, now: now)
+            let arrived = gate.times(of: finished.video)?.arrivedAt
             let result = context.assemble(finished)
+            metrics?.videoFinished(result, latency: now - (arrived ?? now))
+            metrics?.inFlight.set(gate.inFlightCount)
             context.tracker.forget(finished.video)
             gate.forget(finished.video)
             let (video, allDone) = ledger.finish(finished.video)

@@ -12,7 +12,7 @@ public final class StreamingEngine: Sendable {
     public let pipeline: LoadedPipeline
     public let configuration: EngineConfiguration
     private let brokerOverride: (any Broker<FrameMessage>)?
-    private let clock: @Sendable () -> EngineClock
+    let clock: @Sendable () -> EngineClock
     /// Where the engine reports its metrics (nil: not measured).
     public let metrics: EngineMetrics?
 

@@ -1,12 +1,15 @@
+import FramewiseApp
 import FramewiseCore
 import Hummingbird
 
 /// `/healthz` (the process answers), `/readyz` (models loaded, store reachable, not draining) and
-/// `/openapi.yaml`. None needs a token: they reveal no job.
+/// `/openapi.yaml` and `/metrics` (Prometheus' text format). None needs a token: they reveal no
+/// job (metric labels are pipelines and stages only).
 struct HealthRoutes: Sendable {
     let repository: any JobRepository
     let pipelines: [String]
     let housekeeping: ServerHousekeeping
+    let metrics: PrometheusMetrics
 
     func register(on router: Router<ServerRequestContext>) {
         router.get("healthz") { _, _ in Response.json(.object(["status": .string("ok")])) }
@@ -20,6 +23,10 @@ struct HealthRoutes: Sendable {
                 "store": .string(store ? "ok" : "unreachable"),
                 "draining": .bool(draining),
             ]), status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text())))
         }
         router.get("openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))

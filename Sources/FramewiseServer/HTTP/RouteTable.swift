@@ -2,7 +2,7 @@
 /// path" (404) from "not this method" (405 with `Allow`).
 enum RouteTable {
     static let routes: [(method: String, path: String)] = [
-        ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/openapi.yaml"),
+        ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/openapi.yaml"), ("GET", "/metrics"),
         ("POST", "/v1/jobs"), ("GET", "/v1/jobs"), ("GET", "/v1/jobs/{id}"), ("DELETE", "/v1/jobs/{id}"),
         ("GET", "/v1/jobs/{id}/results"), ("GET", "/v1/jobs/{id}/events"),
     ]
