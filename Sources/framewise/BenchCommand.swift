@@ -28,7 +28,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         engine.bootstrapLogging()
-        let engineConfig = EngineConfiguration(decoders: load.maxInFlight, workerThreads: workerThreads, instancesPerStage: instances)
+        var engineConfig = EngineConfiguration(decoders: load.maxInFlight, workerThreads: workerThreads, instancesPerStage: instances)
+        if let slots = load.decodeSlots { engineConfig.decodeSlots = slots }
         let app = try reportingAppErrors {
             try buildApplication(AppConfiguration(pipelinePath: pipeline, ortLibrary: engine.ortLibrary, engine: engineConfig))
         }

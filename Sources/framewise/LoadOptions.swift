@@ -13,10 +13,14 @@ struct LoadOptions: ParsableArguments {
     @Option(name: .customLong("max-in-flight"), parsing: .unconditional,
             help: "Most videos admitted at once; the next is admitted when one finishes (default: twice the core count).")
     var maxInFlight: Int?
+    @Option(name: .customLong("decode-slots"),
+            help: "Admitted videos decoding at once, oldest first: 1 gives the lowest tail latency when inputs never stall (default: every admitted video).")
+    var decodeSlots: Int?
 
     func validate() throws {
         if let v = videos, v < 1 { throw ValidationError("--videos must be at least 1, got \(v)") }
         if let m = maxInFlight, m < 1 { throw ValidationError("--max-in-flight must be at least 1, got \(m)") }
+        if let d = decodeSlots, d < 1 { throw ValidationError("--decode-slots must be at least 1, got \(d)") }
         _ = try parsedRate()
     }
 

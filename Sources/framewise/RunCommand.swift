@@ -91,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
                                          instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
         config.topicBound = topicBound
         config.frameBudget = frameBudget
+        if let slots = load.decodeSlots { config.decodeSlots = slots }
         config.allowAnyDemuxer = allowAnyDemuxer
         if let seconds = try sloSeconds(plan: plan) {
             config.slo = .microseconds(Int64(seconds * 1e6))

@@ -72,9 +72,17 @@ public final class StreamingEngine: Sendable {
                     }
                 }
                 group.addTask { await Self.arrive(videos.count, at: times, gate: gate, context: context) }
+                let slots = DecodeSlots(slots: configuration.decodeSlots ?? configuration.decoders)
+                var ticket = 0
                 for await admitted in gate.admitted {
                     self.metrics?.inFlight.set(gate.inFlightCount)
-                    group.addTask { await self.decode(admitted, path: videos[admitted.video], slo: self.configuration.slo?.seconds, context: context) }
+                    let turn = ticket
+                    ticket += 1
+                    group.addTask {
+                        await slots.acquire(ticket: turn)
+                        await self.decode(admitted, path: videos[admitted.video], slo: self.configuration.slo?.seconds, context: context)
+                        await slots.release()
+                    }
                 }
                 await group.waitForAll()
             }
