@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The engine against the fair Python peer (bench/python_moderation.py), side by side in one run:
 # the moderation example over N videos (default 20, the 5 real clips cycled), both at 4 videos in
-# flight (closed loop), alternating engine and Python, 3 rounds; then the medians and ratios.
+# flight (closed loop), the engine decoding one video at a time in admission order (--decode-slots 1),
+# alternating engine and Python, 3 rounds; then the medians and ratios.
 # The engine runs through `framewise bench --skip-naive`, which also measures the machine's bound.
 #   bench/fair_peer.sh [VIDEOS] [IN_FLIGHT]
 set -euo pipefail
@@ -18,7 +19,7 @@ VIDEOS=("$V/carphone_pristine.mp4" "$V/bikes.mp4" "$V/bigbuckbunny.mp4" "$V/vtes
 FPS=$(sed -n 's/^sampling: {fps: \([0-9.]*\)}.*/\1/p' examples/moderation/pipeline.yaml)
 for i in 1 2 3; do
   echo "== round $i (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  "$B" bench examples/moderation/pipeline.yaml "${VIDEOS[@]}" --videos "$N" --max-in-flight "$K" --skip-naive --json "$OUT/engine-$i.json" \
+  "$B" bench examples/moderation/pipeline.yaml "${VIDEOS[@]}" --videos "$N" --max-in-flight "$K" --decode-slots 1 --skip-naive --json "$OUT/engine-$i.json" \
     | grep -E "optimized|bound:|of the bound"
   .venv/bin/python bench/python_moderation.py "${VIDEOS[@]}" --videos "$N" --in-flight "$K" --fps "${FPS:-1}" --json "$OUT/python-$i.json" | tail -n 3
 done
