@@ -37,13 +37,7 @@ extension StreamingEngine {
 
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
-                for stage in pipeline.stages {
-                    let runner = StageRunner(stage: stage, pool: pool, batchLimit: configuration.stages[stage.spec.name]?.batchLimit)
-                    for i in 0..<configuration.instances(of: stage.spec.name) {
-                        let worker = StageWorker(stage: stage, runner: runner, host: context, consumer: "\(stage.spec.name)-\(i)")
-                        group.addTask { await worker.run() }
-                    }
-                }
+                for worker in self.stageWorkers(pool: pool, context: context) { group.addTask { await worker.run() } }
                 group.addTask {
                     for await video in feed {
                         gate.arrived(ledger.add(video), now: context.elapsed())

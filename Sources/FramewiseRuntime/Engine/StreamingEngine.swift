@@ -64,13 +64,7 @@ public final class StreamingEngine: Sendable {
 
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
-                for stage in pipeline.stages {
-                    let runner = StageRunner(stage: stage, pool: pool, batchLimit: configuration.stages[stage.spec.name]?.batchLimit)
-                    for i in 0..<configuration.instances(of: stage.spec.name) {
-                        let worker = StageWorker(stage: stage, runner: runner, host: context, consumer: "\(stage.spec.name)-\(i)")
-                        group.addTask { await worker.run() }
-                    }
-                }
+                for worker in self.stageWorkers(pool: pool, context: context) { group.addTask { await worker.run() } }
                 group.addTask { await Self.arrive(videos.count, at: times, gate: gate, context: context) }
                 let slots = DecodeSlots(slots: configuration.decodeSlots ?? configuration.decoders)
                 var ticket = 0
@@ -131,6 +125,16 @@ public final class StreamingEngine: Sendable {
         report.frameSeconds = context.frameLatencies
         report.peakFramesInPipeline = gate.peakFrames
         return report
+    }
+
+    /// Every stage's workers: its instances, sharing one runner (and the worker-thread pool).
+    func stageWorkers(pool: BlockingPool, context: EngineContext) -> [StageWorker] {
+        pipeline.stages.flatMap { stage in
+            let runner = StageRunner(stage: stage, pool: pool, batchLimit: configuration.stages[stage.spec.name]?.batchLimit)
+            return (0..<configuration.instances(of: stage.spec.name)).map { i in
+                StageWorker(stage: stage, runner: runner, host: context, consumer: "\(stage.spec.name)-\(i)")
+            }
+        }
     }
 
     /// Hands each video to admission at its arrival time (all at once without times).
