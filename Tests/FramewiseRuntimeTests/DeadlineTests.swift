@@ -26,8 +26,9 @@ import Testing
     }
 
     @Test func framesThatCannotMeetTheDeadlineAreDroppedBeforeTakingASlot() async throws {
-        // 100 frames at ~15 ms each cannot finish within 300 ms.
-        let (result, report) = try await Self.run(policy: .drop)
+        // 100 frames at ~15 ms each (1.5 s of work) cannot finish within 1 s; the first ones can, even
+        // when other suites load the machine.
+        let (result, report) = try await Self.run(policy: .drop, slo: .seconds(1))
         #expect(result.status == .ok)
         #expect(result.frames.count == 100)
         let stage = try #require(report.stages["s"])
