@@ -26,8 +26,7 @@ extension StreamingEngine {
     /// its result, or when the calling task is cancelled (then unfinished videos get none).
     public func serve(feed: AsyncStream<FeedVideo>, onResult: @escaping @Sendable (FeedVideo, VideoResult) async -> Void) async {
         let (stream, continuation) = AsyncStream.makeStream(of: VideoTracker.Finished.self)
-        let broker = InProcessBroker<FrameMessage>(configuration: .init(bound: 256, topicBounds: Dictionary(uniqueKeysWithValues:
-            topicBounds.map { (EngineContext.topic($0.key), $0.value) })))
+        let broker = makeBroker()
         let pool = BlockingPool(name: "framewise-feed", threads: configuration.workerThreads)
         defer { pool.shutdown() }
         let gate = AdmissionGate(total: nil, maxInFlight: configuration.decoders, frameBudget: frameBudget)
@@ -58,11 +57,7 @@ extension StreamingEngine {
 
         for await finished in stream {
             let now = context.elapsed()
-            gate.finished(finished.video, remainingFrames: finished.frames.count - finished.framesDone, now: now)
-            let arrived = gate.times(of: finished.video)?.arrivedAt
-            let result = context.assemble(finished)
-            metrics?.videoFinished(result, latency: now - (arrived ?? now))
-            metrics?.inFlight.set(gate.inFlightCount)
+            let (result, _) = settle(finished, gate: gate, context: context, now: now)
             context.tracker.forget(finished.video)
             gate.forget(finished.video)
             let (video, allDone) = ledger.finish(finished.video)

@@ -50,10 +50,7 @@ public final class StreamingEngine: Sendable {
     public func run(videos: [String], sink: any ResultSink, arrivals: [Double]? = nil,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RunReport {
         let (stream, continuation) = AsyncStream.makeStream(of: VideoTracker.Finished.self)
-        let inProcess = brokerOverride == nil
-            ? InProcessBroker<FrameMessage>(configuration: .init(bound: 256, topicBounds: Dictionary(uniqueKeysWithValues:
-                topicBounds.map { (EngineContext.topic($0.key), $0.value) })))
-            : nil
+        let inProcess = brokerOverride == nil ? makeBroker() : nil
         guard let broker: any Broker<FrameMessage> = brokerOverride ?? inProcess else { return RunReport() }
         let pool = BlockingPool(name: "framewise-engine", threads: configuration.workerThreads)
         defer { pool.shutdown() }
@@ -92,12 +89,7 @@ public final class StreamingEngine: Sendable {
             let now = context.elapsed()
             done += 1
             progress?(done, videos.count)
-            let admission = gate.times(of: finished.video)
-            gate.finished(finished.video, remainingFrames: finished.frames.count - finished.framesDone, now: now)
-            var result = context.assemble(finished)
-            result.stats.wallSeconds = now - (admission?.admittedAt ?? 0)
-            metrics?.videoFinished(result, latency: now - (admission?.arrivedAt ?? 0))
-            metrics?.inFlight.set(gate.inFlightCount)
+            let (result, admission) = settle(finished, gate: gate, context: context, now: now)
             // Keep draining on a write error, so the workers finish; the error is thrown at the end.
             do {
                 try await writer.add(result, index: finished.video,
@@ -127,10 +119,30 @@ public final class StreamingEngine: Sendable {
         return report
     }
 
+    /// An in-process broker with each stage topic bounded as `topicBounds` says.
+    func makeBroker() -> InProcessBroker<FrameMessage> {
+        InProcessBroker<FrameMessage>(configuration: .init(bound: 256, topicBounds: Dictionary(uniqueKeysWithValues:
+            topicBounds.map { (EngineContext.topic($0.key), $0.value) })))
+    }
+
+    /// A finished video leaves admission (giving back the frames it still held), becomes its
+    /// result (wall time from admission) and is counted in the metrics.
+    func settle(_ finished: VideoTracker.Finished, gate: AdmissionGate, context: EngineContext, now: Double)
+        -> (result: VideoResult, admission: AdmissionGate.Admitted?)
+    {
+        let admission = gate.times(of: finished.video)
+        gate.finished(finished.video, remainingFrames: finished.frames.count - finished.framesDone, now: now)
+        var result = context.assemble(finished)
+        result.stats.wallSeconds = now - (admission?.admittedAt ?? 0)
+        metrics?.videoFinished(result, latency: now - (admission?.arrivedAt ?? 0))
+        metrics?.inFlight.set(gate.inFlightCount)
+        return (result, admission)
+    }
+
     /// Every stage's workers: its instances, sharing one runner (and the worker-thread pool).
     func stageWorkers(pool: BlockingPool, context: EngineContext) -> [StageWorker] {
         pipeline.stages.flatMap { stage in
-            let runner = StageRunner(stage: stage, pool: pool, batchLimit: configuration.stages[stage.spec.name]?.batchLimit)
+            let runner = StageRunner(stage: stage, pool: pool, batchLimit: batchLimit(stage))
             return (0..<configuration.instances(of: stage.spec.name)).map { i in
                 StageWorker(stage: stage, runner: runner, host: context, consumer: "\(stage.spec.name)-\(i)")
             }
