@@ -24,12 +24,14 @@ public final class FramewiseApplication: Sendable {
     public func makeEngine() -> StreamingEngine { StreamingEngine(pipeline: pipeline, configuration: engine, metrics: metrics) }
 
     /// Runs `videos` in this process, writing each result to `sink` in input order. `arrivals`:
-    /// seconds from the start at which each arrives (nil: all at once).
-    public func run(videos: [String], sink: any ResultSink, arrivals: [Double]? = nil,
+    /// seconds from the start at which each arrives (nil: all at once); `offeredRate`: the rate they
+    /// were drawn at, reported as offered (nil: estimated from the arrival times).
+    public func run(videos: [String], sink: any ResultSink, arrivals: [Double]? = nil, offeredRate: Double? = nil,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RunReport {
         var report = try await makeEngine().run(videos: videos, sink: sink, arrivals: arrivals, progress: progress)
         report.maxInFlight = engine.decoders
-        if let arrivals, arrivals.count >= 2, let last = arrivals.last, last > 0 {
+        report.offeredRate = offeredRate
+        if offeredRate == nil, let arrivals, arrivals.count >= 2, let last = arrivals.last, last > 0 {
             report.offeredRate = Double(arrivals.count - 1) / last
         }
         return report

@@ -51,8 +51,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let sink = MemorySink()
         let rate = try load.parsedRate()
-        var report = try await app.run(videos: list, sink: sink, arrivals: try load.arrivalTimes(count: list.count, rate: rate))
-        report.offeredRate = rate
+        let report = try await app.run(videos: list, sink: sink, arrivals: try load.arrivalTimes(count: list.count, rate: rate), offeredRate: rate)
         let optimized = ModeFigures(report: report)
         let optimizedResults = await sink.results
         print(optimized.text("optimized"))

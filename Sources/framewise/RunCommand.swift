@@ -144,8 +144,9 @@ struct RunCommand: AsyncParsableCommand {
                     FileHandle.standardError.write(Data(String(format: "arrivals: %@ at %.3g videos/s (90%% of the plan's rate)\n",
                                                                load.arrivals.rawValue, rate).utf8))
                 }
-                report = try await interruptible { try await app.run(videos: videos, sink: sink, arrivals: arrivals, progress: progress) }
-                report.offeredRate = rate
+                report = try await interruptible {
+                    try await app.run(videos: videos, sink: sink, arrivals: arrivals, offeredRate: rate, progress: progress)
+                }
             case .sequential:
                 var config = RunConfiguration(concurrentVideos: load.maxInFlight ?? concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
                 config.allowAnyDemuxer = allowAnyDemuxer
