@@ -70,7 +70,7 @@ struct ClusterDecoder: Sendable {
                 try await store.fail(job: m.job, epoch: m.epoch, video: m.video, error: "storing frame \(slot) of \(m.path): \(error)")
                 return
             }
-            let info = StoredFrameInfo(index: frame.index, time: frame.time, readyAt: ready)
+            let info = StoredFrameInfo(index: frame.index, time: frame.time, readyAt: ready, sourceIndex: frame.sourceIndex)
             switch try await store.frameDecoded(job: m.job, epoch: m.epoch, video: m.video, slot: slot, info: info) {
             case .videoGone:
                 // Written, abandoned, lost or started over meanwhile: nobody needs these frames.
@@ -88,6 +88,7 @@ struct ClusterDecoder: Sendable {
             slot += 1
         }
         let stats = worker.stats
-        try await store.videoDecoded(job: m.job, epoch: m.epoch, video: m.video, frames: slot, decodedFrames: stats.decoded, decodeSeconds: stats.seconds)
+        try await store.videoDecoded(job: m.job, epoch: m.epoch, video: m.video, frames: slot, decodedFrames: stats.decoded, decodeSeconds: stats.seconds,
+                                     media: worker.media)
     }
 }
