@@ -51,7 +51,7 @@ final class ClusterHarness: Sendable {
     func startWorker(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> ChildProcess {
         let log = directory.appendingPathComponent("worker.log").path
         let worker = try ChildProcess(path: Fixtures.framewiseBinary,
-                                      arguments: ["worker", Self.pipeline, "--decoders", "1", "--worker-threads", "1"] + settings + arguments,
+                                      arguments: ["worker", Self.pipeline, "--decode-slots", "1", "--worker-threads", "1"] + settings + arguments,
                                       environment: environment, errorLog: log)
         workers.withLock { $0.append(worker) }
         return worker
