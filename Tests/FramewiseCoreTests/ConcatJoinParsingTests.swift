@@ -41,10 +41,12 @@ import Testing
         do {
             _ = try Self.parse("  head:\n    model: j\n    input: \(input)\n")
             Issue.record("\(input) was accepted")
-        } catch {
+        } catch let error as PipelineError {
             let issue = error.issues.first { $0.field == field }
             #expect(issue?.message.contains(message) == true, "\(error)")
             #expect(issue?.location.line == 9, "\(error)")
+        } catch {
+            Issue.record("not a PipelineError: \(error)")
         }
     }
 }

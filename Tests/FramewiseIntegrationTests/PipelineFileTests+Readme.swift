@@ -40,6 +40,8 @@ extension PipelineFileTests {
             try block.text.write(toFile: path, atomically: true, encoding: .utf8)
             do {
                 let loaded = try LoadedPipeline(spec: PipelineLoader.load(path: path), backend: backend)
+                // As validate and run load it: each model run once on a dummy batch.
+                try PipelineProbe.check(loaded, backend: backend)
                 #expect(!loaded.stages.isEmpty, "README.md:\(block.line)")
             } catch {
                 Issue.record("README.md:\(block.line): the snippet does not load: \(error)")
