@@ -121,6 +121,9 @@ extension ClusterFaultTests {
         #expect(await run.exitStatus(timeout: .seconds(90)) == 0, "\(harness.logs())")
         let results = try ClusterHarness.results(output)
         #expect(results.count == videos.count && results.allSatisfy { $0["status"] as? String == "ok" }, "\(harness.logs())")
+        // What the decoding worker read from the headers, and each frame's number in the stream, travel through Redis.
+        #expect(results.allSatisfy { $0["pipeline"] as? String == "synthetic" && (($0["media"] as? [String: Any])?["width"] as? Int ?? 0) > 0 })
+        #expect(results.allSatisfy { ($0["frames"] as? [[String: Any]])?.allSatisfy { $0["source_frame"] is Int } == true })
         await harness.stopWorkers()
     }
 
