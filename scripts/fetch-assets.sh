@@ -117,7 +117,7 @@ else
 fi
 
 # The synthetic 3-model DAG of examples/synthetic (generated with fixed seeds, not downloaded).
-if [[ -s "$MODELS/synthetic/m3.onnx" ]]; then
+if [[ -s "$MODELS/synthetic/m3.onnx" && -s "$MODELS/synthetic/m3_concat.onnx" ]]; then
     skipped=$((skipped + 1))
 else
     .venv/bin/python scripts/python/make_synthetic_dag.py "$MODELS/synthetic" >/dev/null

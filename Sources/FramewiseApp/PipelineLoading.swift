@@ -21,12 +21,20 @@ public enum PipelineLoading {
         }
     }
 
-    /// The pipeline at `path`, loaded with `backend` (default: ONNX Runtime from `ortLibrary`).
+    /// The pipeline at `path`, loaded with `backend` (default: ONNX Runtime from `ortLibrary`), each
+    /// model run once on a dummy batch (`PipelineProbe`).
     public static func load(_ path: String, ortLibrary: String? = nil, backend: (any InferenceBackend)? = nil) throws(AppError) -> LoadedPipeline {
         let spec: PipelineSpec
         do { spec = try PipelineLoader.load(path: path) } catch { throw .invalidPipeline(error) }
         let models: any InferenceBackend
         if let backend { models = backend } else { models = try Self.backend(ortLibrary: ortLibrary) }
-        do { return try LoadedPipeline(spec: spec, backend: models) } catch { throw .invalidPipeline(error) }
+        do {
+            let pipeline = try LoadedPipeline(spec: spec, backend: models)
+            // One dummy batch per model: what `run` would hit on every video fails here instead.
+            try PipelineProbe.check(pipeline, backend: models)
+            return pipeline
+        } catch {
+            throw .invalidPipeline(error)
+        }
     }
 }

@@ -43,4 +43,12 @@ public protocol InferenceSession: AnyObject, Sendable {
 public protocol InferenceBackend: Sendable {
     /// Loads the model at `path`, calling it `name` in errors and logs.
     func loadSession(path: String, name: String, options: SessionOptions) throws -> any InferenceSession
+    /// Runs `body` with the backend's own error log held back, for runs expected to fail whose
+    /// errors the caller reports itself (the load-time probe of each model).
+    func withErrorLogMuted<T>(_ body: () throws -> T) rethrows -> T
+}
+
+extension InferenceBackend {
+    /// Backends without a log of their own just run `body`.
+    public func withErrorLogMuted<T>(_ body: () throws -> T) rethrows -> T { try body() }
 }

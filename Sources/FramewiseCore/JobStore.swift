@@ -43,8 +43,8 @@ public protocol JobStore: Sendable {
     /// The recorded outputs of `stages` for one frame (stages without one left out).
     func outputs(job: String, video: Int, slot: Int, stages: [String]) async throws -> [String: Data]
 
-    /// Decoding of `video` ended with `frames` sampled frames.
-    func videoDecoded(job: String, epoch: Int, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double) async throws
+    /// Decoding of `video` ended with `frames` sampled frames; `media` is what its headers say.
+    func videoDecoded(job: String, epoch: Int, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double, media: VideoMetadata?) async throws
 
     /// The video failed with `error` (the first error wins); finishes it.
     func fail(job: String, epoch: Int, video: Int, error: String) async throws
@@ -121,6 +121,13 @@ public enum JobStoreKeys {
     public static let roots = "@roots"
 }
 
+extension JobStore {
+    /// `videoDecoded` without the headers' metadata.
+    public func videoDecoded(job: String, epoch: Int, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double) async throws {
+        try await videoDecoded(job: job, epoch: epoch, video: video, frames: frames, decodedFrames: decodedFrames, decodeSeconds: decodeSeconds, media: nil)
+    }
+}
+
 /// When and where a sampled frame was decoded.
 public struct StoredFrameInfo: Sendable, Equatable {
     /// Ordinal among the video's sampled frames as the decoder numbers them.
@@ -129,10 +136,13 @@ public struct StoredFrameInfo: Sendable, Equatable {
     public var time: Double
     /// When it was decoded, Unix seconds.
     public var readyAt: Double
-    public init(index: Int, time: Double, readyAt: Double) {
+    /// The frame's number in the stream (nil: not recorded).
+    public var sourceIndex: Int?
+    public init(index: Int, time: Double, readyAt: Double, sourceIndex: Int? = nil) {
         self.index = index
         self.time = time
         self.readyAt = readyAt
+        self.sourceIndex = sourceIndex
     }
 }
 
@@ -183,8 +193,11 @@ public struct StoredVideo: Sendable {
     /// Per-stage time totals.
     public var stages: [String: StageTime]
     public var frames: [StoredFrame]
+    /// What the video's headers say, once decoded.
+    public var media: VideoMetadata?
     public init(totalFrames: Int? = nil, decodedFrames: Int = 0, decodeSeconds: Double = 0, error: String? = nil,
-                stages: [String: StageTime] = [:], frames: [StoredFrame] = []) {
+                stages: [String: StageTime] = [:], frames: [StoredFrame] = [], media: VideoMetadata? = nil) {
+        self.media = media
         self.totalFrames = totalFrames
         self.decodedFrames = decodedFrames
         self.decodeSeconds = decodeSeconds

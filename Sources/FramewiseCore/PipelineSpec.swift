@@ -144,7 +144,7 @@ public struct StageSpec: Sendable, Equatable {
         switch input {
         case .frame: []
         case let .crops(source): [source.stage] + (source.orient.map { [$0] } ?? [])
-        case let .tensors(bindings): bindings.map(\.stage)
+        case let .tensors(bindings): bindings.flatMap(\.stages)
         }
     }
 }
@@ -155,7 +155,8 @@ public enum StageInput: Sendable, Equatable {
     case frame
     /// One item per box that another stage detected in the frame (fan-out).
     case crops(CropSource)
-    /// Output tensors of other stages, bound to the model's inputs (joins).
+    /// Output tensors of other stages, bound to the model's inputs (joins), each as it is or
+    /// several concatenated into one.
     case tensors([TensorBinding])
 }
 
@@ -178,20 +179,59 @@ public struct CropSource: Sendable, Equatable {
     }
 }
 
-/// A model input fed by an output tensor of another stage.
+/// A model input fed by output tensors of other stages: one tensor as it is, or several
+/// concatenated along an axis (`{concat: [left.features, right.features], axis: 1}`).
 public struct TensorBinding: Sendable, Equatable {
-    /// The model's input name.
+    /// The model's input name; empty for a `concat` written as the stage's whole input (the
+    /// model's only input, or `models.NAME.input`, resolved at load).
     public var input: String
+    /// The upstream outputs; several are concatenated along `axis`.
+    public var sources: [TensorSource]
+    /// Axis of the model input (0 is the batch axis; negative counts from the end) along which
+    /// `sources` are concatenated. Unused with one source.
+    public var axis: Int
+
+    /// One upstream output bound as it is.
+    public init(input: String, stage: String, output: String? = nil) {
+        self.input = input
+        self.sources = [TensorSource(stage: stage, output: output)]
+        self.axis = 1
+    }
+
+    /// Upstream outputs concatenated along `axis` into one input.
+    public init(input: String, concat sources: [TensorSource], axis: Int) {
+        self.input = input
+        self.sources = sources
+        self.axis = axis
+    }
+
+    /// Whether the sources are concatenated (written as `concat`).
+    public var isConcat: Bool { sources.count > 1 }
+
+    /// The stages this input reads.
+    public var stages: [String] { sources.map(\.stage) }
+
+    /// The dotted field this binding was written at within stage `stage`.
+    public func field(stage: String) -> String {
+        input.isEmpty ? "stages.\(stage).input.concat"
+            : "stages.\(stage).input.tensors.\(input)" + (isConcat ? ".concat" : "")
+    }
+}
+
+/// One upstream output tensor: a stage and its model's output (nil: the first).
+public struct TensorSource: Sendable, Equatable, CustomStringConvertible {
     /// The stage that produces the tensor.
     public var stage: String
     /// That stage model's output name (nil: its first output).
     public var output: String?
 
-    public init(input: String, stage: String, output: String? = nil) {
-        self.input = input
+    public init(stage: String, output: String? = nil) {
         self.stage = stage
         self.output = output
     }
+
+    /// `stage.output` as written in the pipeline file.
+    public var description: String { output.map { "\(stage).\($0)" } ?? stage }
 }
 
 /// A per-video aggregation: reduce one value of one stage's output over all frames.

@@ -43,12 +43,15 @@ public enum PipelineValidator {
                     }
                 }
             case let .tensors(bindings):
-                for b in bindings where stages[b.stage] == nil {
-                    fail("\(field).input.tensors.\(b.input)", "unknown stage '\(b.stage)'")
-                }
                 for b in bindings {
-                    if let upstream = stages[b.stage], case .crops = upstream.input {
-                        fail("\(field).input.tensors.\(b.input)", "stage '\(b.stage)' runs on crops; tensor joins take per-frame stages")
+                    for source in b.sources {
+                        guard let upstream = stages[source.stage] else {
+                            fail(b.field(stage: stage.name), "unknown stage '\(source.stage)'")
+                            continue
+                        }
+                        if case .crops = upstream.input {
+                            fail(b.field(stage: stage.name), "stage '\(source.stage)' runs on crops; tensor joins take per-frame stages")
+                        }
                     }
                 }
                 if model.preprocess != nil {

@@ -16,7 +16,7 @@ extension SpecParser {
 
     mutating func parseInput(_ node: Node, _ field: String) -> StageInput {
         // A mapping is recognised by its key (`crops` or `tensors`) wherever it is written.
-        if let known = ["crops", "tensors"].first(where: { node[$0] != nil }) {
+        if let known = ["crops", "tensors", "concat"].first(where: { node[$0] != nil }) {
             return parseInput(kind: known, arg: node[known], node, field)
         }
         guard let (kind, arg) = reader.variant(node, field) else { return .frame }
@@ -38,16 +38,47 @@ extension SpecParser {
             guard let arg else { return .frame }
             var bindings: [TensorBinding] = []
             for (input, value) in reader.entries(arg, "\(field).tensors") {
-                guard let ref = reader.string(value, "\(field).tensors.\(input)") else { continue }
-                let parts = ref.split(separator: ".", maxSplits: 1).map(String.init)
-                bindings.append(TensorBinding(input: input, stage: parts[0], output: parts.count > 1 ? parts[1] : nil))
+                let f = "\(field).tensors.\(input)"
+                if value.mapping != nil {
+                    guard let binding = parseConcat(value, input: input, f) else { continue }
+                    bindings.append(binding)
+                    continue
+                }
+                guard let ref = reader.string(value, f) else { continue }
+                let source = Self.tensorSource(ref)
+                bindings.append(TensorBinding(input: input, stage: source.stage, output: source.output))
             }
             if bindings.isEmpty { reader.fail("\(field).tensors", "expected at least one input: stage.output", at: arg) }
             return .tensors(bindings)
+        case "concat":
+            return parseConcat(node, input: "", field).map { .tensors([$0]) } ?? .frame
         default:
-            reader.fail(field, "unknown input '\(kind)' (expected frame, {crops: STAGE} or {tensors: {INPUT: STAGE.OUTPUT}})", at: node)
+            reader.fail(field, "unknown input '\(kind)' (expected frame, {crops: STAGE}, {tensors: {INPUT: STAGE.OUTPUT}} or {concat: [STAGE.OUTPUT, ...], axis: N})", at: node)
             return .frame
         }
+    }
+
+    /// `{concat: [STAGE.OUTPUT, ...], axis: N}`: upstream outputs concatenated along axis N of the
+    /// model input (0 is the batch axis; default 1).
+    private mutating func parseConcat(_ node: Node, input: String, _ field: String) -> TensorBinding? {
+        reader.rejectUnknownKeys(node, field, allowed: ["concat", "axis"])
+        guard let refs = reader.strings(node["concat"], "\(field).concat") else {
+            if node["concat"] == nil { reader.fail("\(field).concat", "missing required field (a list of STAGE.OUTPUT)", at: node) }
+            return nil
+        }
+        guard refs.count >= 2 else {
+            reader.fail("\(field).concat", "concatenates at least two tensors, got \(refs.count) (bind one as `INPUT: STAGE.OUTPUT`)", at: node["concat"])
+            return nil
+        }
+        let axis = reader.int(node["axis"], "\(field).axis", min: Int.min) ?? 1
+        if axis == 0 { reader.fail("\(field).axis", "axis 0 is the batch axis; concatenate along 1 or later (negative counts from the end)", at: node["axis"]) }
+        return TensorBinding(input: input, concat: refs.map(Self.tensorSource), axis: axis)
+    }
+
+    /// `stage` or `stage.output`.
+    static func tensorSource(_ ref: String) -> TensorSource {
+        let parts = ref.split(separator: ".", maxSplits: 1).map(String.init)
+        return TensorSource(stage: parts.first ?? ref, output: parts.count > 1 ? parts[1] : nil)
     }
 
     mutating func parsePostprocess(_ node: Node, _ field: String) -> PostprocessSpec {

@@ -6,26 +6,36 @@ public struct VideoResult: Sendable {
     }
 
     public var video: String
+    /// The pipeline's name (its YAML `name`).
+    public var pipeline: String?
     public var status: Status
     public var error: String?
+    /// What the video's headers say (nil when it could not be opened).
+    public var media: VideoMetadata?
     public var frames: [FrameResult]
     /// Per-video aggregations, in the pipeline's order.
     public var summary: [JSONField]
     public var stats: VideoStats
 
-    public init(video: String, status: Status, error: String? = nil, frames: [FrameResult] = [], summary: [JSONField] = [], stats: VideoStats = VideoStats()) {
+    public init(video: String, pipeline: String? = nil, status: Status, error: String? = nil, media: VideoMetadata? = nil,
+                frames: [FrameResult] = [], summary: [JSONField] = [], stats: VideoStats = VideoStats()) {
         self.video = video
+        self.pipeline = pipeline
         self.status = status
         self.error = error
+        self.media = media
         self.frames = frames
         self.summary = summary
         self.stats = stats
     }
 
-    /// The result as JSON: video, status, error (when failed), frames, summary, stats.
+    /// The result as JSON: video, pipeline, status, error (when failed), media, frames, summary, stats.
     public var json: JSONValue {
-        var fields = [JSONField("video", .string(video)), JSONField("status", .string(status.rawValue))]
+        var fields = [JSONField("video", .string(video))]
+        if let pipeline { fields.append(JSONField("pipeline", .string(pipeline))) }
+        fields.append(JSONField("status", .string(status.rawValue)))
         if let error { fields.append(JSONField("error", .string(error))) }
+        if let media { fields.append(JSONField("media", media.json)) }
         fields.append(JSONField("frames", .array(frames.map(\.json))))
         fields.append(JSONField("summary", .object(summary)))
         fields.append(JSONField("stats", stats.json))
@@ -33,23 +43,32 @@ public struct VideoResult: Sendable {
     }
 }
 
-/// The results of one sampled frame: its index and time, and each stage's output.
+/// The results of one sampled frame: which frame (its sample number and its number in the
+/// stream), its time, and each stage's output.
 public struct FrameResult: Sendable {
-    /// Sample ordinal within the video (0, 1, 2, ...).
+    /// Sample number within the video (0, 1, 2, ...): the frame's position among the kept frames.
     public var index: Int
+    /// The frame's number in the stream (0-based, in presentation order, counting every frame,
+    /// kept or not); nil where unknown.
+    public var sourceIndex: Int?
     /// Presentation time in seconds from the start of the stream.
     public var time: Double
     /// Stage name -> output, in the pipeline's stage order.
     public var outputs: [JSONField]
 
-    public init(index: Int, time: Double, outputs: [JSONField]) {
+    public init(index: Int, sourceIndex: Int? = nil, time: Double, outputs: [JSONField]) {
         self.index = index
+        self.sourceIndex = sourceIndex
         self.time = time
         self.outputs = outputs
     }
 
+    /// `index` (sample number), `source_frame` (number in the stream), `time`, then each stage's output.
     public var json: JSONValue {
-        .object([JSONField("index", .number(Double(index))), JSONField("time", .number((time * 1000).rounded() / 1000))] + outputs)
+        var fields = [JSONField("index", .number(Double(index)))]
+        if let sourceIndex { fields.append(JSONField("source_frame", .number(Double(sourceIndex)))) }
+        fields.append(JSONField("time", .number((time * 1000).rounded() / 1000)))
+        return .object(fields + outputs)
     }
 }
 

@@ -24,6 +24,13 @@ public struct ONNXRuntimeBackend: InferenceBackend {
         self.environment = try ORTEnvironment.shared(libraryPath: path, logSeverity: configuration.logSeverity)
     }
 
+    /// Runs `body` with ONNX Runtime's error log lowered to debug (shown only with a debug log level).
+    public func withErrorLogMuted<T>(_ body: () throws -> T) rethrows -> T {
+        ORTLogging.muted.add(1, ordering: .relaxed)
+        defer { ORTLogging.muted.subtract(1, ordering: .relaxed) }
+        return try body()
+    }
+
     /// The loaded library's path.
     public var libraryPath: String { environment.libraryPath }
     /// The loaded library's version, e.g. "1.31.1".

@@ -1,5 +1,6 @@
 import CONNXRuntime
 import Logging
+import Synchronization
 
 /// Routes ONNX Runtime's own log (by default coloured lines on stderr) to swift-log under the label
 /// `framewise.onnxruntime`, so the application's log handler decides what shows: ORT's verbose -> debug,
@@ -8,6 +9,9 @@ import Logging
 enum ORTLogging {
     /// The logger ONNX Runtime's messages go to.
     static let logger = Logger(label: "framewise.onnxruntime")
+    /// While above 0, ORT's errors log at debug: runs made to fail on purpose (the load-time
+    /// probe) are reported by the caller, not as raw ORT lines.
+    static let muted = Atomic<Int>(0)
 
     static func level(for severity: FWOrtLoggingLevel) -> Logger.Level {
         switch severity {
@@ -25,6 +29,7 @@ enum ORTLogging {
         var metadata: Logger.Metadata = [:]
         if let category, category.pointee != 0 { metadata["category"] = .string(String(cString: category)) }
         if let location, location.pointee != 0 { metadata["location"] = .string(String(cString: location)) }
-        ORTLogging.logger.log(level: level(for: severity), "\(text)", metadata: metadata)
+        let muted = ORTLogging.muted.load(ordering: .relaxed) > 0 && severity >= 3
+        ORTLogging.logger.log(level: muted ? .debug : ORTLogging.level(for: severity), "\(text)", metadata: metadata)
     }
 }

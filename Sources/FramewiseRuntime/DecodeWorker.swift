@@ -10,6 +10,7 @@ final class DecodeWorker: @unchecked Sendable {
     private let lock = NSLock()
     private var _decoded = 0
     private var _seconds = 0.0
+    private var _media: VideoMetadata?
 
     init(readAhead: Int) { channel = FrameChannel(capacity: readAhead) }
 
@@ -18,6 +19,13 @@ final class DecodeWorker: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return (_decoded, _seconds)
+    }
+
+    /// What the video's headers say, once it opened.
+    var media: VideoMetadata? {
+        lock.lock()
+        defer { lock.unlock() }
+        return _media
     }
 
     /// Starts decoding `path` on a new thread (`allowAnyDemuxer`: see `DecoderOptions`).
@@ -34,6 +42,10 @@ final class DecodeWorker: @unchecked Sendable {
         var started = clock.now
         do {
             let decoder = try VideoDecoder(path: path, sampling: sampling, options: options)
+            let info = decoder.info
+            lock.lock()
+            _media = VideoMetadata(width: info.width, height: info.height, fps: info.averageFPS, duration: info.duration, codec: info.codecName)
+            lock.unlock()
             while true {
                 let frame = try decoder.next()
                 record(decoder.decodedFrameCount, clock.now - started)

@@ -33,9 +33,25 @@ public final class LoadedPipeline: Sendable {
                 issues += error.issues
             }
         }
+        issues += Self.summaryIssues(spec, loaded: loaded)
         guard issues.isEmpty else { throw PipelineError(file: spec.file, issues: issues) }
         self.stages = spec.stages.compactMap { loaded[$0.name] }
         self.levels = spec.stageLevels.map { level in level.compactMap { loaded[$0.name] } }
+    }
+}
+
+extension LoadedPipeline {
+    /// Summary `value` paths that the stage's head never writes (they would reduce to null).
+    static func summaryIssues(_ spec: PipelineSpec, loaded: [String: LoadedStage]) -> [PipelineIssue] {
+        spec.summary.compactMap { item -> PipelineIssue? in
+            guard !item.value.isEmpty, let stage = loaded[item.stage] else { return nil }
+            var paths = stage.spec.postprocess.fieldPaths(modelOutputs: stage.session.outputs.map(\.name))
+            if case .crops = stage.spec.input { paths.insert("box", at: 0) }
+            guard !paths.contains(item.value) else { return nil }
+            let field = "summary.\(item.name).value"
+            return PipelineIssue(location: spec.location(of: field), field: field,
+                                 message: "stage '\(item.stage)' (\(stage.spec.postprocess.kind)) writes no '\(item.value)'; its fields: \(paths.joined(separator: ", "))")
+        }
     }
 }
 
@@ -45,7 +61,7 @@ public struct LoadedStage: Sendable {
     public enum Feed: Sendable {
         /// Preprocessed frames or crops into the named input.
         case image(input: String, spec: PreprocessSpec)
-        /// Upstream stages' output tensors into the model's inputs.
+        /// Upstream stages' output tensors into the model's inputs (every input name resolved).
         case tensors([TensorBinding])
     }
 
@@ -68,8 +84,8 @@ public struct LoadedStage: Sendable {
             let (input, pre) = try ModelInputMatcher.imageInput(model: model, session: session, issue: issue)
             feed = .image(input: input, spec: pre)
         case let .tensors(bindings):
-            try ModelInputMatcher.checkTensorBindings(bindings, stage: stage, session: session, sessions: sessions, spec: spec, issue: issue)
-            feed = .tensors(bindings)
+            feed = .tensors(try ModelInputMatcher.checkTensorBindings(bindings, stage: stage, model: model, session: session,
+                                                                      sessions: sessions, spec: spec, issue: issue))
         }
         do {
             head = try Head(spec: stage.postprocess, metadata: session.metadata)

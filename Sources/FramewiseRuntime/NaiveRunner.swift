@@ -39,19 +39,22 @@ public final class NaiveRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var outputs: [String: [Int: StageFrameOutput]] = [:]
-        var frameInfo: [Int: (index: Int, time: Double)] = [:]
+        var frameInfo: [Int: (index: Int, source: Int, time: Double)] = [:]
         var stats = VideoStats()
+        var media: VideoMetadata?
         do {
             for stage in pipeline.levels.flatMap({ $0 }) {
                 guard let runner = runners[stage.spec.name] else { continue }
                 var decodeSeconds = 0.0
                 let decoder = try VideoDecoder(path: path, sampling: pipeline.spec.sampling, threads: 1)
+                let info = decoder.info
+                media = VideoMetadata(width: info.width, height: info.height, fps: info.averageFPS, duration: info.duration, codec: info.codecName)
                 var byFrame: [Int: StageFrameOutput] = [:]
                 var slot = 0
                 var t = clock.now
                 while let frame = try decoder.next() {
                     decodeSeconds += (clock.now - t).seconds
-                    frameInfo[slot] = (frame.index, frame.time)
+                    frameInfo[slot] = (frame.index, frame.sourceIndex, frame.time)
                     let upstream = outputs.mapValues { all in all[slot].map { [0: $0] } ?? [:] }
                     let items = try StageItemBuilder.items(for: stage, chunk: [frame], outputs: upstream)
                     let (results, time) = try await runner.run(items)
@@ -66,16 +69,16 @@ public final class NaiveRunner: Sendable {
             }
         } catch {
             stats.wallSeconds = (clock.now - start).seconds
-            return VideoResult(video: path, status: .failed, error: "\(error)", stats: stats)
+            return VideoResult(video: path, pipeline: pipeline.spec.name, status: .failed, error: "\(error)", media: media, stats: stats)
         }
         let frames = frameInfo.keys.sorted().compactMap { slot -> FrameResult? in
             guard let info = frameInfo[slot] else { return nil }
-            return pipeline.frameResult(index: info.index, time: info.time, outputs: outputs.compactMapValues { $0[slot] })
+            return pipeline.frameResult(index: info.index, source: info.source, time: info.time, outputs: outputs.compactMapValues { $0[slot] })
         }
         stats.sampledFrames = frames.count
         stats.wallSeconds = (clock.now - start).seconds
         let summary = SummaryReducer.reduce(pipeline.spec.summary, frames: frames)
-        return VideoResult(video: path, status: frames.isEmpty ? .failed : .ok, error: frames.isEmpty ? "no frames decoded from \(path)" : nil,
-                           frames: frames, summary: summary, stats: stats)
+        return VideoResult(video: path, pipeline: pipeline.spec.name, status: frames.isEmpty ? .failed : .ok,
+                           error: frames.isEmpty ? "no frames decoded from \(path)" : nil, media: media, frames: frames, summary: summary, stats: stats)
     }
 }

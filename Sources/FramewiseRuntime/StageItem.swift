@@ -27,9 +27,9 @@ struct StageItemResult: Sendable {
 
 extension LoadedPipeline {
     /// A frame's result: each stage's output in the pipeline's stage order (stages without one left out).
-    func frameResult(index: Int, time: Double, outputs: [String: StageFrameOutput]) -> FrameResult {
+    func frameResult(index: Int, source: Int?, time: Double, outputs: [String: StageFrameOutput]) -> FrameResult {
         let fields = stages.compactMap { s in outputs[s.spec.name].map { JSONField(s.spec.name, $0.json) } }
-        return FrameResult(index: index, time: time, outputs: fields)
+        return FrameResult(index: index, sourceIndex: source, time: time, outputs: fields)
     }
 }
 

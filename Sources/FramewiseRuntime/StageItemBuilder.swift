@@ -25,14 +25,24 @@ enum StageItemBuilder {
                 }
             }
             return items
-        case let .tensors(bindings):
+        case .tensors:
+            guard case let .tensors(bindings) = stage.feed else { return [] }
             return try chunk.indices.map { slot in
                 var tensors: [String: (shape: [Int], values: [Float])] = [:]
                 for b in bindings {
-                    guard case let .single(up)? = outputs[b.stage]?[slot], let out = up.outputs.output(b.output) else {
-                        throw StageError(stage: stage.spec.name, model: stage.model.name, message: "stage '\(b.stage)' produced no output '\(b.output ?? "<first>")' for frame slot \(slot)")
+                    var parts: [TensorJoin.ItemTensor] = []
+                    for source in b.sources {
+                        guard case let .single(up)? = outputs[source.stage]?[slot], let out = up.outputs.output(source.output) else {
+                            throw StageError(stage: stage.spec.name, model: stage.model.name,
+                                             message: "stage '\(source.stage)' produced no output '\(source.output ?? "<first>")' for frame slot \(slot)")
+                        }
+                        parts.append((out.shape, out.values))
                     }
-                    tensors[b.input] = (out.shape, out.values)
+                    do {
+                        tensors[b.input] = try TensorJoin.joined(parts, binding: b)
+                    } catch {
+                        throw StageError(stage: stage.spec.name, model: stage.model.name, message: "input '\(b.input)': \(error)")
+                    }
                 }
                 return StageItem(slot: slot, frame: nil, crop: nil, rotate180: false, tensors: tensors)
             }

@@ -51,7 +51,8 @@ struct VideoRunner: Sendable {
         }
         stats.sampledFrames = frames.count
         let summary = SummaryReducer.reduce(pipeline.spec.summary, frames: frames)
-        return VideoResult(video: path, status: failure == nil ? .ok : .failed, error: failure, frames: frames, summary: summary, stats: stats)
+        return VideoResult(video: path, pipeline: pipeline.spec.name, status: failure == nil ? .ok : .failed, error: failure, media: worker.media,
+                           frames: frames, summary: summary, stats: stats)
     }
 
     /// Runs every stage over a chunk of frames and returns one result per frame.
@@ -78,7 +79,7 @@ struct VideoRunner: Sendable {
             }
         }
         return chunk.enumerated().map { slot, frame in
-            pipeline.frameResult(index: frame.index, time: frame.time, outputs: outputs.compactMapValues { $0[slot] })
+            pipeline.frameResult(index: frame.index, source: frame.sourceIndex, time: frame.time, outputs: outputs.compactMapValues { $0[slot] })
         }
     }
 }

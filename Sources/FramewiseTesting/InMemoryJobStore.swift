@@ -20,6 +20,7 @@ public final class InMemoryJobStore: JobStore {
         var decodedFrames = 0
         var decodeSeconds = 0.0
         var error: String?
+        var media: VideoMetadata?
         var finished = false
         var framesDone = 0
         var stages: [String: StageTime] = [:]
@@ -136,9 +137,11 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
-    public func videoDecoded(job: String, epoch: Int, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double) async throws {
+    public func videoDecoded(job: String, epoch: Int, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double,
+                             media: VideoMetadata?) async throws {
         live(job, epoch, video, otherwise: ()) { v, j in
             guard !v.finished else { return }
+            v.media = media
             v.totalFrames = frames
             v.decodedFrames = decodedFrames
             v.decodeSeconds = decodeSeconds
@@ -185,7 +188,7 @@ public final class InMemoryJobStore: JobStore {
                 v.frames[slot].map { StoredFrame(slot: slot, info: $0.info, outputs: $0.outputs, late: $0.late, completedAt: $0.completedAt) }
             }
             return StoredVideo(totalFrames: v.totalFrames, decodedFrames: v.decodedFrames, decodeSeconds: v.decodeSeconds, error: v.error,
-                               stages: v.stages, frames: frames)
+                               stages: v.stages, frames: frames, media: v.media)
         }
     }
 

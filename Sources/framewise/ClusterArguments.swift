@@ -7,18 +7,40 @@ import Foundation
 import Glibc
 import Logging
 
-/// Options of commands that talk to a distributed deployment (`run --broker redis://`,
-/// `worker`, `status`).
-struct ClusterArguments: ParsableArguments {
-    @Option(help: "memory (one process, the default) or redis://[:password@]host:port[/db] (rediss:// for TLS): the broker between stages.")
-    var broker: String = "memory"
+/// Where a Redis deployment keeps its keys and frames (`run --broker redis://`, `worker`, `status`).
+struct RedisLocation: ParsableArguments {
     @Option(name: .customLong("frames-dir"), help: "Folder for decoded frames that every worker sees (shared storage across machines).")
     var framesDir: String = NSTemporaryDirectory() + "framewise-frames"
     @Option(name: .customLong("key-prefix"), help: "Prefix of every Redis key.") var keyPrefix = "framewise"
+}
+
+/// How the stage streams behave (`run --broker redis://`, `worker`; `status` takes them hidden, so
+/// the same settings can be given to every command).
+struct StreamArguments: ParsableArguments {
     @Option(name: .customLong("max-length"), help: "Most messages a stage's stream holds; producers wait beyond it (backpressure).") var maxLength = 1000
     @Option(name: .customLong("max-deliveries"), help: "Deliveries of a message before it is dead-lettered and its video fails.") var maxDeliveries = 5
     @Option(name: .customLong("reclaim-after"), help: "A message unacked this long by a worker is taken over by another (e.g. 30s); must exceed the longest batch.")
     var reclaimAfter = "30s"
+
+    func validate() throws {
+        if maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
+        if maxDeliveries < 1 { throw ValidationError("--max-deliveries must be at least 1") }
+        do { _ = try PlanningUnits.seconds(reclaimAfter) } catch { throw ValidationError("--reclaim-after: \(error)") }
+    }
+}
+
+/// A command's distributed deployment: its `--broker` (each command declares its own: `run`
+/// defaults to memory, `worker` and `status` need Redis) with the location and stream options.
+struct ClusterArguments {
+    var broker: String
+    var location: RedisLocation
+    var streams: StreamArguments
+
+    var framesDir: String { location.framesDir }
+    var keyPrefix: String { location.keyPrefix }
+    var maxLength: Int { streams.maxLength }
+    var maxDeliveries: Int { streams.maxDeliveries }
+    var reclaimAfter: String { streams.reclaimAfter }
 
     var isRedis: Bool { broker.hasPrefix("redis://") || broker.hasPrefix("rediss://") }
 
@@ -29,11 +51,11 @@ struct ClusterArguments: ParsableArguments {
         return components.string ?? broker
     }
 
-    func validate() throws {
-        if broker != "memory" && !isRedis { throw ValidationError("--broker must be memory or a redis:// URL, not '\(broker)'") }
-        if maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
-        if maxDeliveries < 1 { throw ValidationError("--max-deliveries must be at least 1") }
-        do { _ = try reclaimDuration() } catch { throw ValidationError("--reclaim-after: \(error)") }
+    /// `--broker` is memory or a Redis URL (`redisOnly`: only a Redis URL, for `command`).
+    static func validate(broker: String, redisOnly command: String? = nil) throws {
+        let redis = broker.hasPrefix("redis://") || broker.hasPrefix("rediss://")
+        if let command, !redis { throw ValidationError("\(command) needs --broker redis://HOST:PORT, not '\(broker)'") }
+        if broker != "memory" && !redis { throw ValidationError("--broker must be memory or a redis:// URL, not '\(broker)'") }
     }
 
     func reclaimDuration() throws -> Duration { .microseconds(Int64(try PlanningUnits.seconds(reclaimAfter) * 1e6)) }
@@ -47,6 +69,37 @@ struct ClusterArguments: ParsableArguments {
     static func faultsFromEnvironment() -> FaultHooks {
         guard let poison = ProcessInfo.processInfo.environment["FRAMEWISE_FAULT_CRASH_ON"], !poison.isEmpty else { return FaultHooks() }
         return FaultHooks(decodedFrame: { path in if path.contains(poison) { Glibc.exit(70) } })
+    }
+
+    /// Connects once, with a short timeout, and sends PING: a broker that does not answer at start
+    /// is an error (exit 1, naming it) instead of a silent wait. Once connected, commands retry.
+    func checkReachable(timeout: Duration = .seconds(3)) async throws {
+        do {
+            var configuration = try RedisConnectionConfiguration(url: broker)
+            configuration.connectTimeout = timeout
+            try await Self.ping(configuration, timeout: timeout)
+        } catch let error as RedisError {
+            FileHandle.standardError.write(Data("error: cannot reach Redis at \(displayBroker): \(error) (is redis-server running there? check --broker)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// One PING on a connection of its own, given up after `timeout` (a server that accepts and never answers).
+    private static func ping(_ configuration: RedisConnectionConfiguration, timeout: Duration) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                let connection = try await RedisConnection.connect(to: configuration)
+                defer { Task { await connection.close() } }
+                let reply = try await connection.send(RESPCommand("PING"))
+                if let message = reply.errorMessage { throw RedisError.authentication(message: message) }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout * 2)
+                throw RedisError.connect(host: configuration.host, port: configuration.port, message: "no answer within \(timeout * 2)")
+            }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Connections to the Redis deployment (lazy: nothing connects until first used).

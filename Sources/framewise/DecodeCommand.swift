@@ -14,11 +14,14 @@ struct DecodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("sampling"), parsing: .upToNextOption,
             help: "Policies: every_frame keyframes fps:N every:N uniform:K (default: all five).")
     var sampling: [SamplingArgument] = []
-    @Option(parsing: .unconditional, help: "Decoder threads (0: automatic).") var threads = 0
+    @Option(name: .customLong("decode-threads"), parsing: .unconditional, help: "Decoder threads per video (0: automatic).") var decodeThreads = 0
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: .hidden) var threadsAlias: Int?
+    /// `--decode-threads`, or its old spelling `--threads`.
+    var threads: Int { threadsAlias ?? decodeThreads }
     @Option(parsing: .unconditional, help: "Repeat each measurement this many times and keep the fastest.") var repeats = 1
 
     func validate() throws {
-        if threads < 0 { throw ValidationError("--threads must be 0 (automatic) or more, got \(threads)") }
+        if threads < 0 { throw ValidationError("--decode-threads must be 0 (automatic) or more, got \(threads)") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
     }
 

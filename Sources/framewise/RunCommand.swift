@@ -27,7 +27,7 @@ struct RunCommand: AsyncParsableCommand {
     // not mistaken for a flag ("Missing value").
     @Option(parsing: .unconditional, help: .hidden) var concurrency: Int?
     @Option(name: .customLong("worker-threads"), parsing: .unconditional, help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
-    @Option(name: .customLong("decode-threads"), parsing: .unconditional, help: "Decoder threads per video (default: automatic).") var decodeThreads: Int = 0
+    @Option(name: .customLong("decode-threads"), parsing: .unconditional, help: "Decoder threads per video (default: automatic, from the cores and the videos in flight).") var decodeThreads: Int?
     @Option(name: .customLong("engine"), help: "streaming (stages decoupled by a broker, batches across videos) or sequential (one video's frames in chunks).")
     var engineKind: EngineKind = .streaming
     @Option(parsing: .unconditional, help: "Concurrent batches per stage (default: the worker threads, so any stage can use every worker).") var instances: Int?
@@ -48,8 +48,14 @@ struct RunCommand: AsyncParsableCommand {
           help: "Decode files FFmpeg reads as text or ANSI art (its tty, bin, xbin, adf, idf demuxers); by default such a file fails as not a video container.")
     var allowAnyDemuxer = false
     @OptionGroup var load: LoadOptions
-    @OptionGroup var cluster: ClusterArguments
+    @Option(help: "The broker between stages: memory (one process) or redis://[:password@]host:port[/db] (rediss:// for TLS).")
+    var broker: String = "memory"
+    @OptionGroup var location: RedisLocation
+    @OptionGroup var streams: StreamArguments
     @OptionGroup var engine: EngineOptions
+
+    /// The distributed deployment `--broker` names.
+    var cluster: ClusterArguments { ClusterArguments(broker: broker, location: location, streams: streams) }
 
     /// Which engine runs the pipeline.
     enum EngineKind: String, ExpressibleByArgument, CaseIterable {
@@ -58,6 +64,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one video file or folder") }
+        try ClusterArguments.validate(broker: broker)
         if let c = concurrency, c < 1 { throw ValidationError("--concurrency (now --max-in-flight) must be at least 1, got \(c)") }
         if let f = frameBudget, f < 1 { throw ValidationError("--frame-budget must be at least 1, got \(f)") }
         if cluster.isRedis, load.rate != nil || load.maxInFlight != nil { throw ValidationError("--rate and --max-in-flight apply to one process (not --broker redis://)") }
@@ -69,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
             do { _ = try PlanningUnits.seconds(slo) } catch { throw ValidationError("--slo: \(error)") }
         }
         if let d = maxQueueDelayMs, d < 0 { throw ValidationError("--max-queue-delay-ms must be 0 or more, got \(d)") }
-        if decodeThreads < 0 { throw ValidationError("--decode-threads must be 0 (automatic) or more, got \(decodeThreads)") }
+        if let d = decodeThreads, d < 0 { throw ValidationError("--decode-threads must be 0 (automatic) or more, got \(d)") }
         if plan != nil, engineKind != .streaming { throw ValidationError("--plan needs the streaming engine") }
         if cluster.isRedis, engineKind != .streaming { throw ValidationError("--broker redis:// needs the streaming engine") }
         if cluster.isRedis, plan != nil { throw ValidationError("--plan applies to one process; with --broker redis:// start workers per the plan instead") }
@@ -87,7 +94,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The application this command runs: the pipeline loaded, the engine configured, the plan applied.
     private func application(plan: (plan: CapacityPlan, path: String)?) throws -> FramewiseApplication {
-        var config = EngineConfiguration(decoders: load.maxInFlight ?? concurrency, decodeThreads: decodeThreads, workerThreads: workerThreads,
+        var config = EngineConfiguration(decoders: load.maxInFlight ?? concurrency, decodeThreads: decodeThreads ?? 0, workerThreads: workerThreads,
                                          instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
         config.topicBound = topicBound
         config.frameBudget = frameBudget
@@ -120,6 +127,8 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: no videos found in \(inputs.joined(separator: ", "))\n".utf8))
             throw ExitCode(2)
         }
+        // An unreachable broker is said at once, before anything is written.
+        if cluster.isRedis { try await cluster.checkReachable() }
         let sink: JSONLinesSink
         do { sink = try JSONLinesSink(path: output) } catch {
             FileHandle.standardError.write(Data("error: cannot write results to \(error.destination): \(error.reason)\n".utf8))
@@ -148,7 +157,7 @@ struct RunCommand: AsyncParsableCommand {
                     try await app.run(videos: videos, sink: sink, arrivals: arrivals, offeredRate: rate, progress: progress)
                 }
             case .sequential:
-                var config = RunConfiguration(concurrentVideos: load.maxInFlight ?? concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads)
+                var config = RunConfiguration(concurrentVideos: load.maxInFlight ?? concurrency, workerThreads: workerThreads, decodeThreads: decodeThreads ?? 0)
                 config.allowAnyDemuxer = allowAnyDemuxer
                 let runner = PipelineRunner(pipeline: loaded, configuration: config)
                 report = try await interruptible { try await runner.run(videos: videos, sink: sink, progress: progress) }

@@ -13,13 +13,20 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Show only this pipeline's topics (its name in the YAML).") var pipeline: String?
     @Flag(help: "Print JSON.") var json = false
     @Option(name: .customLong("abandon-job"), help: "Drop this job (e.g. of a run that was killed): workers skip the rest of it.") var abandonJob: String?
-    @OptionGroup var cluster: ClusterArguments
+    @Option(help: "The Redis server between stages: redis://[:password@]host:port[/db] (rediss:// for TLS).") var broker: String
+    @OptionGroup var location: RedisLocation
+    // Accepted, so the same settings can be given to every command, and hidden: status does not use them.
+    @OptionGroup(visibility: .hidden) var streams: StreamArguments
+
+    /// The distributed deployment `--broker` names.
+    var cluster: ClusterArguments { ClusterArguments(broker: broker, location: location, streams: streams) }
 
     func validate() throws {
-        if !cluster.isRedis { throw ValidationError("status needs --broker redis://HOST:PORT") }
+        try ClusterArguments.validate(broker: broker, redisOnly: "status")
     }
 
     func run() async throws {
+        try await cluster.checkReachable()
         let connection = try cluster.connect()
         defer { Task { await connection.shutdown() } }
         do {
@@ -42,7 +49,7 @@ struct StatusCommand: AsyncParsableCommand {
             let health = Health(durability: try await Self.durability(connection), frames: connection.storage.root, usage: connection.storage.usage())
             print(json ? Self.json(rows, jobs, workers, health) : Self.table(rows, jobs, workers, health))
         } catch {
-            FileHandle.standardError.write(Data("error: \(cluster.broker): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(cluster.displayBroker): \(error)\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -16,7 +16,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Argument(help: "Pipeline YAML file (the same file on every worker).") var pipeline: String
     @Option(help: "Comma-separated stages to run, `decode` included (default: decoding and every stage).") var stages: String?
-    @Option(help: "Videos decoded at once by this worker (default: from the core count).") var decoders: Int?
+    @Option(name: .customLong("decode-slots"), help: "Videos this worker decodes at once (default: from the core count).") var decodeSlots: Int?
+    @Option(name: .customLong("decoders"), help: .hidden) var decoders: Int?
+    @Option(name: .customLong("decode-threads"), help: "Decoder threads per video (default: 1, or the pipeline's decode.threads).") var decodeThreads: Int?
     @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
     @Option(help: "Concurrent batches per stage (default: the worker threads, so any stage can use every worker).") var instances: Int?
     @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for more frames (default: each model's setting).") var maxQueueDelayMs: Int?
@@ -25,14 +27,20 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-bind"), help: "HOST:PORT to serve this worker's Prometheus metrics at /metrics (default: none).")
     var metricsBind: String?
     @Flag(name: .customLong("metrics-public"), help: "Allow --metrics-bind beyond loopback.") var metricsPublic = false
-    @OptionGroup var cluster: ClusterArguments
+    @Option(help: "The Redis server between stages: redis://[:password@]host:port[/db] (rediss:// for TLS).") var broker: String
+    @OptionGroup var location: RedisLocation
+    @OptionGroup var streams: StreamArguments
     @OptionGroup var engine: EngineOptions
 
+    /// The distributed deployment `--broker` names.
+    var cluster: ClusterArguments { ClusterArguments(broker: broker, location: location, streams: streams) }
+
     func validate() throws {
-        if !cluster.isRedis { throw ValidationError("worker needs --broker redis://HOST:PORT") }
+        try ClusterArguments.validate(broker: broker, redisOnly: "worker")
         do { _ = try PlanningUnits.seconds(orphanGrace) } catch { throw ValidationError("--orphan-grace: \(error)") }
         if let i = instances, i < 1 { throw ValidationError("--instances must be at least 1, got \(i)") }
-        if let d = decoders, d < 1 { throw ValidationError("--decoders must be at least 1") }
+        if let d = decodeSlots ?? decoders, d < 1 { throw ValidationError("--decode-slots must be at least 1, got \(d)") }
+        if let d = decodeThreads, d < 0 { throw ValidationError("--decode-threads must be 0 (automatic) or more, got \(d)") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
         if let metricsBind {
             do { _ = try ListenAddress(parsing: metricsBind) } catch { throw ValidationError("--metrics-bind: \(error)") }
@@ -44,8 +52,10 @@ struct WorkerCommand: AsyncParsableCommand {
         engine.bootstrapLogging(quiet: .warning)
         let loaded = try loadPipeline(pipeline, options: engine)
         let chosen = stages.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
-        let config = EngineConfiguration(decoders: decoders, workerThreads: workerThreads, instancesPerStage: instances,
-                                         maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
+        let config = EngineConfiguration(decoders: decodeSlots ?? decoders, decodeThreads: decodeThreads ?? 0, workerThreads: workerThreads,
+                                         instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
+        // Said at once when Redis does not answer; once connected, the worker waits out restarts.
+        try await cluster.checkReachable()
         let connection = try cluster.connect()
         var options = try cluster.options()
         options.orphanGrace = .microseconds(Int64(try PlanningUnits.seconds(orphanGrace) * 1e6))

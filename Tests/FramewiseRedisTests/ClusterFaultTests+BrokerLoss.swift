@@ -107,19 +107,20 @@ extension ClusterFaultTests {
         await harness.stopWorkers()
     }
 
-    @Test("a worker started before Redis is reachable waits, then serves")
-    func workerWaitsForRedis() async throws {
+    @Test("a worker started before Redis is reachable exits 1 at once naming it; once connected, it waits out a restart")
+    func workerFailsFastWithoutRedis() async throws {
         let harness = try await ClusterHarness(startServer: false)
-        try harness.startWorker()
-        #expect(await harness.waitForLog("worker.log", containing: "waiting for Redis"), "\(harness.logs())")
+        let early = try harness.startWorker()
+        #expect(await early.exitStatus(timeout: .seconds(30)) == 1, "\(harness.logs())")
+        #expect(harness.log("worker.log").contains("error: cannot reach Redis at \(harness.server.url)"), "\(harness.logs())")
         try await harness.server.restart()
+        try harness.startWorker()
         let videos = try harness.videos(6)
         let output = harness.directory.appendingPathComponent("out.jsonl")
         let run = try harness.startRun(videos, output: output)
         #expect(await run.exitStatus(timeout: .seconds(90)) == 0, "\(harness.logs())")
         let results = try ClusterHarness.results(output)
         #expect(results.count == videos.count && results.allSatisfy { $0["status"] as? String == "ok" }, "\(harness.logs())")
-        #expect(await harness.waitForLog("worker.log", containing: "answers; serving", timeout: .seconds(10)))
         await harness.stopWorkers()
     }
 

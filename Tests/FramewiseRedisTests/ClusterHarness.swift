@@ -24,7 +24,7 @@ final class ClusterHarness: Sendable {
     /// `serverArguments`: for redis-server; `startServer: false` leaves it to `server.restart()`.
     init(appendOnly: Bool = false, settings: [String] = [], serverArguments: [String] = [], startServer: Bool = true) async throws {
         _ = try Fixtures.require(Fixtures.framewiseBinary)
-        _ = try Fixtures.require(Fixtures.asset("models/synthetic/m3.onnx"))
+        _ = try Fixtures.require(Fixtures.asset("models/synthetic/m3_concat.onnx"))
         server = startServer ? try await RedisServerFixture.start(appendOnly: appendOnly, arguments: serverArguments)
                              : try RedisServerFixture.unstarted(appendOnly: appendOnly)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fw-cluster-\(UUID().uuidString)")
@@ -51,7 +51,7 @@ final class ClusterHarness: Sendable {
     func startWorker(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> ChildProcess {
         let log = directory.appendingPathComponent("worker.log").path
         let worker = try ChildProcess(path: Fixtures.framewiseBinary,
-                                      arguments: ["worker", Self.pipeline, "--decoders", "1", "--worker-threads", "1"] + settings + arguments,
+                                      arguments: ["worker", Self.pipeline, "--decode-slots", "1", "--worker-threads", "1"] + settings + arguments,
                                       environment: environment, errorLog: log)
         workers.withLock { $0.append(worker) }
         return worker

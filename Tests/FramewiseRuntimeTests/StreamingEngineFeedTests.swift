@@ -82,7 +82,7 @@ import Testing
     @Test func aForgottenVideoStillCountsAsFinished() {
         let tracker = VideoTracker()
         tracker.start(0, path: "/a")
-        #expect(tracker.decodeFinished(0, frames: 0, decoded: 0, decodeSeconds: 0, error: nil) != nil)
+        #expect(tracker.decodeFinished(0, frames: 0, decoded: 0, decodeSeconds: 0, media: nil, error: nil) != nil)
         tracker.start(1, path: "/b")
         tracker.forget(1)
         #expect(!tracker.isFailed(1), "an unfinished video is not forgotten")

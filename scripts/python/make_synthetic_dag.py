@@ -1,8 +1,11 @@
 """Writes the synthetic 3-model DAG used by examples/synthetic and the benchmark.
 
 m1 (NCHW [N,3,64,64] -> f1 [N,16]) and m2 (NHWC [N,64,64,3] -> f2 [N,16]) run in parallel on each
-frame; m3 (a [N,16], b [N,16] -> probs [N,10]) runs on both outputs. Small convolutions with fixed
-seeds, so that decoding, not inference, dominates: the case where a data plane matters most.
+frame; the head runs on both outputs. m3_concat (features [N,32] -> probs [N,10]) is the head as
+people export it: one input, the two feature vectors concatenated (the pipeline's `concat` join);
+m3 (a [N,16], b [N,16] -> probs [N,10]) is the same head with two inputs (same weights, same
+results). Small convolutions with fixed seeds, so that decoding, not inference, dominates: the case
+where a data plane matters most.
 """
 import os
 import sys
@@ -65,5 +68,13 @@ nodes = [
     helper.make_node("Gemm", ["ab", "w", "bias"], ["logits"], transB=1),
     helper.make_node("Softmax", ["logits"], ["probs"], axis=1),
 ]
-save(helper.make_graph(nodes, "m3", [a, b], [probs], [init("w", (10, 32), 1.0), init("bias", (10,))]), "m3.onnx")
-print(f"make_synthetic_dag.py: m1, m2, m3 in {OUT}")
+head = [init("w", (10, 32), 1.0), init("bias", (10,))]
+save(helper.make_graph(nodes, "m3", [a, b], [probs], head), "m3.onnx")
+# m3_concat: the same head on one input, the concatenation [N,32] of f1 and f2.
+features = helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", 32])
+nodes = [
+    helper.make_node("Gemm", ["features", "w", "bias"], ["logits"], transB=1),
+    helper.make_node("Softmax", ["logits"], ["probs"], axis=1),
+]
+save(helper.make_graph(nodes, "m3_concat", [features], [probs], head), "m3_concat.onnx")
+print(f"make_synthetic_dag.py: m1, m2, m3, m3_concat in {OUT}")

@@ -80,7 +80,7 @@ enum RedisJobScripts {
     static let videoDecoded = guarded("""
         local video = KEYS[3]
         if redis.call('HEXISTS', video, 'finished') == 1 then return 0 end
-        redis.call('HSET', video, 'total', ARGV[3], 'decoded', ARGV[4], 'decodeSeconds', ARGV[5])
+        redis.call('HSET', video, 'total', ARGV[3], 'decoded', ARGV[4], 'decodeSeconds', ARGV[5], 'media', ARGV[6] or '')
         local done = tonumber(redis.call('HGET', video, 'done') or '0')
         if done >= tonumber(ARGV[3]) and redis.call('HSETNX', video, 'finished', '1') == 1 then
           redis.call('XADD', KEYS[4], '*', 'video', ARGV[1])

@@ -40,7 +40,8 @@ extension RedisJobStore {
             totalFrames: fields["total"]?.string.flatMap(Int.init),
             decodedFrames: fields["decoded"]?.string.flatMap(Int.init) ?? 0,
             decodeSeconds: fields["decodeSeconds"]?.string.flatMap(Double.init) ?? 0,
-            error: fields["error"]?.string
+            error: fields["error"]?.string,
+            media: fields["media"]?.string.flatMap(VideoMetadata.init(storedText:))
         )
         for (name, value) in fields where name.hasPrefix("t:") {
             // t:<stage>:<field>; stage names cannot hold ':' (pipeline identifiers).
@@ -54,12 +55,13 @@ extension RedisJobStore {
         for (slot, reply) in replies.enumerated() {
             guard let f = reply.fields, let info = f["i"]?.string else { continue }
             let parts = info.split(separator: " ")
-            guard parts.count == 3, let index = Int(parts[0]), let time = Double(parts[1]), let ready = Double(parts[2]) else { continue }
+            guard parts.count >= 3, let index = Int(parts[0]), let time = Double(parts[1]), let ready = Double(parts[2]) else { continue }
+            let source = parts.count > 3 ? Int(parts[3]) : nil
             var outputs: [String: Data] = [:]
             for (name, value) in f where name.hasPrefix("o:") {
                 if let bytes = value.bytes { outputs[String(name.dropFirst(2))] = Data(bytes) }
             }
-            stored.frames.append(StoredFrame(slot: slot, info: StoredFrameInfo(index: index, time: time, readyAt: ready), outputs: outputs,
+            stored.frames.append(StoredFrame(slot: slot, info: StoredFrameInfo(index: index, time: time, readyAt: ready, sourceIndex: source), outputs: outputs,
                                              late: f["late"] != nil, completedAt: f["c"]?.string.flatMap(Double.init)))
         }
         return stored

@@ -109,7 +109,7 @@ public final class RedisJobStore: JobStore {
     }
 
     public func frameDecoded(job: String, epoch: Int, video: Int, slot: Int, info: StoredFrameInfo) async throws -> FrameDecodedOutcome {
-        let text = "\(info.index) \(Self.number(info.time)) \(Self.number(info.readyAt))"
+        let text = "\(info.index) \(Self.number(info.time)) \(Self.number(info.readyAt))" + (info.sourceIndex.map { " \($0)" } ?? "")
         let reply = try await script(RedisJobScripts.frameDecoded, job: job, epoch: epoch, video: video, keys: [frameKey(job, video, slot)],
                                      arguments: [text])
         switch reply.int {
@@ -140,9 +140,10 @@ public final class RedisJobStore: JobStore {
         return (reply.array ?? []).compactMap(\.string)
     }
 
-    public func videoDecoded(job: String, epoch: Int, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double) async throws {
+    public func videoDecoded(job: String, epoch: Int, video: Int, frames: Int, decodedFrames: Int, decodeSeconds: Double,
+                             media: VideoMetadata?) async throws {
         _ = try await script(RedisJobScripts.videoDecoded, job: job, epoch: epoch, video: video, keys: [videoKey(job, video), doneKey(job)],
-                             arguments: [frames, decodedFrames, Self.number(decodeSeconds)])
+                             arguments: [frames, decodedFrames, Self.number(decodeSeconds), media?.storedText ?? ""])
     }
 
     public func fail(job: String, epoch: Int, video: Int, error: String) async throws {

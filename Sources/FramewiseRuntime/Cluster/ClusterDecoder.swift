@@ -70,7 +70,7 @@ struct ClusterDecoder: Sendable {
                 try await store.fail(job: m.job, epoch: m.epoch, video: m.video, error: "storing frame \(slot) of \(m.path): \(error)")
                 return
             }
-            let info = StoredFrameInfo(index: frame.index, time: frame.time, readyAt: ready)
+            let info = StoredFrameInfo(index: frame.index, time: frame.time, readyAt: ready, sourceIndex: frame.sourceIndex)
             switch try await store.frameDecoded(job: m.job, epoch: m.epoch, video: m.video, slot: slot, info: info) {
             case .videoGone:
                 // Written, abandoned, lost or started over meanwhile: nobody needs these frames.
@@ -89,6 +89,7 @@ struct ClusterDecoder: Sendable {
         }
         let stats = worker.stats
         context.metrics?.decoded(frames: stats.decoded, sampled: slot)
-        try await store.videoDecoded(job: m.job, epoch: m.epoch, video: m.video, frames: slot, decodedFrames: stats.decoded, decodeSeconds: stats.seconds)
+        try await store.videoDecoded(job: m.job, epoch: m.epoch, video: m.video, frames: slot, decodedFrames: stats.decoded, decodeSeconds: stats.seconds,
+                                     media: worker.media)
     }
 }

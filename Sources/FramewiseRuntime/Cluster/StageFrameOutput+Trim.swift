@@ -24,7 +24,7 @@ extension StageWiring {
         var out: [String: Set<String?>] = [:]
         for stage in pipeline.stages {
             guard case let .tensors(bindings) = stage.spec.input else { continue }
-            for b in bindings { out[b.stage, default: []].insert(b.output) }
+            for source in bindings.flatMap(\.sources) { out[source.stage, default: []].insert(source.output) }
         }
         return out
     }

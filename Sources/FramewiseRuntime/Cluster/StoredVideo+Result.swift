@@ -18,13 +18,14 @@ extension LoadedPipeline {
                         outputs[stage] = .dropped("unreadable stored output: \(error)")
                     }
                 }
-                var result = frameResult(index: frame.info.index, time: frame.info.time, outputs: outputs)
+                var result = frameResult(index: frame.info.index, source: frame.info.sourceIndex, time: frame.info.time, outputs: outputs)
                 if frame.late { result.outputs.append(JSONField("late", .bool(true))) }
                 frames.append(result)
             }
         }
         stats.sampledFrames = frames.count
         let summary = error == nil ? SummaryReducer.reduce(spec.summary, frames: frames) : []
-        return VideoResult(video: path, status: error == nil ? .ok : .failed, error: error, frames: frames, summary: summary, stats: stats)
+        return VideoResult(video: path, pipeline: spec.name, status: error == nil ? .ok : .failed, error: error, media: stored.media,
+                           frames: frames, summary: summary, stats: stats)
     }
 }

@@ -135,7 +135,7 @@ final class EngineContext: StageHost {
             for slot in slots {
                 guard let info = video.frames[slot] else { continue }
                 let key = FrameKey(video: video.video, slot: slot)
-                var result = pipeline.frameResult(index: info.index, time: info.time, outputs: frames.outputs(key))
+                var result = pipeline.frameResult(index: info.index, source: info.source, time: info.time, outputs: frames.outputs(key))
                 if frames.isLate(key) { result.outputs.append(JSONField("late", .bool(true))) }
                 frameResults.append(result)
             }
@@ -144,7 +144,7 @@ final class EngineContext: StageHost {
         var stats = video.stats
         stats.sampledFrames = frameResults.count
         let summary = video.error == nil ? SummaryReducer.reduce(pipeline.spec.summary, frames: frameResults) : []
-        return VideoResult(video: video.path, status: video.error == nil ? .ok : .failed, error: video.error,
+        return VideoResult(video: video.path, pipeline: pipeline.spec.name, status: video.error == nil ? .ok : .failed, error: video.error, media: video.media,
                            frames: frameResults, summary: summary, stats: stats)
     }
 }

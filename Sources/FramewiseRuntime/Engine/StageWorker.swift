@@ -220,11 +220,13 @@ struct StageWorker: Sendable {
         let grouped = StageItemBuilder.group(results, for: stage, frames: deliveries.count)
         let totalItems = max(1, items.count)
         let itemsPerDelivery = items.reduce(into: [Int: Int]()) { $0[$1.slot, default: 0] += 1 }
+        let batchesPerDelivery = Self.batchesCounted(items: items, deliveries: deliveries.map(\.message), limit: runner.batchLimit)
         for (position, delivery) in deliveries.enumerated() where present[position] {
             let m = delivery.message
             var share = time
             let mine = itemsPerDelivery[position] ?? 0
             share.scale(by: Double(mine) / Double(totalItems), items: mine)
+            share.batches = batchesPerDelivery[position] ?? 0
             share.queueWaitSeconds = max(0, now - m.readyAt)
             var late = false
             if let deadline = due(m), host.now() > deadline {
@@ -237,6 +239,23 @@ struct StageWorker: Sendable {
             let output = grouped[position] ?? .crops([])
             try await host.finished(m, stage: stage.spec.name, output: output, time: share, late: late)
         }
+    }
+}
+
+extension StageWorker {
+    /// Per delivery, the batches to count for its video, so that a video's `batches` is the number
+    /// of distinct batches its items ran in (as the run's totals count them): each batch the
+    /// runner forms (chunks of `limit` items) counts once per video, on the video's first
+    /// delivery in that batch.
+    static func batchesCounted(items: [StageItem], deliveries: [FrameMessage], limit: Int) -> [Int: Int] {
+        var counted: [Int: Int] = [:]
+        var seen: Set<String> = []
+        for (index, item) in items.enumerated() where deliveries.indices.contains(item.slot) {
+            let m = deliveries[item.slot]
+            let key = "\(index / max(1, limit)) \(m.job ?? "") \(m.video)"
+            if seen.insert(key).inserted { counted[item.slot, default: 0] += 1 }
+        }
+        return counted
     }
 }
 

@@ -182,7 +182,7 @@ public final class StreamingEngine: Sendable {
                 let key = FrameKey(video: video, slot: slot)
                 let ready = context.elapsed()
                 context.frames.put(frame, at: key, readyAt: ready)
-                context.tracker.frameDecoded(video, slot: slot, index: frame.index, time: frame.time)
+                context.tracker.frameDecoded(video, slot: slot, index: frame.index, source: frame.sourceIndex, time: frame.time)
                 context.gate.frames(1, now: ready)
                 let message = FrameMessage(video: video, slot: slot, readyAt: ready, deadline: deadline)
                 for stage in roots {
@@ -195,7 +195,8 @@ public final class StreamingEngine: Sendable {
         }
         worker.channel.cancel()
         let stats = worker.stats
-        if let finished = context.tracker.decodeFinished(video, frames: slot, decoded: stats.decoded, decodeSeconds: stats.seconds, error: failure) {
+        if let finished = context.tracker.decodeFinished(video, frames: slot, decoded: stats.decoded, decodeSeconds: stats.seconds,
+                                                            media: worker.media, error: failure) {
             context.deliver(finished)
         }
     }

@@ -7,20 +7,31 @@ import Synchronization
 final class VideoTracker: Sendable {
     struct Video {
         let path: String
-        var frames: [Int: (index: Int, time: Double)] = [:]
+        var frames: [Int: FrameInfo] = [:]
         var framesDone = 0
         var totalFrames: Int?
         var error: String?
         var finished = false
         var stats = VideoStats()
+        var media: VideoMetadata?
+    }
+
+    /// Which frame of the stream a slot holds.
+    struct FrameInfo: Sendable {
+        /// Sample number.
+        let index: Int
+        /// Number in the stream.
+        let source: Int
+        let time: Double
     }
 
     /// A finished video, ready to be assembled into a result.
     struct Finished: Sendable {
         let video: Int
         let path: String
-        let frames: [Int: (index: Int, time: Double)]
+        let frames: [Int: FrameInfo]
         let error: String?
+        let media: VideoMetadata?
         let stats: VideoStats
         /// Frames that went through every stage.
         let framesDone: Int
@@ -48,8 +59,8 @@ final class VideoTracker: Sendable {
         }
     }
 
-    func frameDecoded(_ video: Int, slot: Int, index: Int, time: Double) {
-        videos.withLock { $0[video]?.frames[slot] = (index, time) }
+    func frameDecoded(_ video: Int, slot: Int, index: Int, source: Int, time: Double) {
+        videos.withLock { $0[video]?.frames[slot] = FrameInfo(index: index, source: source, time: time) }
     }
 
     func addStageTime(_ video: Int, stage: String, time: StageTime) {
@@ -57,9 +68,10 @@ final class VideoTracker: Sendable {
     }
 
     /// Decoding ended with `frames` sampled frames; returns the video if that finishes it.
-    func decodeFinished(_ video: Int, frames: Int, decoded: Int, decodeSeconds: Double, error: String?) -> Finished? {
+    func decodeFinished(_ video: Int, frames: Int, decoded: Int, decodeSeconds: Double, media: VideoMetadata?, error: String?) -> Finished? {
         videos.withLock { all in
             guard var v = all[video] else { return nil }
+            v.media = media
             v.totalFrames = frames
             v.stats.decodedFrames = decoded
             v.stats.decodeSeconds = decodeSeconds
@@ -93,7 +105,7 @@ final class VideoTracker: Sendable {
         guard force || v.error != nil || v.framesDone >= total else { return nil }
         v.finished = true
         all[video] = v
-        return Finished(video: video, path: v.path, frames: v.frames, error: v.error, stats: v.stats, framesDone: v.framesDone)
+        return Finished(video: video, path: v.path, frames: v.frames, error: v.error, media: v.media, stats: v.stats, framesDone: v.framesDone)
     }
 }
 
