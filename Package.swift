@@ -54,7 +54,10 @@ let package = Package(
         // The shared downloader: a URL fetched once into a content-addressed cache (async-http-client).
         .target(
             name: "FramewiseDownloader",
-            dependencies: ["FramewiseCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "FramewiseCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
         ),
         // Control plane: profiles -> plans. Pure: no I/O, no async.
         .target(name: "FramewisePlanner", dependencies: ["FramewiseCore"]),
@@ -116,7 +119,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "FramewiseDownloaderTests", dependencies: ["FramewiseDownloader", "FramewiseCore", "FramewiseTesting"]),
+        .testTarget(
+            name: "FramewiseDownloaderTests",
+            dependencies: [
+                "FramewiseDownloader", "FramewiseCore", "FramewiseTesting", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
         .testTarget(
             name: "FramewiseServerTests",
             dependencies: [

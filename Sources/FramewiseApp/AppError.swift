@@ -15,6 +15,8 @@ public enum AppError: Error, Sendable, CustomStringConvertible {
     case file(path: String, message: String)
     /// The planner found no plan.
     case noPlan(String)
+    /// A server the command needs (e.g. Redis) does not answer.
+    case unreachable(String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum AppError: Error, Sendable, CustomStringConvertible {
         case let .missing(message): "error: \(message)"
         case let .file(path, message): "error: \(path): \(message)"
         case let .noPlan(message): "error: \(message)"
+        case let .unreachable(message): "error: \(message)"
         }
     }
 
@@ -31,7 +34,7 @@ public enum AppError: Error, Sendable, CustomStringConvertible {
     public var exitCode: Int32 {
         switch self {
         case .invalidPipeline, .modelRuntime, .invalidArgument, .missing: 2
-        case .file, .noPlan: 1
+        case .file, .noPlan, .unreachable: 1
         }
     }
 }

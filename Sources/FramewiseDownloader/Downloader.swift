@@ -23,9 +23,12 @@ public actor Downloader {
     private let client: HTTPClient
     private var inFlight: [String: Task<String, any Error>] = [:]
     public private(set) var stats = Stats()
+    private let metrics: DownloadMetrics?
 
-    public init(configuration: DownloaderConfiguration) {
+    /// `metrics`: where downloads, cache hits, failures and bytes are counted (nil: not measured).
+    public init(configuration: DownloaderConfiguration, metrics: DownloadMetrics? = nil) {
         self.configuration = configuration
+        self.metrics = metrics
         cache = DownloadCache(root: configuration.cacheDirectory, capacity: configuration.cacheCapacityBytes)
         policy = AddressPolicy(allowList: configuration.allowList)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
@@ -45,6 +48,7 @@ public actor Downloader {
         try cache.prepare()
         if let hit = cache.lookup(url) {
             stats.cacheHits += 1
+            metrics?.cacheHits.increment()
             return hit
         }
         let task: Task<String, any Error>
@@ -72,6 +76,7 @@ public actor Downloader {
             do {
                 let path = try await attemptDownload(url)
                 stats.downloads += 1
+                metrics?.downloads.increment()
                 return path
             } catch let error as DownloadError where error.isTransient && attempt < configuration.retries {
                 attempt += 1
@@ -79,6 +84,7 @@ public actor Downloader {
                 wait = wait * 2
             } catch {
                 stats.failures += 1
+                metrics?.failures.increment()
                 throw error
             }
         }
@@ -138,6 +144,7 @@ public actor Downloader {
                 throw DownloadError.truncated(url: original, received: received, expected: expected)
             }
             stats.bytes += received
+            metrics?.bytes.increment(by: Int(received))
             return try cache.commit(temporary: temporary, url: original)
         }
         throw DownloadError.redirects(url: original, reason: "more than \(configuration.maxRedirects) redirects")

@@ -39,7 +39,8 @@ public struct CapacityPlan: Sendable, Codable, Equatable {
     public var allocations: [GPUAllocation]
     /// Devices (GPUs or CPU workers) the plan uses; on CPU, workers that only decode included.
     public var deviceCount: Int
-    /// Worst-case end-to-end latency: the longest path of stage worst cases (<= `slo`).
+    /// Worst-case end-to-end latency (<= `slo`): the longest path of stage worst cases, plus the
+    /// time an input's burst of requests takes to drain (`burst`).
     public var worstCaseLatency: Double
     /// No plan can use fewer devices: the sum over stages of rate / peak throughput
     /// (`max_b b / l(b)`, ignoring latency), plus decoding's cores on CPU, fractional.
@@ -58,6 +59,9 @@ public struct CapacityPlan: Sendable, Codable, Equatable {
     public var videoSeconds: Double?
     /// On CPU, the intra-op threads of one worker (one model instance running one batch at a time).
     public var threadsPerWorker: Int?
+    /// What a video's frames arriving together add to the worst case (nil: plans made before it
+    /// was modelled, whose worst case assumed requests one by one).
+    public var burst: VideoBurst?
 
     /// Sampled frames per second at the plan's rate (nil when frames per video were not recorded).
     public var framesPerSecond: Double? { framesPerVideo.map { $0 * rate } }

@@ -23,6 +23,8 @@ public enum PlannerError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidPipeline(reason: String)
     /// A numeric argument outside its domain (segment count, latencies for ratios, ...).
     case invalidArgument(String)
+    /// An input's burst of requests (a video's frames) cannot drain within the SLO (`VideoBurst`).
+    case burstExceedsSLO(pipeline: String, rate: Double, drain: Double, slo: Double)
 
     public var description: String {
         switch self {
@@ -38,6 +40,8 @@ public enum PlannerError: Error, Sendable, Equatable, CustomStringConvertible {
             "SLO \(slo) s for '\(model)' is below its minimum plannable latency \(minimum) s"
         case .missingProfile(let model, let device): "no profile for '\(model)' on device '\(device)'"
         case .invalidPipeline(let reason): "invalid pipeline: \(reason)"
+        case .burstExceedsSLO(let pipeline, let rate, let drain, let slo):
+            "'\(pipeline)' at \(rate) inputs/s: an input's burst of requests takes \(drain) s to drain, which the \(slo) s SLO cannot hold; raise the SLO or sample fewer frames"
         case .invalidArgument(let reason): "invalid argument: \(reason)"
         }
     }

@@ -36,9 +36,10 @@ public final class JobServer: Sendable {
         pipelines = applications.map(\.pipeline.spec.name)
         let changes = ChangeSignal()
         let housekeeping = ServerHousekeeping(repository: repository, changes: changes, retentionDays: configuration.retentionDays, logger: logger)
+        let activity = RecentActivity()
         let dispatchers = applications.map {
             JobDispatcher(application: $0, repository: repository, changes: changes, maxInFlight: $0.engine.decoders,
-                          drainTimeout: configuration.drainTimeout, logger: logger)
+                          drainTimeout: configuration.drainTimeout, logger: logger, activity: activity)
         }
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: JSONErrorMiddleware(retryAfter: { [repository] excess in await Self.retryAfter(excess: excess, repository) }))
@@ -47,6 +48,9 @@ public final class JobServer: Sendable {
         JobRoutes(repository: repository, pipelines: Dictionary(uniqueKeysWithValues: dispatchers.map { ($0.pipelineName, $0) }),
                   paths: PathPolicy(roots: configuration.allowedRoots), maxQueued: configuration.maxQueued, changes: changes,
                   housekeeping: housekeeping).register(on: v1)
+        let ui = router.group().add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback, browser: true))
+        UIRoutes(repository: repository, activity: activity, housekeeping: housekeeping,
+                 inFlight: { dispatchers.reduce(0) { $0 + $1.inFlight } }, slo: configuration.engine.slo?.seconds).register(on: ui)
         let bind = configuration.bind
         let port = boundPort
         let app = Application(

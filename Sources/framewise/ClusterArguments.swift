@@ -1,4 +1,5 @@
 import ArgumentParser
+import FramewiseApp
 import FramewiseCore
 import FramewisePlanner
 import FramewiseRedis
@@ -42,26 +43,22 @@ struct ClusterArguments {
     var maxDeliveries: Int { streams.maxDeliveries }
     var reclaimAfter: String { streams.reclaimAfter }
 
-    var isRedis: Bool { broker.hasPrefix("redis://") || broker.hasPrefix("rediss://") }
+    var isRedis: Bool { ClusterSettings.isRedis(broker) }
 
     /// `--broker` without its password, for messages.
-    var displayBroker: String {
-        guard var components = URLComponents(string: broker), components.password != nil else { return broker }
-        components.password = "***"
-        return components.string ?? broker
-    }
+    var displayBroker: String { (try? settings())?.displayBroker ?? broker }
 
     /// `--broker` is memory or a Redis URL (`redisOnly`: only a Redis URL, for `command`).
     static func validate(broker: String, redisOnly command: String? = nil) throws {
-        let redis = broker.hasPrefix("redis://") || broker.hasPrefix("rediss://")
+        let redis = ClusterSettings.isRedis(broker)
         if let command, !redis { throw ValidationError("\(command) needs --broker redis://HOST:PORT, not '\(broker)'") }
         if broker != "memory" && !redis { throw ValidationError("--broker must be memory or a redis:// URL, not '\(broker)'") }
     }
 
-    func reclaimDuration() throws -> Duration { .microseconds(Int64(try PlanningUnits.seconds(reclaimAfter) * 1e6)) }
-
-    func options() throws -> ClusterOptions {
-        ClusterOptions(reclaimAfter: try reclaimDuration(), maxDeliveries: maxDeliveries, faults: Self.faultsFromEnvironment())
+    /// The deployment these options describe (FramewiseApp's `ClusterSettings`).
+    func settings() throws -> ClusterSettings {
+        ClusterSettings(broker: broker, framesDirectory: framesDir, keyPrefix: keyPrefix, maxLength: maxLength, maxDeliveries: maxDeliveries,
+                        reclaimAfter: .microseconds(Int64(try PlanningUnits.seconds(reclaimAfter) * 1e6)), faults: Self.faultsFromEnvironment())
     }
 
     /// Fault injection for the fault tests: `FRAMEWISE_FAULT_CRASH_ON=TEXT` makes this process exit
@@ -71,82 +68,35 @@ struct ClusterArguments {
         return FaultHooks(decodedFrame: { path in if path.contains(poison) { Glibc.exit(70) } })
     }
 
-    /// Connects once, with a short timeout, and sends PING: a broker that does not answer at start
-    /// is an error (exit 1, naming it) instead of a silent wait. Once connected, commands retry.
-    func checkReachable(timeout: Duration = .seconds(3)) async throws {
+    /// Says at once, and exits 1, when Redis does not answer at start.
+    func checkReachable() async throws {
         do {
-            var configuration = try RedisConnectionConfiguration(url: broker)
-            configuration.connectTimeout = timeout
-            try await Self.ping(configuration, timeout: timeout)
-        } catch let error as RedisError {
-            FileHandle.standardError.write(Data("error: cannot reach Redis at \(displayBroker): \(error) (is redis-server running there? check --broker)\n".utf8))
-            throw ExitCode(1)
+            try await settings().checkReachable()
+        } catch let error as AppError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(error.exitCode)
         }
     }
 
-    /// One PING on a connection of its own, given up after `timeout` (a server that accepts and never answers).
-    private static func ping(_ configuration: RedisConnectionConfiguration, timeout: Duration) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                let connection = try await RedisConnection.connect(to: configuration)
-                defer { Task { await connection.close() } }
-                let reply = try await connection.send(RESPCommand("PING"))
-                if let message = reply.errorMessage { throw RedisError.authentication(message: message) }
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout * 2)
-                throw RedisError.connect(host: configuration.host, port: configuration.port, message: "no answer within \(timeout * 2)")
-            }
-            try await group.next()
-            group.cancelAll()
-        }
-    }
-
-    /// Connections to the Redis deployment (lazy: nothing connects until first used).
+    /// Connections to the Redis deployment (lazy: nothing connects until first used); exit 2 on a bad URL.
     func connect() throws -> ClusterConnection {
         do {
-            let frames = try RedisStreamsBrokerConfiguration(url: broker, keyPrefix: keyPrefix, maxLength: maxLength, maxDeliveries: maxDeliveries)
-            let logger = Logger(label: "framewise.redis")
-            return ClusterConnection(
-                frames: RedisStreamsBroker<FrameMessage>(configuration: frames, logger: logger),
-                videos: RedisStreamsBroker<VideoMessage>(configuration: frames, logger: logger),
-                store: RedisJobStore(connection: frames.connection, keyPrefix: keyPrefix, logger: logger),
-                storage: SharedFolderFrameStorage(root: framesDir),
-                broker: displayBroker
-            )
-        } catch {
-            FileHandle.standardError.write(Data("error: --broker \(broker): \(error)\n".utf8))
-            throw ExitCode(2)
+            return try settings().connect()
+        } catch let error as AppError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(error.exitCode)
         }
     }
+
+    func options() throws -> ClusterOptions { try settings().options }
 }
 
-/// The brokers, job store and frame storage of a Redis deployment.
-struct ClusterConnection {
-    let frames: RedisStreamsBroker<FrameMessage>
-    let videos: RedisStreamsBroker<VideoMessage>
-    let store: RedisJobStore
-    let storage: SharedFolderFrameStorage
-    /// The broker URL without its password.
-    let broker: String
-
-    /// The server's persistence and eviction settings, read on a connection of their own (at
-    /// once: no retries when the server is unreachable).
-    func durability() async throws -> RedisDurability {
-        try await RedisDurability.read(from: store.connection)
-    }
-
+extension ClusterConnection {
     /// Prints one `warning:` line per way the server's settings can lose acknowledged work.
     func warn(_ durability: RedisDurability) {
-        for warning in durability.warnings {
-            FileHandle.standardError.write(Data("warning: \(broker): \(warning)\n".utf8))
+        for warning in warnings(durability) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
-    }
-
-    func shutdown() async {
-        await frames.shutdown()
-        await videos.shutdown()
-        await store.shutdown()
     }
 }
 

@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("drain-seconds"), help: "On SIGTERM, how long engine runs in flight may finish before they are left for the next start.")
     var drainSeconds: Int = 30
     @Option(name: .customLong("worker-threads"), help: "Threads for preprocessing and inference (default: the core count).") var workerThreads: Int?
+    @Option(name: .customLong("decode-slots"),
+            help: "Admitted videos decoding at once, oldest first: 1 gives the lowest tail latency when inputs never stall (default: every admitted video).")
+    var decodeSlots: Int?
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
@@ -36,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         if retentionDays < 0 { throw ValidationError("--retention-days must not be negative") }
         if drainSeconds < 0 { throw ValidationError("--drain-seconds must not be negative") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
+        if let d = decodeSlots, d < 1 { throw ValidationError("--decode-slots must be at least 1, got \(d)") }
     }
 
     func run() async throws {
@@ -45,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             let config = ServerConfiguration(
                 pipelines: pipelines, bind: try ListenAddress(parsing: bind), databasePath: db, allowedRoots: allowRoots, maxQueued: maxQueued,
                 maxInFlight: maxInFlight, retentionDays: retentionDays, drainTimeout: .seconds(drainSeconds), ortLibrary: engine.ortLibrary,
-                engine: EngineConfiguration(workerThreads: workerThreads))
+                engine: { var e = EngineConfiguration(workerThreads: workerThreads); e.decodeSlots = decodeSlots; return e }())
             server = try await buildServer(config, logger: Logger(label: "framewise.serve")) { address in
                 FileHandle.standardOutput.write(Data("framewise serve: listening on http://\(address)\n".utf8))
             }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import FramewiseCore
 import FramewisePlanner
+import FramewiseApp
 import FramewiseRuntime
+import FramewiseServer
 import Foundation
 import Logging
 
@@ -22,6 +24,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for more frames (default: each model's setting).") var maxQueueDelayMs: Int?
     @Option(name: .customLong("orphan-grace"), help: "Remove frames of jobs Redis no longer has (abandoned or lost), and of a job's earlier epochs, once untouched this long (e.g. 5m).")
     var orphanGrace = "5m"
+    @Option(name: .customLong("metrics-bind"), help: "HOST:PORT to serve this worker's Prometheus metrics at /metrics (default: none).")
+    var metricsBind: String?
+    @Flag(name: .customLong("metrics-public"), help: "Allow --metrics-bind beyond loopback.") var metricsPublic = false
     @Option(help: "The Redis server between stages: redis://[:password@]host:port[/db] (rediss:// for TLS).") var broker: String
     @OptionGroup var location: RedisLocation
     @OptionGroup var streams: StreamArguments
@@ -37,6 +42,9 @@ struct WorkerCommand: AsyncParsableCommand {
         if let d = decodeSlots ?? decoders, d < 1 { throw ValidationError("--decode-slots must be at least 1, got \(d)") }
         if let d = decodeThreads, d < 0 { throw ValidationError("--decode-threads must be 0 (automatic) or more, got \(d)") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
+        if let metricsBind {
+            do { _ = try ListenAddress(parsing: metricsBind) } catch { throw ValidationError("--metrics-bind: \(error)") }
+        }
     }
 
     func run() async throws {
@@ -51,16 +59,39 @@ struct WorkerCommand: AsyncParsableCommand {
         let connection = try cluster.connect()
         var options = try cluster.options()
         options.orphanGrace = .microseconds(Int64(try PlanningUnits.seconds(orphanGrace) * 1e6))
+        var endpoint: MetricsEndpoint?
+        var metrics: EngineMetrics?
+        if let metricsBind {
+            do {
+                let prometheus = PrometheusMetrics()
+                endpoint = try MetricsEndpoint(bind: try ListenAddress(parsing: metricsBind), metrics: prometheus, allowPublic: metricsPublic)
+                metrics = EngineMetrics(pipeline: loaded, factory: prometheus.factory)
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         let worker: ClusterWorker
         do {
             worker = try ClusterWorker(pipeline: loaded, configuration: config, stages: chosen, frameBroker: connection.frames,
                                        videoBroker: connection.videos, store: connection.store, frames: connection.storage, options: options,
-                                       logger: Logger(label: "framewise.worker"))
+                                       metrics: metrics, logger: Logger(label: "framewise.worker"))
         } catch {
             FileHandle.standardError.write(Data("error: --stages: \(error)\n".utf8))
             throw ExitCode(2)
         }
         FileHandle.standardError.write(Data("worker \(ProcessInfo.processInfo.processIdentifier): \(loaded.spec.name) stages \(worker.stages.sorted().joined(separator: ",")) on \(connection.broker)\n".utf8))
+        let serving = endpoint.map { endpoint in
+            Task {
+                do {
+                    try await endpoint.run(logger: Logger(label: "framewise.worker.metrics")) { address in
+                        FileHandle.standardError.write(Data("worker: metrics at http://\(address)/metrics\n".utf8))
+                    }
+                } catch {
+                    FileHandle.standardError.write(Data("worker: --metrics-bind \(endpoint.bind): \(error)\n".utf8))
+                }
+            }
+        }
         let task = Task { await worker.run() }
         let check = Task { await Self.checkBroker(connection) }
         // First signal: finish what is held and stop; a second one: stop now.
@@ -73,6 +104,7 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         await task.value
+        serving?.cancel()
         check.cancel()
         signals.stop()
         await connection.shutdown()

@@ -5,6 +5,7 @@ import FoundationNetworking
 import FramewiseCore
 import FramewiseDownloader
 import FramewiseTesting
+import MetricsTestKit
 import Testing
 
 /// A local HTTP server on loopback for these tests (scripts/python/test_http_server.py), started
@@ -81,6 +82,26 @@ final class LocalHTTPServer: @unchecked Sendable {
             let stats = await downloader.stats
             #expect(stats.downloads == 1 && stats.cacheHits == 1)
         }
+    }
+
+    @Test func metricsCountBytesHitsAndFailures() async throws {
+        let server = try LocalHTTPServer()
+        defer { server.stop() }
+        let metrics = TestMetrics()
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("fw-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let downloader = Downloader(configuration: DownloaderConfiguration(cacheDirectory: cache, timeout: .seconds(10), retries: 0,
+                                                                           allowList: ["127.0.0.1"]),
+                                    metrics: DownloadMetrics(factory: metrics))
+        _ = try? await downloader.fetch(server.url("/files/h264.mp4"))
+        _ = try? await downloader.fetch(server.url("/files/h264.mp4"))
+        _ = try? await downloader.fetch(server.url("/status/404"))
+        await downloader.shutdown()
+        let size = try FileManager.default.attributesOfItem(atPath: server.root.appendingPathComponent("h264.mp4").path)[.size] as? Int
+        #expect(metrics.counterTotal(label: DownloadMetrics.Name.bytes) == Int64(try #require(size)))
+        #expect(metrics.counterTotal(label: DownloadMetrics.Name.downloads) == 1)
+        #expect(metrics.counterTotal(label: DownloadMetrics.Name.cacheHits) == 1)
+        #expect(metrics.counterTotal(label: DownloadMetrics.Name.failures) == 1)
     }
 
     @Test func tenJobsAskingForOneURLShareOneDownload() async throws {

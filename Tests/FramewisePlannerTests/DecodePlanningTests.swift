@@ -15,7 +15,9 @@ struct DecodePlanningTests {
 
     static let cpu = PlannerDevice(name: "cpu-test", kind: .cpu)
     static let gpu = PlannerDevice(name: "gpu-test", kind: .gpu)
-    static let planner = Planner(profiles: ProfileCatalog([profile(device: "cpu-test"), profile(device: "gpu-test")]))
+    /// Requests one by one (no video bursts): these tests are about decoding's share.
+    static let planner = Planner(profiles: ProfileCatalog([profile(device: "cpu-test"), profile(device: "gpu-test")]),
+                                 configuration: .init(videoBursts: false))
     /// One stage, 10 frames per video.
     static let pipeline = PlannerPipeline(name: "one", stages: [PlannerStage(name: "s", model: "m", rateMultiplier: 10)])
 

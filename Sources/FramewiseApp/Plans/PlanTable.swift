@@ -29,6 +29,11 @@ public enum PlanTable {
         lines.append("\(unit): \(plan.deviceCount) " + String(format: "(lower bound %.2f, gap %.2f = %.0f%%); worst-case latency %.3f s of %.3g s",
                                                             plan.lowerBound, plan.gapToLowerBound, plan.relativeGapToLowerBound * 100,
                                                             plan.worstCaseLatency, plan.slo))
+        if let burst = plan.burst, let stage = burst.stage {
+            lines.append(String(format: "  of which %.3f s: a video's %.1f requests reach '%@' together (decoded over %.3f s) and drain at its capacity",
+                                burst.latency, burst.requests, stage, burst.decodeSeconds)
+                         + (burst.headroom > 1 ? String(format: "; models planned for %.2fx the rate so that it fits the SLO", burst.headroom) : ""))
+        }
         if let d = plan.decode {
             let share = d.shares.map { String(format: "%@ %d %.2f", unit == "GPUs" ? "core" : "worker", $0.worker, $0.cores) }.joined(separator: ", ")
             lines.append(String(format: "decode: %.3f s CPU per video (%.1f ms per frame) x %.4g videos/s = %.2f cores", d.secondsPerVideo,

@@ -13,6 +13,8 @@ final class ClusterContext: StageHost {
     let store: any JobStore
     let frames: any FrameStorage
     let options: ClusterOptions
+    /// Where this worker reports its stages' metrics (nil: not measured).
+    let metrics: EngineMetrics?
     let wiring: StageWiring
     /// Per stage, the raw outputs a downstream join reads; the rest is not stored.
     let joined: [String: Set<String?>]
@@ -25,7 +27,8 @@ final class ClusterContext: StageHost {
     func drain() { draining.store(true, ordering: .relaxed) }
 
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
-         store: any JobStore, frames: any FrameStorage, options: ClusterOptions) {
+         store: any JobStore, frames: any FrameStorage, options: ClusterOptions, metrics: EngineMetrics? = nil) {
+        self.metrics = metrics
         self.pipeline = pipeline
         self.configuration = configuration
         self.broker = broker
@@ -101,6 +104,7 @@ final class ClusterContext: StageHost {
         if error is BrokerError { return false }
         guard delivery.deliveryCount >= options.maxDeliveries else { return false }
         try? await broker.deadLetter(delivery, topic: topic(stage), group: group, error: "\(error)")
+        metrics?.deadLettered(stage: stage)
         try? await store.fail(job: job, epoch: delivery.message.epoch ?? 0, video: delivery.message.video,
                               error: "stage \(stage): \(error) (dead-lettered after \(delivery.deliveryCount) deliveries)")
         return false

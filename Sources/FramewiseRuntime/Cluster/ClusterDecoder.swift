@@ -88,6 +88,7 @@ struct ClusterDecoder: Sendable {
             slot += 1
         }
         let stats = worker.stats
+        context.metrics?.decoded(frames: stats.decoded, sampled: slot)
         try await store.videoDecoded(job: m.job, epoch: m.epoch, video: m.video, frames: slot, decodedFrames: stats.decoded, decodeSeconds: stats.seconds,
                                      media: worker.media)
     }

@@ -18,6 +18,7 @@ public final class ClusterWorker: Sendable {
     /// `stages`: nil for decoding and every stage. Throws when a name is not a stage of the pipeline.
     public init(pipeline: LoadedPipeline, configuration: EngineConfiguration, stages: Set<String>?, frameBroker: any Broker<FrameMessage>,
                 videoBroker: any Broker<VideoMessage>, store: any JobStore, frames: any FrameStorage, options: ClusterOptions,
+                metrics: EngineMetrics? = nil,
                 logger: Logger = Logger(label: "framewise.worker", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         let known = Set(pipeline.stages.map(\.spec.name)).union([Self.decodeStage])
         let chosen = stages ?? known
@@ -27,7 +28,8 @@ public final class ClusterWorker: Sendable {
         self.stages = chosen
         self.videos = videoBroker
         self.logger = logger
-        self.context = ClusterContext(pipeline: pipeline, configuration: configuration, broker: frameBroker, store: store, frames: frames, options: options)
+        self.context = ClusterContext(pipeline: pipeline, configuration: configuration, broker: frameBroker, store: store, frames: frames,
+                                      options: options, metrics: metrics)
     }
 
     /// Totals of what this worker ran, per stage.
@@ -58,6 +60,20 @@ public final class ClusterWorker: Sendable {
                 while !Task.isCancelled && !context.isDraining {
                     try? await store.heartbeat(heartbeat, ttl: .seconds(10))
                     try? await Task.sleep(for: .seconds(3))
+                }
+            }
+            if let metrics = context.metrics {
+                let served = context.pipeline.stages.map(\.spec.name).filter { stages.contains($0) }
+                group.addTask { [context] in
+                    // The broker's view of this worker's topics, for its /metrics.
+                    while !Task.isCancelled && !context.isDraining {
+                        for stage in served {
+                            if let stats = try? await context.broker.stats(topic: context.topic(stage), group: context.group) {
+                                metrics.brokerStats(stage: stage, stats)
+                            }
+                        }
+                        try? await Task.sleep(for: .seconds(2))
+                    }
                 }
             }
             let logger = logger

@@ -61,6 +61,8 @@ struct StageWorker: Sendable {
                 // batcher (idle past reclaimAfter): keep one copy of each.
                 let queuedIDs = Set(batcher.queued.map(\.payload.id))
                 let fresh = got.filter { !queuedIDs.contains($0.id) }
+                let again = fresh.filter { $0.deliveryCount > 1 }.count
+                if again > 0 { host.metrics?.redelivered(stage: stage.spec.name, count: again) }
                 var arrived: [(payload: Delivery<FrameMessage>, key: String?, deadline: EngineClock.Instant?, arrivedAt: EngineClock.Instant)] = []
                 for delivery in fresh {
                     // Nexus' early drop: a frame that cannot meet its deadline even in the next batch

@@ -45,11 +45,20 @@ extension StreamingEngine {
                     gate.close(total: total.arrived)
                     if total.arrived == total.finished { continuation.finish() }
                 }
+                // Decoding in admission order, `decodeSlots` videos at a time, as in `run`.
+                let slots = DecodeSlots(slots: configuration.decodeSlots ?? configuration.decoders)
+                var ticket = 0
                 for await admitted in gate.admitted {
                     self.metrics?.inFlight.set(gate.inFlightCount)
                     guard let video = ledger.video(admitted.video) else { continue }
                     let slo = video.deadlineIn ?? configuration.slo?.seconds
-                    group.addTask { await self.decode(admitted, path: video.path, slo: slo, context: context) }
+                    let turn = ticket
+                    ticket += 1
+                    group.addTask {
+                        await slots.acquire(ticket: turn)
+                        await self.decode(admitted, path: video.path, slo: slo, context: context)
+                        await slots.release()
+                    }
                 }
                 await group.waitForAll()
             }

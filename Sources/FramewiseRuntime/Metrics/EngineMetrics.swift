@@ -24,6 +24,12 @@ public final class EngineMetrics: Sendable {
         public static let sampledFrames = "framewise_sampled_frames_total"
         public static let videoLatency = "framewise_video_latency_seconds"
         public static let frameLatency = "framewise_frame_latency_seconds"
+        // A networked broker's view of each stage topic (set by distributed workers).
+        public static let brokerPending = "framewise_broker_pending_messages"
+        public static let brokerLength = "framewise_broker_stream_length"
+        public static let brokerDeadLetters = "framewise_broker_dead_letter_messages"
+        public static let redelivered = "framewise_broker_redelivered_total"
+        public static let deadLettered = "framewise_broker_dead_lettered_total"
     }
 
     /// One stage's handles.
@@ -32,6 +38,8 @@ public final class EngineMetrics: Sendable {
         let batchSize: Recorder
         let items, batches: Counter
         let depth: Meter
+        let redelivered, deadLettered: Counter
+        let pending, length, deadLetters: Meter
         private let droppedByReason: Mutex<[String: Counter]>
         private let labels: [(String, String)]
         private let factory: any MetricsFactory
@@ -48,6 +56,11 @@ public final class EngineMetrics: Sendable {
             items = Counter(label: Name.items, dimensions: labels, factory: factory)
             batches = Counter(label: Name.batches, dimensions: labels, factory: factory)
             depth = Meter(label: Name.topicDepth, dimensions: labels, factory: factory)
+            redelivered = Counter(label: Name.redelivered, dimensions: labels, factory: factory)
+            deadLettered = Counter(label: Name.deadLettered, dimensions: labels, factory: factory)
+            pending = Meter(label: Name.brokerPending, dimensions: labels, factory: factory)
+            length = Meter(label: Name.brokerLength, dimensions: labels, factory: factory)
+            deadLetters = Meter(label: Name.brokerDeadLetters, dimensions: labels, factory: factory)
             droppedByReason = Mutex([:])
         }
 
@@ -105,6 +118,26 @@ public final class EngineMetrics: Sendable {
     /// Frames skipped at `stage` for `reason` (e.g. deadline).
     func dropped(stage: String, count: Int, reason: String) {
         stages[stage]?.dropped(count, reason: reason)
+    }
+
+    /// Messages delivered again to `stage` (after a crash, a reclaim or a failed try).
+    func redelivered(stage: String, count: Int) { stages[stage]?.redelivered.increment(by: count) }
+
+    /// A message of `stage` went to its dead-letter topic.
+    func deadLettered(stage: String) { stages[stage]?.deadLettered.increment() }
+
+    /// The broker's view of `stage`'s topic: pending (delivered, unacked), length and dead letters.
+    public func brokerStats(stage: String, _ stats: TopicStats) {
+        guard let s = stages[stage] else { return }
+        s.pending.set(stats.pending)
+        s.length.set(stats.length)
+        s.deadLetters.set(stats.deadLetters)
+    }
+
+    /// Frames a distributed decoder decoded and sampled for one video.
+    func decoded(frames: Int, sampled: Int) {
+        decodedFrames.increment(by: frames)
+        sampledFrames.increment(by: sampled)
     }
 
     /// A video finished (ok or failed) after `latency` seconds from its arrival.

@@ -21,10 +21,13 @@ final class JobDispatcher: Service {
     let maxInFlight: Int
     let drainTimeout: Duration
     let logger: Logger
+    /// Where finished videos are recorded for `/ui` (nil: nowhere).
+    let activity: RecentActivity?
     private let outstanding = Mutex<[Int64: ClaimedVideo]>([:])
 
     init(application: FramewiseApplication, repository: any JobRepository, changes: ChangeSignal, maxInFlight: Int,
-         drainTimeout: Duration, logger: Logger) {
+         drainTimeout: Duration, logger: Logger, activity: RecentActivity? = nil) {
+        self.activity = activity
         self.application = application
         self.repository = repository
         self.changes = changes
@@ -82,6 +85,7 @@ final class JobDispatcher: Service {
 
     /// Stores a finished video's result; one that cannot be stored goes back in the queue.
     private func finished(_ video: Int64, _ result: VideoResult) async {
+        activity?.finished(pipeline: pipelineName, result: result)
         do {
             _ = try await repository.storeResult(video: video, status: result.status.rawValue, json: result.json.jsonText)
         } catch {
