@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs both examples with --report, then takes a 1280-pixel-wide screenshot of each report with
 # headless Chromium into bench/screenshots/ (committed, so a reader can look without running anything).
+# BIN=.build/debug/framewise uses another build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=.build/release/framewise
+BIN="${BIN:-.build/release/framewise}"
 OUT=.build/report-screenshots
 SHOTS=bench/screenshots
 mkdir -p "$OUT" "$SHOTS"
@@ -18,7 +19,9 @@ shoot() {  # page.html out.png height
     # Root needs --no-sandbox; a throwaway profile; killed if it hangs.
     timeout -k 5 120 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
         --user-data-dir="$profile" --hide-scrollbars --window-size="1280,$3" --virtual-time-budget=5000 \
-        --screenshot="$2" "file://$(pwd)/$1" >/dev/null 2>&1
+        --screenshot="$profile/shot.png" "file://$(pwd)/$1" >/dev/null 2>&1
+    # 128 colours (FFmpeg's palettegen/paletteuse): a third of the size, charts and text unchanged.
+    ffmpeg -v error -y -i "$profile/shot.png" -vf "split[a][b];[a]palettegen=max_colors=128[p];[b][p]paletteuse=dither=none" "$2"
     rm -rf "$profile"
     echo "screenshot: $2"
 }

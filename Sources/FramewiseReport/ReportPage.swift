@@ -65,7 +65,8 @@ public enum ReportPage {
                       attributes: "data-category=\"\(c)\"")
         }
         return "<p class=\"note\">Decode: time on the decode threads. Queue: each frame's wait from being ready for a stage to its batch "
-            + "starting, summed over frames. Preprocess, inference, postprocess: each video's share of its batches' time.</p>"
+            + "starting, summed over frames (wall time, not work: when many videos arrive at once it is mostly backlog). "
+            + "Preprocess, inference, postprocess: each video's share of its batches' time.</p>"
             + "<div class=\"charts\">\(chart)\(table.html)</div>"
     }
 

@@ -27,7 +27,7 @@ import Testing
     @Test func flagsTheMostNSFWFrameAndFramesWithFaces() {
         let flagged = FlaggedFrames.pick(ReportFixtures.video(0), limit: 4)
         #expect(flagged.map(\.position) == [1, 2], "highest nsfw (frame 1, which has a face too), then the frame with most faces")
-        #expect(flagged[0].reasons.contains("highest nsfw 0.800"))
+        #expect(flagged[0].reasons.contains("highest nsfw 0.8"))
         #expect(flagged[0].reasons.contains("faces: 1 box"))
         #expect(flagged[1].boxes.count == 2 && flagged[1].boxes[1] == FrameBox(stage: "faces", x1: 40, y1: 10, x2: 60, y2: 30))
         #expect(FlaggedFrames.pick(ReportFixtures.video(0), limit: 1).map(\.position) == [1])
