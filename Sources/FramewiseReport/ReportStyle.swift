@@ -25,7 +25,7 @@ public enum ReportStyle {
         .error { color: var(--bad); max-width: 360px; word-break: break-word; }
         .summary-field { white-space: nowrap; }
         .thumbs { display: flex; flex-wrap: wrap; gap: 8px; }
-        figure.thumb { margin: 0; font-size: 11px; color: var(--muted); max-width: 240px; }
+        figure.thumb { margin: 0; font-size: 11px; color: var(--muted); width: 240px; }
         .thumb-frame { position: relative; line-height: 0; }
         .thumb-frame img { width: 100%; height: auto; display: block; border-radius: 3px; }
         .thumb-frame svg { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
