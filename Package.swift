@@ -140,7 +140,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
-        .testTarget(name: "FramewiseReportTests", dependencies: ["FramewiseReport", "FramewiseCore", "FramewiseMedia", "FramewiseTesting"]),
+        .testTarget(name: "FramewiseReportTests", dependencies: ["FramewiseReport", "FramewiseCore", "FramewiseMedia", "FramewisePlanner", "FramewiseTesting"]),
         .testTarget(
             name: "FramewiseRedisTests",
             dependencies: [
