@@ -3,7 +3,7 @@
 # writes an HTML report (with a trace) for each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=.build/release/framewise
+BIN="${BIN:-.build/release/framewise}"
 OUT=.build/demo
 mkdir -p "$OUT/moderation" "$OUT/ocr"
 V=assets/videos
