@@ -98,7 +98,7 @@ public enum ReportPage {
         var series = Timeline.stageThroughput(spans: input.spans, origin: origin, bucket: bucket)
         if series.isEmpty { series = [Timeline.videoThroughput(videos: input.videos, origin: origin, bucket: bucket)] }
         let throughput = LineChart.svg(id: "chart-throughput", title: "Throughput (\(Markup.duration(bucket)) buckets)", series: series,
-                                       xLabel: "seconds since the first arrival", yLabel: series.count > 1 || input.spans.isEmpty == false ? "frames/s" : "videos/s",
+                                       xLabel: "seconds since the first arrival", yLabel: series.first?.name == "videos/s" ? "videos/s" : "frames/s",
                                        step: true)
         let inFlight = LineChart.svg(id: "chart-in-flight", title: "Videos in flight", series: Timeline.inFlight(videos: input.videos, origin: origin),
                                      xLabel: "seconds since the first arrival", yLabel: "videos", step: true)

@@ -24,6 +24,17 @@ import Testing
         #expect(throughput.count == 1 && throughput[0].points.map(\.y) == [6, 1])
     }
 
+    @Test func inFlightCountsOverlappingVideosAndNeverGoesNegative() {
+        // Videos arrive 1 s apart and each is in the engine 2 s (0.5 to 2.5 s after its arrival): at most two overlap.
+        let videos = (0..<4).map { ReportFixtures.video($0) }
+        let series = Timeline.inFlight(videos: videos, origin: 1_700_000_000)
+        #expect(series.map(\.name) == ["in the engine", "waiting at admission"])
+        #expect(series[0].points.map(\.y).max() == 2 && series[0].points.last?.y == 0)
+        #expect(series.allSatisfy { $0.points.allSatisfy { $0.y >= 0 } })
+        #expect(series[1].points.map(\.y).max() == 1)
+        #expect(Timeline.cdf([3, 1, 2]).map(\.y) == [0, 1.0 / 3, 2.0 / 3, 1])
+    }
+
     @Test func flagsTheMostNSFWFrameAndFramesWithFaces() {
         let flagged = FlaggedFrames.pick(ReportFixtures.video(0), limit: 4)
         #expect(flagged.map(\.position) == [1, 2], "highest nsfw (frame 1, which has a face too), then the frame with most faces")
