@@ -39,4 +39,10 @@ import Testing
         #expect(html.contains("id=\"plan\""))
         #expect(throws: ReportError.self) { try ReportBuilder.readPlan(path: "/nonexistent/plan.json") }
     }
+
+    @Test func aPlanAloneIsAPageOfTables() throws {
+        let html = ReportPage.html(ReportInput(title: "plan", videos: [], plan: try Self.plan()))
+        #expect(html.contains("id=\"plan-stages\"") && html.contains("id=\"plan-devices\""))
+        #expect(!html.contains("chart-time-split") && !html.contains("id=\"videos\""), "no run, no run charts")
+    }
 }
