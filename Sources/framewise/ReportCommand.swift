@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
             """)
 
     @Argument(help: "Results file of `framewise run --output` (optional with --plan).") var results: String?
-    @Option(help: "Trace file of `framewise run --trace`.") var trace: String?
+    @Option(help: "Trace file of `framewise run --trace` (repeat for the files of a distributed run's workers).") var trace: [String] = []
     @Option(help: "Capacity plan (`framewise plan --json`) to show and compare batch sizes with.") var plan: String?
     @Option(help: "Per-video SLO to draw on the latency CDF, e.g. 2s (default: from the results' deadlines).") var slo: String?
     @Option(help: "The page's title.") var title: String?
@@ -36,9 +36,11 @@ struct ReportCommand: ParsableCommand {
         let input: ReportInput
         do {
             let videos = try results.map { path throws(ReportError) in try ResultsReader.read(path: path) } ?? []
-            let spans = try trace.map { path throws(ReportError) in try TraceReader.read(path: path) } ?? []
+            var spans: [SpanRecord] = []
+            for path in trace { spans += try TraceReader.read(path: path) }
             let capacity = try plan.map { path throws(ReportError) in try ReportBuilder.readPlan(path: path) }
-            let sources = [results.map { "results: \($0)" }, trace.map { "trace: \($0)" }, plan.map { "plan: \($0)" }].compactMap { $0 }
+            let sources = [results.map { "results: \($0)" }, trace.isEmpty ? nil : "trace: " + trace.joined(separator: ", "), plan.map { "plan: \($0)" }]
+                .compactMap { $0 }
             input = ReportInput(title: title ?? "Framewise report" + (results.map { ": " + URL(fileURLWithPath: $0).lastPathComponent } ?? ""),
                                 sources: sources, videos: videos, spans: spans, plan: capacity,
                                 slo: try slo.map { try PlanningUnits.seconds($0) })

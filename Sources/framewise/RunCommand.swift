@@ -3,6 +3,7 @@ import FramewiseApp
 import FramewiseCore
 import FramewisePlanner
 import FramewiseReport
+import Tracing
 import FramewiseRuntime
 import Foundation
 import Logging
@@ -39,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("frame-budget"), parsing: .unconditional, help: "Frames inside the pipeline before a new video waits at admission (default: the sum of the topic bounds).") var frameBudget: Int?
     @Option(help: "Per-video latency objective from the video's arrival, e.g. 2s or 500ms (streaming engine); the summary shows SLO attainment and goodput. With --plan, each stage also gets the plan's share of it as a per-frame budget.") var slo: String?
     @Option(help: "Write the run's summary figures as JSON here.") var json: String?
-    @Option(help: "Write one trace per video here, one span per JSON line (decode, each stage batch, assemble; streaming engine in one process).")
+    @Option(help: "Write one trace per video here, one span per JSON line (decode, each stage batch, assemble; with --broker redis://, workers started with --trace add their spans to the same traces).")
     var trace: String?
     @Option(help: "Write a self-contained HTML report of the run here (charts, per-video rows, thumbnails of flagged frames).")
     var report: String?
@@ -78,7 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         if plan != nil, engineKind != .streaming { throw ValidationError("--plan needs the streaming engine") }
         if cluster.isRedis, engineKind != .streaming { throw ValidationError("--broker redis:// needs the streaming engine") }
         if cluster.isRedis, plan != nil { throw ValidationError("--plan applies to one process; with --broker redis:// start workers per the plan instead") }
-        if trace != nil, engineKind != .streaming || cluster.isRedis { throw ValidationError("--trace needs the streaming engine in one process") }
+        if trace != nil, engineKind != .streaming { throw ValidationError("--trace needs the streaming engine") }
     }
 
     /// The capacity plan at `path`; exits 2 with the reason when it cannot be read.
@@ -145,7 +146,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             switch engineKind {
             case .streaming where cluster.isRedis:
-                report = try await runOnCluster(loaded, videos: videos, sink: sink, progress: progress)
+                report = try await runOnCluster(loaded, videos: videos, sink: sink, tracer: tracing?.tracer, progress: progress)
             case .streaming:
                 // With a plan, arrivals default to 90% of its rate: where the plan claims to hold.
                 let rate = try load.parsedRate() ?? plan.map { 0.9 * $0.plan.rate }
@@ -244,12 +245,13 @@ struct RunCommand: AsyncParsableCommand {
 
 extension RunCommand {
     /// Submits the videos to the workers behind `--broker redis://...` and collects their results.
-    func runOnCluster(_ loaded: LoadedPipeline, videos: [String], sink: any ResultSink, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> RunReport {
+    func runOnCluster(_ loaded: LoadedPipeline, videos: [String], sink: any ResultSink, tracer: (any Tracer)?, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> RunReport {
         let connection = try cluster.connect()
         var run = ClusterRun(pipeline: loaded, frameBroker: connection.frames, videoBroker: connection.videos,
                              store: connection.store, frames: connection.storage)
         if let slo, let seconds = try? PlanningUnits.seconds(slo) { run.slo = .microseconds(Int64(seconds * 1e6)) }
         run.onBrokerLoss = onBrokerLoss
+        run.tracer = tracer
         // Printed even with --quiet: results are about to be redone.
         run.onRecovery = { recovery in FileHandle.standardError.write(Data("\(recovery)\n".utf8)) }
         // Said before it happens: settings under which a restart or eviction loses acknowledged work.

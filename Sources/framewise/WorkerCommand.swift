@@ -20,6 +20,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queue-delay-ms"), help: "Longest a partial batch waits for more frames (default: each model's setting).") var maxQueueDelayMs: Int?
     @Option(name: .customLong("orphan-grace"), help: "Remove frames of jobs Redis no longer has (abandoned or lost), and of a job's earlier epochs, once untouched this long (e.g. 5m).")
     var orphanGrace = "5m"
+    @Option(help: "Write the spans this worker records (decoding, its stages' batches) here, one per JSON line, in the traces the run started.")
+    var trace: String?
     @OptionGroup var cluster: ClusterArguments
     @OptionGroup var engine: EngineOptions
 
@@ -41,11 +43,12 @@ struct WorkerCommand: AsyncParsableCommand {
         let connection = try cluster.connect()
         var options = try cluster.options()
         options.orphanGrace = .microseconds(Int64(try PlanningUnits.seconds(orphanGrace) * 1e6))
+        let tracing = try RunTracing(file: trace, collect: false)
         let worker: ClusterWorker
         do {
             worker = try ClusterWorker(pipeline: loaded, configuration: config, stages: chosen, frameBroker: connection.frames,
                                        videoBroker: connection.videos, store: connection.store, frames: connection.storage, options: options,
-                                       logger: Logger(label: "framewise.worker"))
+                                       logger: Logger(label: "framewise.worker"), tracer: tracing?.tracer)
         } catch {
             FileHandle.standardError.write(Data("error: --stages: \(error)\n".utf8))
             throw ExitCode(2)
@@ -63,6 +66,9 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         await task.value
+        do { try tracing?.file?.close() } catch {
+            FileHandle.standardError.write(Data("error: --trace \(error.destination): \(error.reason)\n".utf8))
+        }
         check.cancel()
         signals.stop()
         await connection.shutdown()

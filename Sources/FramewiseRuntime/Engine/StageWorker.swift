@@ -249,15 +249,16 @@ extension StageWorker {
     /// and longest queue wait.
     func trace(_ deliveries: [Delivery<FrameMessage>], present: [Bool], items: [StageItem], time: StageTime, readyBefore now: Double,
                start: UInt64, end: UInt64) {
-        var videos: [Int: TracedBatch.Share] = [:]
+        var videos: [TracedBatch.Key: TracedBatch.Share] = [:]
         let itemsPerDelivery = items.reduce(into: [Int: Int]()) { $0[$1.slot, default: 0] += 1 }
         for (position, delivery) in deliveries.enumerated() where present[position] {
             let m = delivery.message
-            var share = videos[m.video] ?? TracedBatch.Share()
+            let key = TracedBatch.Key(job: m.job, video: m.video)
+            var share = videos[key] ?? TracedBatch.Share(traceparent: m.traceparent)
             share.frames += 1
             share.items += itemsPerDelivery[position] ?? 0
             share.queueWaitSeconds = max(share.queueWaitSeconds, now - m.readyAt)
-            videos[m.video] = share
+            videos[key] = share
         }
         host.traced(TracedBatch(stage: stage.spec.name, model: stage.spec.model, id: SpanIdentity.randomHex(bytes: 8), size: items.count,
                                 startUnixNano: start, endUnixNano: end, time: time, videos: videos))

@@ -68,25 +68,10 @@ final class VideoTraces: Sendable {
 
     /// One stage batch: a span in the trace of each video it held.
     func batch(_ batch: TracedBatch) {
-        let roots = open.withLock { o in batch.videos.keys.compactMap { v in o[v].map { (v, $0.root) } } }
-        for (video, root) in roots {
-            guard let share = batch.videos[video] else { continue }
-            let span = tracer.startSpan(TraceVocabulary.stage(batch.stage), context: root.context, ofKind: .internal,
-                                        at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: batch.startUnixNano),
-                                        function: #function, file: #fileID, line: #line)
-            var a = SpanAttributes()
-            a.set(TraceVocabulary.Key.stage, value: .string(batch.stage))
-            a.set(TraceVocabulary.Key.model, value: .string(batch.model))
-            a.set(TraceVocabulary.Key.batchID, value: .string(batch.id))
-            a.set(TraceVocabulary.Key.batchSize, value: .int64(Int64(batch.size)))
-            a.set(TraceVocabulary.Key.batchVideoItems, value: .int64(Int64(share.items)))
-            a.set(TraceVocabulary.Key.batchVideoFrames, value: .int64(Int64(share.frames)))
-            a.set(TraceVocabulary.Key.queueWaitMs, value: .double(share.queueWaitSeconds * 1000))
-            a.set(TraceVocabulary.Key.preprocessMs, value: .double(batch.time.preprocessSeconds * 1000))
-            a.set(TraceVocabulary.Key.inferenceMs, value: .double(batch.time.inferenceSeconds * 1000))
-            a.set(TraceVocabulary.Key.postprocessMs, value: .double(batch.time.postprocessSeconds * 1000))
-            span.attributes = a
-            span.end(at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: batch.endUnixNano))
+        let roots = open.withLock { o in batch.videos.keys.compactMap { key in o[key.video].map { (key, $0.root) } } }
+        for (key, root) in roots {
+            guard let share = batch.videos[key] else { continue }
+            batch.record(share, in: root.context, tracer: tracer)
         }
     }
 
@@ -108,7 +93,14 @@ final class VideoTraces: Sendable {
 
 /// One stage batch as traces record it: when it ran and, per video, its share.
 struct TracedBatch: Sendable {
+    /// A video of the batch: its job (distributed runs) and index.
+    struct Key: Hashable, Sendable {
+        var job: String?
+        var video: Int
+    }
     struct Share: Sendable {
+        /// The video's trace as the frames carried it (`traceparent`; nil in one process).
+        var traceparent: String?
         var frames = 0
         var items = 0
         /// The longest wait of this video's frames in the stage's queue.
@@ -123,5 +115,25 @@ struct TracedBatch: Sendable {
     let endUnixNano: UInt64
     /// The whole batch's preprocess, inference and postprocess time.
     let time: StageTime
-    let videos: [Int: Share]
+    let videos: [Key: Share]
+
+    /// A "stage NAME" span for one video's share of the batch, child of `parent`'s span.
+    func record(_ share: Share, in parent: InstrumentationContext, tracer: any Tracer) {
+        let span = tracer.startSpan(TraceVocabulary.stage(stage), context: parent, ofKind: .internal,
+                                    at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: startUnixNano),
+                                    function: #function, file: #fileID, line: #line)
+        var a = SpanAttributes()
+        a.set(TraceVocabulary.Key.stage, value: .string(stage))
+        a.set(TraceVocabulary.Key.model, value: .string(model))
+        a.set(TraceVocabulary.Key.batchID, value: .string(id))
+        a.set(TraceVocabulary.Key.batchSize, value: .int64(Int64(size)))
+        a.set(TraceVocabulary.Key.batchVideoItems, value: .int64(Int64(share.items)))
+        a.set(TraceVocabulary.Key.batchVideoFrames, value: .int64(Int64(share.frames)))
+        a.set(TraceVocabulary.Key.queueWaitMs, value: .double(share.queueWaitSeconds * 1000))
+        a.set(TraceVocabulary.Key.preprocessMs, value: .double(time.preprocessSeconds * 1000))
+        a.set(TraceVocabulary.Key.inferenceMs, value: .double(time.inferenceSeconds * 1000))
+        a.set(TraceVocabulary.Key.postprocessMs, value: .double(time.postprocessSeconds * 1000))
+        span.attributes = a
+        span.end(at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: endUnixNano))
+    }
 }
