@@ -12,6 +12,14 @@ import Testing
 
     static func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
+    /// Runs blocking work (a CLI run, Chromium) on its own thread, so the test never holds one of
+    /// Swift's few cooperative threads for the seconds it takes (other suites' timing depends on them).
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
     /// Every `data:image/jpeg;base64,...` payload of the page, decoded.
     static func jpegs(in html: String) -> [Data] {
         html.components(separatedBy: "data:image/jpeg;base64,").dropFirst().compactMap { part in
@@ -20,11 +28,11 @@ import Testing
     }
 
     /// Loads `page` in Chromium with the probe; the dumped DOM.
-    static func dom(of page: URL) throws -> String {
+    static func dom(of page: URL) async throws -> String {
         let html = try String(contentsOf: page, encoding: .utf8)
         let probed = page.deletingLastPathComponent().appendingPathComponent("probe-" + page.lastPathComponent)
         try html.replacingOccurrences(of: "</body>", with: probe + "</body>").write(to: probed, atomically: true, encoding: .utf8)
-        return try HeadlessChromium.dumpDOM(probed)
+        return try await offPool { try HeadlessChromium.dumpDOM(probed) }
     }
 
     /// Checks what every report must show, in the DOM Chromium built.
@@ -52,14 +60,14 @@ import Testing
         }
     }
 
-    @Test func moderationReportOpensInChromium() throws {
+    @Test func moderationReportOpensInChromium() async throws {
         let dir = try CLITests.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let videos = try ["carphone_pristine.mp4", "bikes.mp4", "bigbuckbunny.mp4"].map { try Fixtures.require(Fixtures.asset("videos/\($0)")) }
         let page = dir.appendingPathComponent("moderation.html")
-        let run = try CLITests.framewise(["run", "examples/moderation/pipeline.yaml"] + videos
-                                         + ["--output", dir.appendingPathComponent("m.jsonl").path, "--trace", dir.appendingPathComponent("m.trace.jsonl").path,
-                                            "--report", page.path, "--quiet"])
+        let arguments = ["run", "examples/moderation/pipeline.yaml"] + videos
+            + ["--output", dir.appendingPathComponent("m.jsonl").path, "--trace", dir.appendingPathComponent("m.trace.jsonl").path, "--report", page.path, "--quiet"]
+        let run = try await Self.offPool { try CLITests.framewise(arguments) }
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("report: "), "says where the report is")
         let html = try String(contentsOf: page, encoding: .utf8)
@@ -68,35 +76,37 @@ import Testing
         // Moderation flags the most NSFW frame of each video and its frames with faces, boxes drawn.
         #expect(html.contains("highest nsfw"))
         #expect(html.contains("class=\"box\" data-stage=\"faces\""))
-        let dom = try Self.dom(of: page)
+        let dom = try await Self.dom(of: page)
         Self.expectReport(dom, videos: 3, stages: ["faces", "nsfw"], thumbnails: true)
         let png = dir.appendingPathComponent("moderation.png")
-        try HeadlessChromium.screenshot(page, to: png)
+        try await Self.offPool { try HeadlessChromium.screenshot(page, to: png) }
         let bytes = try Data(contentsOf: png)
         #expect(bytes.count > 10_000 && Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "a PNG screenshot")
     }
 
-    @Test func ocrReportFromFilesOpensInChromium() throws {
+    @Test func ocrReportFromFilesOpensInChromium() async throws {
         let dir = try CLITests.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let video = try Fixtures.require(Fixtures.asset("videos/ocr_text.mp4"))
         let results = dir.appendingPathComponent("ocr.jsonl"), trace = dir.appendingPathComponent("ocr.trace.jsonl")
-        let run = try CLITests.framewise(["run", "examples/ocr/pipeline.yaml", video, "--output", results.path, "--trace", trace.path, "--quiet"])
+        let run = try await Self.offPool {
+            try CLITests.framewise(["run", "examples/ocr/pipeline.yaml", video, "--output", results.path, "--trace", trace.path, "--quiet"])
+        }
         #expect(run.status == 0, "\(run.stderr)")
         let traceLines = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
         #expect(traceLines.contains { $0.contains("\"name\":\"stage text\"") } && traceLines.contains { $0.contains("\"name\":\"decode\"") })
         let page = dir.appendingPathComponent("ocr.html")
-        let report = try CLITests.framewise(["report", results.path, "--trace", trace.path, "-o", page.path])
+        let report = try await Self.offPool { try CLITests.framewise(["report", results.path, "--trace", trace.path, "-o", page.path]) }
         #expect(report.status == 0, "\(report.stderr)")
         let html = try String(contentsOf: page, encoding: .utf8)
         Self.expectJPEGs(html)
         #expect(html.contains("class=\"box\" data-stage=\"det\""), "text boxes drawn")
-        let dom = try Self.dom(of: page)
+        let dom = try await Self.dom(of: page)
         Self.expectReport(dom, videos: 1, stages: ["det", "orient", "text"], thumbnails: true)
     }
 
-    @Test func reportRefusesAMissingResultsFile() throws {
-        let r = try CLITests.framewise(["report", "/nonexistent/results.jsonl", "-o", "/tmp/never.html"])
+    @Test func reportRefusesAMissingResultsFile() async throws {
+        let r = try await Self.offPool { try CLITests.framewise(["report", "/nonexistent/results.jsonl", "-o", "/tmp/never.html"]) }
         #expect(r.status == 2 && r.stderr.contains("/nonexistent/results.jsonl: no such file"))
     }
 }
