@@ -2,12 +2,13 @@
 # Each target installs what is missing first (scripts/setup.sh is idempotent and fast).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup assets fixtures build release demo test bench clean
+.PHONY: help setup assets fixtures build release demo test bench report-screenshots clean
 
 help:
-	@echo "make demo   - install, fetch models and videos, build, run both examples"
+	@echo "make demo   - install, fetch models and videos, build, run both examples (HTML reports in .build/demo)"
 	@echo "make test   - install, fetch, make fixtures, build, run the whole test suite"
 	@echo "make bench  - measure decode fps, inference ms per batch, videos/s (bench/RESULTS.md)"
+	@echo "make report-screenshots - screenshots of both examples' HTML reports (bench/screenshots/)"
 
 setup:
 	@scripts/setup.sh
@@ -37,6 +38,9 @@ test: assets fixtures
 
 bench: assets release
 	@scripts/bench.sh
+
+report-screenshots: assets release
+	@scripts/report-screenshots.sh
 
 clean:
 	rm -rf .build .fixtures

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         // C declarations of the subset of ONNX Runtime's C API we use, plus a dlopen loader.
@@ -49,6 +50,7 @@ let package = Package(
             dependencies: [
                 "FramewiseCore", "FramewiseMedia", "FramewiseONNX", "FramewisePostprocess",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // The shared downloader: a URL fetched once into a content-addressed cache (async-http-client).
@@ -84,8 +86,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
+        // The report: results, traces and plans -> one self-contained HTML page (inline SVG charts,
+        // thumbnails re-decoded with FFmpeg and JPEG-encoded); chart builders reusable by the server.
+        .target(name: "FramewiseReport", dependencies: ["FramewiseCore", "FramewiseMedia", "FramewisePlanner"]),
         // The HTTP service: jobs in SQLite (GRDB), a scheduler feeding one engine per pipeline,
         // bearer tokens; buildServer(config) -> a service group.
         .target(
@@ -97,13 +103,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .executableTarget(
             name: "framewise",
             dependencies: [
                 "FramewiseApp", "FramewiseServer", "FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
+                "FramewiseReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -111,7 +120,13 @@ let package = Package(
         .testTarget(name: "FramewiseMediaTests", dependencies: ["FramewiseMedia", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(name: "FramewiseONNXTests", dependencies: ["FramewiseONNX", "FramewiseCore", "FramewiseTesting"]),
         .testTarget(name: "FramewisePostprocessTests", dependencies: ["FramewisePostprocess", "FramewiseCore"]),
-        .testTarget(name: "FramewiseRuntimeTests", dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewisePostprocess", "FramewiseTesting"]),
+        .testTarget(
+            name: "FramewiseRuntimeTests",
+            dependencies: [
+                "FramewiseRuntime", "FramewiseCore", "FramewiseMedia", "FramewisePostprocess", "FramewiseTesting",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
         .testTarget(
             name: "FramewiseAppTests",
             dependencies: [
@@ -133,6 +148,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
+        .testTarget(name: "FramewiseReportTests", dependencies: ["FramewiseReport", "FramewiseCore", "FramewiseMedia", "FramewisePlanner", "FramewiseTesting"]),
         .testTarget(
             name: "FramewiseRedisTests",
             dependencies: [

@@ -24,6 +24,8 @@ static inline int fw_averror_decoder_not_found(void) { return AVERROR_DECODER_NO
 static inline int64_t fw_av_nopts_value(void) { return AV_NOPTS_VALUE; }
 static inline int fw_av_time_base(void) { return AV_TIME_BASE; }
 static inline enum AVPixelFormat fw_pix_fmt_gbrpf32(void) { return AV_PIX_FMT_GBRPF32LE; }
+static inline int fw_codec_flag_qscale(void) { return AV_CODEC_FLAG_QSCALE; }
+static inline int fw_qp2lambda(void) { return FF_QP2LAMBDA; }
 
 /// Formats one FFmpeg log line (with its "[codec @ 0x...]" prefix) from a log callback's va_list.
 static inline int fw_format_log_line(void *avcl, int level, const char *fmt, va_list vl,

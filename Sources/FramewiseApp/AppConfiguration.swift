@@ -2,6 +2,7 @@ import CoreMetrics
 import FramewiseCore
 import FramewisePlanner
 import FramewiseRuntime
+import Tracing
 
 /// Everything an application is built from: the pipeline file, where ONNX Runtime is, how the
 /// engine uses the machine, and an optional capacity plan to apply. The CLI, the server and the
@@ -20,10 +21,14 @@ public struct AppConfiguration: Sendable {
     public var workerThreadsGiven: Bool
     /// Where the engine reports metrics (nil: not measured), e.g. `PrometheusMetrics().factory`.
     public var metrics: (any MetricsFactory)?
+    /// Traces each video (one trace per video), e.g. a `RecordingTracer` writing a trace file (nil: not traced).
+    public var tracer: (any Tracer)?
 
     public init(pipelinePath: String, ortLibrary: String? = nil, engine: EngineConfiguration = EngineConfiguration(),
-                plan: CapacityPlan? = nil, workerThreadsGiven: Bool = false, metrics: (any MetricsFactory)? = nil) {
+                plan: CapacityPlan? = nil, workerThreadsGiven: Bool = false, metrics: (any MetricsFactory)? = nil,
+                tracer: (any Tracer)? = nil) {
         self.metrics = metrics
+        self.tracer = tracer
         self.pipelinePath = pipelinePath
         self.ortLibrary = ortLibrary
         self.engine = engine

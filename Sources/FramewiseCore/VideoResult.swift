@@ -84,13 +84,20 @@ public struct VideoStats: Sendable, Equatable {
     public var decodeSeconds: Double
     /// Per stage: preprocess, inference and post-process seconds.
     public var stages: [String: StageTime]
+    /// When the video arrived, was admitted, finished and was due (streaming engine; nil: not recorded).
+    public var times: VideoTimes?
+    /// Seconds from each frame's decode to its last stage, in frame order (streaming engine; empty: not recorded).
+    public var frameLatencies: [Double]
 
-    public init(decodedFrames: Int = 0, sampledFrames: Int = 0, wallSeconds: Double = 0, decodeSeconds: Double = 0, stages: [String: StageTime] = [:]) {
+    public init(decodedFrames: Int = 0, sampledFrames: Int = 0, wallSeconds: Double = 0, decodeSeconds: Double = 0, stages: [String: StageTime] = [:],
+                times: VideoTimes? = nil, frameLatencies: [Double] = []) {
         self.decodedFrames = decodedFrames
         self.sampledFrames = sampledFrames
         self.wallSeconds = wallSeconds
         self.decodeSeconds = decodeSeconds
         self.stages = stages
+        self.times = times
+        self.frameLatencies = frameLatencies
     }
 
     public var json: JSONValue {
@@ -103,10 +110,13 @@ public struct VideoStats: Sendable, Equatable {
                 "dropped": .number(Double(t.dropped)), "late": .number(Double(t.late)),
             ]))
         }
-        return .object([
+        var fields = [
             JSONField("decoded_frames", .number(Double(decodedFrames))), JSONField("sampled_frames", .number(Double(sampledFrames))),
             JSONField("wall_ms", ms(wallSeconds)), JSONField("decode_ms", ms(decodeSeconds)), JSONField("stages", .object(stageFields)),
-        ])
+        ]
+        if let times { fields.append(JSONField("times_unix_ms", times.json)) }
+        if !frameLatencies.isEmpty { fields.append(JSONField("frame_latency_ms", .array(frameLatencies.map(ms)))) }
+        return .object(fields)
     }
 }
 

@@ -30,6 +30,8 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidFrameFile = "invalid frame file"
         /// Writing a frame file (or creating its folder) failed.
         case writeFailed = "write failed"
+        /// Encoding a frame (a JPEG thumbnail) failed.
+        case encodeFailed = "encode failed"
     }
 
     /// What went wrong.

@@ -117,7 +117,7 @@ public func buildServer(_ configuration: ServerConfiguration, backend: (any Infe
         let app: FramewiseApplication
         do {
             app = try buildApplication(AppConfiguration(pipelinePath: path, ortLibrary: configuration.ortLibrary, engine: engine,
-                                                        metrics: metrics.factory), backend: backend)
+                                                        metrics: metrics.factory, tracer: configuration.tracer), backend: backend)
         } catch { throw .application(error) }
         if let other = applications.first(where: { $0.pipeline.spec.name == app.pipeline.spec.name }) {
             throw .invalidArgument(name: "PIPELINE", message: "\(path) and \(other.configuration.pipelinePath) are both named \(app.pipeline.spec.name)")

@@ -1,5 +1,6 @@
 import Foundation
 import FramewiseRuntime
+import Tracing
 
 /// What `framewise serve` is started with. Defaults are safe: loopback only, jobs in
 /// `framewise.sqlite` in the working directory, a bounded queue.
@@ -24,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var ortLibrary: String?
     /// The engine's knobs (threads, queue bounds); `decoders` is set from `maxInFlight`.
     public var engine: EngineConfiguration
+    /// Traces each video the engines run (one trace per video), e.g. to a trace file (nil: not traced).
+    public var tracer: (any Tracer)?
 
     public init(pipelines: [String], bind: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), databasePath: String = "framewise.sqlite",
                 allowedRoots: [String], maxQueued: Int = 1000, maxInFlight: Int? = nil, retentionDays: Int = 0,

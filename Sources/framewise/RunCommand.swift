@@ -2,6 +2,8 @@ import ArgumentParser
 import FramewiseApp
 import FramewiseCore
 import FramewisePlanner
+import FramewiseReport
+import Tracing
 import FramewiseRuntime
 import Foundation
 import Logging
@@ -38,6 +40,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("frame-budget"), parsing: .unconditional, help: "Frames inside the pipeline before a new video waits at admission (default: the sum of the topic bounds).") var frameBudget: Int?
     @Option(help: "Per-video latency objective from the video's arrival, e.g. 2s or 500ms (streaming engine); the summary shows SLO attainment and goodput. With --plan, each stage also gets the plan's share of it as a per-frame budget.") var slo: String?
     @Option(help: "Write the run's summary figures as JSON here.") var json: String?
+    @Option(help: "Write one trace per video here, one span per JSON line (decode, each stage batch, assemble; with --broker redis://, workers started with --trace add their spans to the same traces).")
+    var trace: String?
+    @Option(help: "Write a self-contained HTML report of the run here (charts, per-video rows, thumbnails of flagged frames).")
+    var report: String?
     @Option(name: .customLong("late-policy"), help: "drop (Nexus' early drop: frames that cannot meet the SLO never take a batch slot) or mark_late.")
     var latePolicy: EngineConfiguration.LatePolicy = .drop
     @Option(name: .customLong("on-broker-loss"), help: "With --broker redis://: when Redis lost the job's state (restart without persistence, FLUSHALL, eviction, failover), resubmit the unfinished videos or fail.")
@@ -80,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         if plan != nil, engineKind != .streaming { throw ValidationError("--plan needs the streaming engine") }
         if cluster.isRedis, engineKind != .streaming { throw ValidationError("--broker redis:// needs the streaming engine") }
         if cluster.isRedis, plan != nil { throw ValidationError("--plan applies to one process; with --broker redis:// start workers per the plan instead") }
+        if trace != nil, engineKind != .streaming { throw ValidationError("--trace needs the streaming engine") }
     }
 
     /// The capacity plan at `path`; exits 2 with the reason when it cannot be read.
@@ -93,7 +100,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The application this command runs: the pipeline loaded, the engine configured, the plan applied.
-    private func application(plan: (plan: CapacityPlan, path: String)?) throws -> FramewiseApplication {
+    private func application(plan: (plan: CapacityPlan, path: String)?, tracing: RunTracing?) throws -> FramewiseApplication {
         var config = EngineConfiguration(decoders: load.maxInFlight ?? concurrency, decodeThreads: decodeThreads ?? 0, workerThreads: workerThreads,
                                          instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
         config.topicBound = topicBound
@@ -107,7 +114,7 @@ struct RunCommand: AsyncParsableCommand {
         let app = try reportingAppErrors {
             try buildApplication(AppConfiguration(pipelinePath: pipeline, ortLibrary: engine.ortLibrary, engine: config,
                                                   plan: engineKind == .streaming && !cluster.isRedis ? plan?.plan : nil,
-                                                  workerThreadsGiven: workerThreads != nil))
+                                                  workerThreadsGiven: workerThreads != nil, tracer: tracing?.tracer))
         }
         if let plan, !quiet {
             let text = plan.plan.rows.map { "\($0.stage) x\(max(1, $0.instances)) batch \($0.batchSize)" }.joined(separator: ", ")
@@ -120,7 +127,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         engine.bootstrapLogging()
         let plan = try self.plan.map(readPlan)
-        let app = try application(plan: plan)
+        let tracing = try RunTracing(file: trace, collect: report != nil)
+        let app = try application(plan: plan, tracing: tracing)
         let loaded = app.pipeline
         let videos = load.cycled(VideoInputs.expand(inputs))
         guard !videos.isEmpty else {
@@ -129,8 +137,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         // An unreachable broker is said at once, before anything is written.
         if cluster.isRedis { try await cluster.checkReachable() }
-        let sink: JSONLinesSink
-        do { sink = try JSONLinesSink(path: output) } catch {
+        let sink: any ResultSink
+        do {
+            let file = try JSONLinesSink(path: output)
+            sink = report == nil ? file : CollectingSink(file)
+        } catch {
             FileHandle.standardError.write(Data("error: cannot write results to \(error.destination): \(error.reason)\n".utf8))
             throw ExitCode(2)
         }
@@ -144,7 +155,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             switch engineKind {
             case .streaming where cluster.isRedis:
-                report = try await runOnCluster(loaded, videos: videos, sink: sink, progress: progress)
+                report = try await runOnCluster(loaded, videos: videos, sink: sink, tracer: tracing?.tracer, progress: progress)
             case .streaming:
                 // With a plan, arrivals default to 90% of its rate: where the plan claims to hold.
                 let rate = try load.parsedRate() ?? plan.map { 0.9 * $0.plan.rate }
@@ -168,7 +179,25 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         bar?.finish()
+        try await writeTraceAndReport(tracing: tracing, sink: sink, pipeline: loaded.spec.name, plan: plan?.plan,
+                                      slo: app.engine.slo?.seconds)
         try finish(report, videos: videos.count, pipeline: loaded.spec.name, plan: plan)
+    }
+
+    /// Closes the trace file and writes the HTML report (exit 1 naming the file on failure).
+    private func writeTraceAndReport(tracing: RunTracing?, sink: any ResultSink, pipeline: String, plan: CapacityPlan?, slo: Double?) async throws {
+        if let file = tracing?.file {
+            do { try file.close() } catch {
+                FileHandle.standardError.write(Data("error: cannot write the trace \(error.destination): \(error.reason)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        guard let report, let collected = sink as? CollectingSink else { return }
+        let videos = await collected.results.enumerated().compactMap { ResultsReader.video($0.element.json, index: $0.offset) }
+        let input = ReportInput(title: "Framewise report: \(pipeline)", sources: ["pipeline: \(self.pipeline)"] + (output.map { ["results: \($0)"] } ?? [])
+                                    + (trace.map { ["trace: \($0)"] } ?? []) + (self.plan.map { ["plan: \($0)"] } ?? []),
+                                videos: videos, spans: tracing?.collector?.records ?? [], plan: plan, slo: slo)
+        try ReportCommand.write(ReportBuilder.page(input), to: report, announceOnStandardOutput: output != nil)
     }
 
     /// Writes `--json` and the summary, then exits with the run's code: 130 when interrupted, 1
@@ -225,12 +254,13 @@ struct RunCommand: AsyncParsableCommand {
 
 extension RunCommand {
     /// Submits the videos to the workers behind `--broker redis://...` and collects their results.
-    func runOnCluster(_ loaded: LoadedPipeline, videos: [String], sink: JSONLinesSink, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> RunReport {
+    func runOnCluster(_ loaded: LoadedPipeline, videos: [String], sink: any ResultSink, tracer: (any Tracer)?, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> RunReport {
         let connection = try cluster.connect()
         var run = ClusterRun(pipeline: loaded, frameBroker: connection.frames, videoBroker: connection.videos,
                              store: connection.store, frames: connection.storage)
         if let slo, let seconds = try? PlanningUnits.seconds(slo) { run.slo = .microseconds(Int64(seconds * 1e6)) }
         run.onBrokerLoss = onBrokerLoss
+        run.tracer = tracer
         // Printed even with --quiet: results are about to be redone.
         run.onRecovery = { recovery in FileHandle.standardError.write(Data("\(recovery)\n".utf8)) }
         // Said before it happens: settings under which a restart or eviction loses acknowledged work.

@@ -29,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("decode-slots"),
             help: "Admitted videos decoding at once, oldest first: 1 gives the lowest tail latency when inputs never stall (default: every admitted video).")
     var decodeSlots: Int?
+    @Option(help: "Write one trace per video here, one span per JSON line (read by `framewise report --trace`).") var trace: String?
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
@@ -45,11 +46,17 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         engine.bootstrapLogging()
         let server: JobServer
+        let traceFile: JSONLinesSpanFile?
+        do { traceFile = try trace.map { path throws(ResultWriteError) in try JSONLinesSpanFile(path: path) } } catch {
+            FileHandle.standardError.write(Data("error: --trace \(error.destination): \(error.reason)\n".utf8))
+            throw ExitCode(2)
+        }
         do {
-            let config = ServerConfiguration(
+            var config = ServerConfiguration(
                 pipelines: pipelines, bind: try ListenAddress(parsing: bind), databasePath: db, allowedRoots: allowRoots, maxQueued: maxQueued,
                 maxInFlight: maxInFlight, retentionDays: retentionDays, drainTimeout: .seconds(drainSeconds), ortLibrary: engine.ortLibrary,
                 engine: { var e = EngineConfiguration(workerThreads: workerThreads); e.decodeSlots = decodeSlots; return e }())
+            config.tracer = traceFile.map { RecordingTracer(exporter: $0) }
             server = try await buildServer(config, logger: Logger(label: "framewise.serve")) { address in
                 FileHandle.standardOutput.write(Data("framewise serve: listening on http://\(address)\n".utf8))
             }
@@ -61,6 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("serve: \(server.recovered) videos left running by the previous process are queued again\n".utf8))
         }
         try await server.run()
+        do { try traceFile?.close() } catch {
+            FileHandle.standardError.write(Data("error: --trace \(error.destination): \(error.reason)\n".utf8))
+        }
         FileHandle.standardError.write(Data("serve: stopped\n".utf8))
     }
 }

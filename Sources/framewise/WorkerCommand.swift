@@ -30,6 +30,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The Redis server between stages: redis://[:password@]host:port[/db] (rediss:// for TLS).") var broker: String
     @OptionGroup var location: RedisLocation
     @OptionGroup var streams: StreamArguments
+    @Option(help: "Write the spans this worker records (decoding, its stages' batches) here, one per JSON line, in the traces the run started.")
+    var trace: String?
     @OptionGroup var engine: EngineOptions
 
     /// The distributed deployment `--broker` names.
@@ -71,11 +73,12 @@ struct WorkerCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        let tracing = try RunTracing(file: trace, collect: false)
         let worker: ClusterWorker
         do {
             worker = try ClusterWorker(pipeline: loaded, configuration: config, stages: chosen, frameBroker: connection.frames,
                                        videoBroker: connection.videos, store: connection.store, frames: connection.storage, options: options,
-                                       metrics: metrics, logger: Logger(label: "framewise.worker"))
+                                       metrics: metrics, logger: Logger(label: "framewise.worker"), tracer: tracing?.tracer)
         } catch {
             FileHandle.standardError.write(Data("error: --stages: \(error)\n".utf8))
             throw ExitCode(2)
@@ -105,6 +108,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         await task.value
         serving?.cancel()
+        do { try tracing?.file?.close() } catch {
+            FileHandle.standardError.write(Data("error: --trace \(error.destination): \(error.reason)\n".utf8))
+        }
         check.cancel()
         signals.stop()
         await connection.shutdown()

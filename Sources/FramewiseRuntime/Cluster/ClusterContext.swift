@@ -2,6 +2,7 @@ import Foundation
 import FramewiseCore
 import FramewiseMedia
 import Synchronization
+import Tracing
 
 /// The `StageHost` of a distributed worker: frames come from shared storage, upstream outputs
 /// and completion live in the `JobStore`, and the next stages get messages through the broker.
@@ -18,6 +19,8 @@ final class ClusterContext: StageHost {
     let wiring: StageWiring
     /// Per stage, the raw outputs a downstream join reads; the rest is not stored.
     let joined: [String: Set<String?>]
+    /// Records decoding and batches in each video's trace, carried by the messages (nil: not traced).
+    let tracer: (any Tracer)?
     private let totals = Mutex<[String: StageTime]>([:])
     private let draining = Atomic<Bool>(false)
     var group: String { ClusterOptions.group }
@@ -27,8 +30,10 @@ final class ClusterContext: StageHost {
     func drain() { draining.store(true, ordering: .relaxed) }
 
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
-         store: any JobStore, frames: any FrameStorage, options: ClusterOptions, metrics: EngineMetrics? = nil) {
+         store: any JobStore, frames: any FrameStorage, options: ClusterOptions, metrics: EngineMetrics? = nil,
+         tracer: (any Tracer)? = nil) {
         self.metrics = metrics
+        self.tracer = tracer
         self.pipeline = pipeline
         self.configuration = configuration
         self.broker = broker
@@ -44,6 +49,25 @@ final class ClusterContext: StageHost {
     func now() -> Double { Date().timeIntervalSince1970 }
     /// Batches are timed on this clock (wrapped once: every read shares its origin).
     let clock = EngineClock.continuous
+
+    var tracesBatches: Bool { tracer != nil }
+
+    /// Records the batch in the trace of each video whose frames carried one.
+    func traced(_ batch: TracedBatch) {
+        guard let tracer else { return }
+        for share in batch.videos.values {
+            guard let parent = Self.context(share.traceparent) else { continue }
+            batch.record(share, in: parent, tracer: tracer)
+        }
+    }
+
+    /// The context of a carried `traceparent` (nil: none or malformed).
+    static func context(_ traceparent: String?) -> InstrumentationContext? {
+        guard let identity = traceparent.flatMap(SpanIdentity.init(traceparent:)) else { return nil }
+        var context = InstrumentationContext.topLevel
+        context.spanIdentity = identity
+        return context
+    }
 
     func addTotals(stage: String, time: StageTime) { totals.withLock { $0[stage, default: StageTime()].add(time) } }
     var stageTotals: [String: StageTime] { totals.withLock { $0 } }
@@ -88,7 +112,8 @@ final class ClusterContext: StageHost {
                                        candidates: deps, stage: stage, time: time, late: late, now: now())
         let ready = try await store.record(update)
         guard !ready.isEmpty else { return }
-        let next = FrameMessage(job: job, video: message.video, slot: message.slot, readyAt: now(), deadline: message.deadline, epoch: epoch)
+        let next = FrameMessage(job: job, video: message.video, slot: message.slot, readyAt: now(), deadline: message.deadline, epoch: epoch,
+                                traceparent: message.traceparent)
         for stage in ready {
             try await broker.publish([next], to: topic(stage))
         }

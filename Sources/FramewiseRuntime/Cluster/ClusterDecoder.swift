@@ -1,6 +1,7 @@
 import Foundation
 import FramewiseCore
 import FramewiseMedia
+import Tracing
 
 /// One decoding slot of a distributed worker: takes a video from the decode topic, writes its
 /// sampled frames to shared storage, hands each frame to the root stages, and acks once the
@@ -44,6 +45,14 @@ struct ClusterDecoder: Sendable {
         let store = context.store
         if try await store.isFinished(job: m.job, epoch: m.epoch, video: m.video) { return }
         let spec = context.pipeline.spec
+        // Decoding in the video's trace (carried by the message from the run that submitted it).
+        let span = context.tracer.flatMap { tracer in
+            ClusterContext.context(m.traceparent).map {
+                tracer.startSpan(TraceVocabulary.decode, context: $0, ofKind: .internal, at: DefaultTracerClock.now,
+                                 function: #function, file: #fileID, line: #line)
+            }
+        }
+        defer { span?.end() }
         let worker = DecodeWorker(readAhead: max(1, spec.decode.readAhead))
         let threads = spec.decode.threads > 0 ? spec.decode.threads : (context.configuration.decodeThreads > 0 ? context.configuration.decodeThreads : 1)
         worker.start(path: m.path, sampling: spec.sampling, threads: threads)
@@ -79,7 +88,8 @@ struct ClusterDecoder: Sendable {
             case .alreadyPublished:
                 break
             case .publish:
-                let message = FrameMessage(job: m.job, video: m.video, slot: slot, readyAt: ready, deadline: m.deadline, epoch: m.epoch)
+                let message = FrameMessage(job: m.job, video: m.video, slot: slot, readyAt: ready, deadline: m.deadline, epoch: m.epoch,
+                                           traceparent: m.traceparent)
                 for stage in context.wiring.roots {
                     try await context.broker.publish([message], to: context.topic(stage))
                 }
@@ -89,6 +99,8 @@ struct ClusterDecoder: Sendable {
         }
         let stats = worker.stats
         context.metrics?.decoded(frames: stats.decoded, sampled: slot)
+        span?.attributes.set(TraceVocabulary.Key.framesDecoded, value: .int64(Int64(stats.decoded)))
+        span?.attributes.set(TraceVocabulary.Key.framesSampled, value: .int64(Int64(slot)))
         try await store.videoDecoded(job: m.job, epoch: m.epoch, video: m.video, frames: slot, decodedFrames: stats.decoded, decodeSeconds: stats.seconds,
                                      media: worker.media)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import FramewiseCore
 import Synchronization
+import Tracing
 
 /// Submits videos to a distributed deployment and collects the results that workers on any
 /// machine produce, writing each video's result once, in input order, like `StreamingEngine`.
@@ -31,6 +32,10 @@ public struct ClusterRun: Sendable {
     public var checkInterval: Duration = .seconds(1)
     /// Called after each recovery (for the one line that says so).
     public var onRecovery: (@Sendable (BrokerRecovery) -> Void)?
+    /// Starts each video's trace at submission (workers with a tracer add decoding and batches
+    /// to it); nil: not traced.
+    public var tracer: (any Tracer)?
+    private let roots = ClusterTraceRoots()
 
     public init(pipeline: LoadedPipeline, frameBroker: any Broker<FrameMessage>, videoBroker: any Broker<VideoMessage>,
                 store: any JobStore, frames: any FrameStorage, slo: Duration? = nil, job: String? = nil) {
@@ -87,6 +92,7 @@ public struct ClusterRun: Sendable {
                     state.written.insert(video)
                     for frame in stored.frames { if let done = frame.completedAt { report.frameSeconds.append(max(0, done - frame.info.readyAt)) } }
                     let result = pipeline.result(of: stored, path: videos[video])
+                    roots.finished(video, result: result)
                     do {
                         try await writer.add(result, index: video, latency: (clock.now - start).seconds, to: &report)
                     } catch {
@@ -186,7 +192,9 @@ public struct ClusterRun: Sendable {
         let deadline = slo.map { now + $0.seconds }
         var batch: [VideoMessage] = []
         for (n, (i, path)) in videos.enumerated() {
-            batch.append(VideoMessage(job: job, epoch: epoch, video: i, path: Self.absolute(path), submittedAt: now, deadline: deadline))
+            let trace = tracer.flatMap { roots.traceparent(i, path: path, pipeline: pipeline.spec.name, tracer: $0) }
+            batch.append(VideoMessage(job: job, epoch: epoch, video: i, path: Self.absolute(path), submittedAt: now, deadline: deadline,
+                                      traceparent: trace))
             if batch.count == 64 || n == videos.count - 1 {
                 var outage = Outage()
                 while true {

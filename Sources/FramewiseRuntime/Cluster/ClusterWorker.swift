@@ -1,6 +1,7 @@
 import Foundation
 import FramewiseCore
 import Logging
+import Tracing
 
 /// A distributed worker process: runs the chosen stages of a pipeline (and decoding) against a
 /// shared broker, job store and frame storage, until cancelled. Any number of workers, on any
@@ -19,7 +20,8 @@ public final class ClusterWorker: Sendable {
     public init(pipeline: LoadedPipeline, configuration: EngineConfiguration, stages: Set<String>?, frameBroker: any Broker<FrameMessage>,
                 videoBroker: any Broker<VideoMessage>, store: any JobStore, frames: any FrameStorage, options: ClusterOptions,
                 metrics: EngineMetrics? = nil,
-                logger: Logger = Logger(label: "framewise.worker", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+                logger: Logger = Logger(label: "framewise.worker", factory: { _ in SwiftLogNoOpLogHandler() }),
+                tracer: (any Tracer)? = nil) throws {
         let known = Set(pipeline.stages.map(\.spec.name)).union([Self.decodeStage])
         let chosen = stages ?? known
         if let unknown = chosen.subtracting(known).sorted().first {
@@ -29,7 +31,7 @@ public final class ClusterWorker: Sendable {
         self.videos = videoBroker
         self.logger = logger
         self.context = ClusterContext(pipeline: pipeline, configuration: configuration, broker: frameBroker, store: store, frames: frames,
-                                      options: options, metrics: metrics)
+                                      options: options, metrics: metrics, tracer: tracer)
     }
 
     /// Totals of what this worker ran, per stage.

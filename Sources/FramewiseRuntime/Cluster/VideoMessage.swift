@@ -12,8 +12,11 @@ public struct VideoMessage: Sendable, Codable, Hashable {
     public var submittedAt: Double
     /// When its result is due, Unix seconds (nil: no SLO).
     public var deadline: Double?
+    /// The video's trace (W3C `traceparent` of its root span; nil: not traced).
+    public var traceparent: String?
 
-    public init(job: String, epoch: Int, video: Int, path: String, submittedAt: Double, deadline: Double? = nil) {
+    public init(job: String, epoch: Int, video: Int, path: String, submittedAt: Double, deadline: Double? = nil, traceparent: String? = nil) {
+        self.traceparent = traceparent
         self.job = job
         self.epoch = epoch
         self.video = video
@@ -23,7 +26,7 @@ public struct VideoMessage: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case job, epoch, video, path, submittedAt, deadline
+        case job, epoch, video, path, submittedAt, deadline, traceparent
     }
 
     /// Messages without an epoch (from before epochs existed) read as epoch 0, which no job has.
@@ -35,5 +38,6 @@ public struct VideoMessage: Sendable, Codable, Hashable {
         path = try c.decode(String.self, forKey: .path)
         submittedAt = try c.decode(Double.self, forKey: .submittedAt)
         deadline = try c.decodeIfPresent(Double.self, forKey: .deadline)
+        traceparent = try c.decodeIfPresent(String.self, forKey: .traceparent)
     }
 }

@@ -34,11 +34,17 @@ final class EngineContext: StageHost {
 
     /// Whether each frame's latency is kept for the report (a long-lived feed keeps none).
     let keepsFrameLatencies: Bool
+    /// Each video's trace (nil: not traced).
+    let traces: VideoTraces?
+    /// Seconds since the Unix epoch at which `elapsed()` was 0.
+    let unixOrigin: Double
 
     init(pipeline: LoadedPipeline, configuration: EngineConfiguration, broker: any Broker<FrameMessage>,
          finished: AsyncStream<VideoTracker.Finished>.Continuation, gate: AdmissionGate, clock: EngineClock = .continuous,
-         metrics: EngineMetrics? = nil, keepsFrameLatencies: Bool = true) {
+         metrics: EngineMetrics? = nil, keepsFrameLatencies: Bool = true, traces: VideoTraces? = nil) {
         self.keepsFrameLatencies = keepsFrameLatencies
+        self.traces = traces
+        unixOrigin = Date().timeIntervalSince1970 - clock.elapsedSeconds
         self.gate = gate
         self.metrics = metrics
         self.clock = clock
@@ -111,6 +117,7 @@ final class EngineContext: StageHost {
         if completed {
             if let ready = frames.readyAt(key) {
                 if keepsFrameLatencies { frameTimes.withLock { $0.append(now - ready) } }
+                tracker.frameLatency(key.video, slot: key.slot, seconds: now - ready)
                 metrics?.frameLatency.recordSeconds(now - ready)
             }
             // A finished (failed) video's frames were already taken out of the count when it finished.
@@ -118,6 +125,13 @@ final class EngineContext: StageHost {
             if let video = tracker.frameDone(key.video) { deliver(video) }
         }
     }
+
+    /// Records one stage batch in the traces of its videos.
+    func traced(_ batch: TracedBatch) { traces?.batch(batch) }
+    var tracesBatches: Bool { traces != nil }
+
+    /// Seconds on the run's clock as seconds since the Unix epoch.
+    func unix(_ seconds: Double) -> Double { unixOrigin + seconds }
 
     func fail(_ video: Int, error: String) {
         if let finished = tracker.fail(video, error: error) { deliver(finished) }
@@ -143,6 +157,7 @@ final class EngineContext: StageHost {
         frames.removeVideo(video.video, slots: (slots.last ?? -1) + 1)
         var stats = video.stats
         stats.sampledFrames = frameResults.count
+        stats.frameLatencies = video.error == nil ? slots.compactMap { video.frameLatencies[$0] } : []
         let summary = video.error == nil ? SummaryReducer.reduce(pipeline.spec.summary, frames: frameResults) : []
         return VideoResult(video: video.path, pipeline: pipeline.spec.name, status: video.error == nil ? .ok : .failed, error: video.error, media: video.media,
                            frames: frameResults, summary: summary, stats: stats)

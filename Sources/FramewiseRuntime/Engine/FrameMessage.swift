@@ -15,9 +15,13 @@ public struct FrameMessage: Sendable, Codable, Hashable {
     /// The distributed job's epoch the frame was made in (nil within one process); the job
     /// store refuses work of any other epoch than the job's current one.
     public var epoch: Int?
+    /// The video's trace (W3C `traceparent` of its root span; nil: not traced), so a stage in
+    /// another process records its batch in the same trace.
+    public var traceparent: String?
 
-    public init(job: String? = nil, video: Int, slot: Int, readyAt: Double, deadline: Double? = nil, epoch: Int? = nil) {
+    public init(job: String? = nil, video: Int, slot: Int, readyAt: Double, deadline: Double? = nil, epoch: Int? = nil, traceparent: String? = nil) {
         self.job = job
+        self.traceparent = traceparent
         self.epoch = epoch
         self.video = video
         self.slot = slot

@@ -37,8 +37,15 @@ protocol StageHost: Sendable {
     func addTotals(stage: String, time: StageTime)
     /// Where batches, drops and queue depths are reported (nil: not measured).
     var metrics: EngineMetrics? { get }
+
+    /// Whether batches are traced (`traced` is only called then).
+    var tracesBatches: Bool { get }
+    /// Records one stage batch in the traces of the videos it held.
+    func traced(_ batch: TracedBatch)
 }
 
 extension StageHost {
     public var metrics: EngineMetrics? { nil }
+    var tracesBatches: Bool { false }
+    func traced(_ batch: TracedBatch) {}
 }

@@ -1,6 +1,7 @@
 import Foundation
 import FramewiseCore
 import FramewiseMedia
+import Tracing
 
 /// One instance of a stage: consumes frame messages from the stage's topic in batches that mix
 /// videos, runs them, records outputs, hands frames whose inputs are now complete to the next
@@ -204,7 +205,12 @@ struct StageWorker: Sendable {
             items += own.map { $0.withSlot(position) }
         }
         let now = host.now()
+        let startedAt = DefaultTracerClock.now.nanosecondsSinceEpoch
         let (results, time) = try await runner.run(items)
+        if host.tracesBatches {
+            trace(deliveries, present: present, items: items, time: time, readyBefore: now,
+                  start: startedAt, end: DefaultTracerClock.now.nanosecondsSinceEpoch)
+        }
         host.addTotals(stage: stage.spec.name, time: time)
         if let metrics = host.metrics {
             // The runner splits at its batch limit: full chunks, then the rest.
@@ -256,6 +262,25 @@ extension StageWorker {
             if seen.insert(key).inserted { counted[item.slot, default: 0] += 1 }
         }
         return counted
+    }
+
+    /// Hands the batch to the host's traces: its size and times, and each video's frames, items
+    /// and longest queue wait.
+    func trace(_ deliveries: [Delivery<FrameMessage>], present: [Bool], items: [StageItem], time: StageTime, readyBefore now: Double,
+               start: UInt64, end: UInt64) {
+        var videos: [TracedBatch.Key: TracedBatch.Share] = [:]
+        let itemsPerDelivery = items.reduce(into: [Int: Int]()) { $0[$1.slot, default: 0] += 1 }
+        for (position, delivery) in deliveries.enumerated() where present[position] {
+            let m = delivery.message
+            let key = TracedBatch.Key(job: m.job, video: m.video)
+            var share = videos[key] ?? TracedBatch.Share(traceparent: m.traceparent)
+            share.frames += 1
+            share.items += itemsPerDelivery[position] ?? 0
+            share.queueWaitSeconds = max(share.queueWaitSeconds, now - m.readyAt)
+            videos[key] = share
+        }
+        host.traced(TracedBatch(stage: stage.spec.name, model: stage.spec.model, id: SpanIdentity.randomHex(bytes: 8), size: items.count,
+                                startUnixNano: start, endUnixNano: end, time: time, videos: videos))
     }
 }
 

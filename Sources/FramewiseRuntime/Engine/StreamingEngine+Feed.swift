@@ -31,7 +31,7 @@ extension StreamingEngine {
         defer { pool.shutdown() }
         let gate = AdmissionGate(total: nil, maxInFlight: configuration.decoders, frameBudget: frameBudget)
         let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation, gate: gate,
-                                    clock: self.clock(), metrics: metrics, keepsFrameLatencies: false)
+                                    clock: self.clock(), metrics: metrics, keepsFrameLatencies: false, traces: makeTraces())
         let ledger = FeedLedger()
 
         let work = Task {
@@ -39,7 +39,9 @@ extension StreamingEngine {
                 for worker in self.stageWorkers(pool: pool, context: context) { group.addTask { await worker.run() } }
                 group.addTask {
                     for await video in feed {
-                        gate.arrived(ledger.add(video), now: context.elapsed())
+                        let number = ledger.add(video)
+                        context.traces?.arrived(number, path: video.path)
+                        gate.arrived(number, now: context.elapsed())
                     }
                     let total = ledger.close()
                     gate.close(total: total.arrived)
@@ -50,6 +52,7 @@ extension StreamingEngine {
                 var ticket = 0
                 for await admitted in gate.admitted {
                     self.metrics?.inFlight.set(gate.inFlightCount)
+                    context.traces?.admitted(admitted.video)
                     guard let video = ledger.video(admitted.video) else { continue }
                     let slo = video.deadlineIn ?? configuration.slo?.seconds
                     let turn = ticket
@@ -66,7 +69,8 @@ extension StreamingEngine {
 
         for await finished in stream {
             let now = context.elapsed()
-            let (result, _) = settle(finished, gate: gate, context: context, now: now)
+            let fed = ledger.video(finished.video)
+            let (result, _) = settle(finished, gate: gate, context: context, now: now, slo: fed?.deadlineIn ?? configuration.slo?.seconds)
             context.tracker.forget(finished.video)
             gate.forget(finished.video)
             let (video, allDone) = ledger.finish(finished.video)

@@ -1,6 +1,7 @@
 import Foundation
 import FramewiseCore
 import FramewiseMedia
+import Tracing
 
 /// The optimized engine: videos are decoded once, several at a time, into shared frames; every
 /// stage is decoupled by a broker topic and run by its own workers, whose batches mix frames of
@@ -15,13 +16,16 @@ public final class StreamingEngine: Sendable {
     let clock: @Sendable () -> EngineClock
     /// Where the engine reports its metrics (nil: not measured).
     public let metrics: EngineMetrics?
+    /// Traces each video (one trace per video; nil: not traced).
+    public let tracer: (any Tracer)?
 
     /// `broker`: where stages exchange frame messages (default: a fresh in-process broker per run).
     /// `clock`: the time source of each run (arrivals, deadlines, batch timing); default continuous.
     public init(pipeline: LoadedPipeline, configuration: EngineConfiguration = EngineConfiguration(),
                 broker: (any Broker<FrameMessage>)? = nil, clock: @escaping @Sendable () -> EngineClock = { .continuous },
-                metrics: EngineMetrics? = nil) {
+                metrics: EngineMetrics? = nil, tracer: (any Tracer)? = nil) {
         self.metrics = metrics
+        self.tracer = tracer
         self.pipeline = pipeline
         self.configuration = configuration
         self.brokerOverride = broker
@@ -56,17 +60,18 @@ public final class StreamingEngine: Sendable {
         defer { pool.shutdown() }
         let gate = AdmissionGate(total: videos.count, maxInFlight: configuration.decoders, frameBudget: frameBudget)
         let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation, gate: gate,
-                                    clock: clock(), metrics: metrics)
+                                    clock: clock(), metrics: metrics, traces: makeTraces())
         let times = arrivals ?? []
 
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
                 for worker in self.stageWorkers(pool: pool, context: context) { group.addTask { await worker.run() } }
-                group.addTask { await Self.arrive(videos.count, at: times, gate: gate, context: context) }
+                group.addTask { await Self.arrive(videos, at: times, gate: gate, context: context) }
                 let slots = DecodeSlots(slots: configuration.decodeSlots ?? configuration.decoders)
                 var ticket = 0
                 for await admitted in gate.admitted {
                     self.metrics?.inFlight.set(gate.inFlightCount)
+                    context.traces?.admitted(admitted.video)
                     let turn = ticket
                     ticket += 1
                     group.addTask {
@@ -89,7 +94,7 @@ public final class StreamingEngine: Sendable {
             let now = context.elapsed()
             done += 1
             progress?(done, videos.count)
-            let (result, admission) = settle(finished, gate: gate, context: context, now: now)
+            let (result, admission) = settle(finished, gate: gate, context: context, now: now, slo: configuration.slo?.seconds)
             // Keep draining on a write error, so the workers finish; the error is thrown at the end.
             do {
                 try await writer.add(result, index: finished.video,
@@ -125,15 +130,23 @@ public final class StreamingEngine: Sendable {
             topicBounds.map { (EngineContext.topic($0.key), $0.value) })))
     }
 
+    /// The traces of one run (nil without a tracer).
+    func makeTraces() -> VideoTraces? { tracer.map { VideoTraces(tracer: $0, pipeline: pipeline.spec.name) } }
+
     /// A finished video leaves admission (giving back the frames it still held), becomes its
-    /// result (wall time from admission) and is counted in the metrics.
-    func settle(_ finished: VideoTracker.Finished, gate: AdmissionGate, context: EngineContext, now: Double)
+    /// result (wall time from admission; arrival, admission, finish and deadline as Unix times)
+    /// and is counted in the metrics; its trace ends.
+    func settle(_ finished: VideoTracker.Finished, gate: AdmissionGate, context: EngineContext, now: Double, slo: Double? = nil)
         -> (result: VideoResult, admission: AdmissionGate.Admitted?)
     {
         let admission = gate.times(of: finished.video)
         gate.finished(finished.video, remainingFrames: finished.frames.count - finished.framesDone, now: now)
-        var result = context.assemble(finished)
+        var result = context.traces?.finished(finished.video) { context.assemble(finished) } ?? context.assemble(finished)
         result.stats.wallSeconds = now - (admission?.admittedAt ?? 0)
+        if let admission {
+            result.stats.times = VideoTimes(arrived: context.unix(admission.arrivedAt), admitted: context.unix(admission.admittedAt),
+                                            finished: context.unix(now), deadline: slo.map { context.unix(admission.arrivedAt + $0) })
+        }
         metrics?.videoFinished(result, latency: now - (admission?.arrivedAt ?? 0))
         metrics?.inFlight.set(gate.inFlightCount)
         return (result, admission)
@@ -150,14 +163,15 @@ public final class StreamingEngine: Sendable {
     }
 
     /// Hands each video to admission at its arrival time (all at once without times).
-    private static func arrive(_ count: Int, at times: [Double], gate: AdmissionGate, context: EngineContext) async {
-        for video in 0..<count {
+    private static func arrive(_ videos: [String], at times: [Double], gate: AdmissionGate, context: EngineContext) async {
+        for video in videos.indices {
             if video < times.count {
                 let wait = times[video] - context.elapsed()
                 if wait > 0 {
                     do { try await context.clock.sleep(for: .microseconds(Int64(wait * 1e6))) } catch { return }
                 }
             }
+            context.traces?.arrived(video, path: videos[video])
             gate.arrived(video, now: context.elapsed())
         }
     }
@@ -176,6 +190,7 @@ public final class StreamingEngine: Sendable {
         var failure: String?
         let roots = context.rootStages
         let deadline = slo.map { admitted.arrivedAt + $0 }
+        context.traces?.decodeStarted(video)
         do {
             while let frame = try await worker.channel.next() {
                 if context.tracker.isFailed(video) { break }
@@ -195,6 +210,7 @@ public final class StreamingEngine: Sendable {
         }
         worker.channel.cancel()
         let stats = worker.stats
+        context.traces?.decodeFinished(video, decoded: stats.decoded, sampled: slot, error: failure)
         if let finished = context.tracker.decodeFinished(video, frames: slot, decoded: stats.decoded, decodeSeconds: stats.seconds,
                                                             media: worker.media, error: failure) {
             context.deliver(finished)

@@ -13,6 +13,8 @@ final class VideoTracker: Sendable {
         var error: String?
         var finished = false
         var stats = VideoStats()
+        /// Seconds from decode to the last stage, by slot.
+        var frameLatencies: [Int: Double] = [:]
         var media: VideoMetadata?
     }
 
@@ -35,6 +37,8 @@ final class VideoTracker: Sendable {
         let stats: VideoStats
         /// Frames that went through every stage.
         let framesDone: Int
+        /// Seconds from decode to the last stage, by slot.
+        var frameLatencies: [Int: Double] = [:]
     }
 
     private let videos = Mutex<[Int: Video]>([:])
@@ -61,6 +65,11 @@ final class VideoTracker: Sendable {
 
     func frameDecoded(_ video: Int, slot: Int, index: Int, source: Int, time: Double) {
         videos.withLock { $0[video]?.frames[slot] = FrameInfo(index: index, source: source, time: time) }
+    }
+
+    /// A frame went through every stage `seconds` after it was decoded.
+    func frameLatency(_ video: Int, slot: Int, seconds: Double) {
+        videos.withLock { $0[video]?.frameLatencies[slot] = seconds }
     }
 
     func addStageTime(_ video: Int, stage: String, time: StageTime) {
@@ -105,7 +114,8 @@ final class VideoTracker: Sendable {
         guard force || v.error != nil || v.framesDone >= total else { return nil }
         v.finished = true
         all[video] = v
-        return Finished(video: video, path: v.path, frames: v.frames, error: v.error, media: v.media, stats: v.stats, framesDone: v.framesDone)
+        return Finished(video: video, path: v.path, frames: v.frames, error: v.error, media: v.media, stats: v.stats, framesDone: v.framesDone,
+                        frameLatencies: v.frameLatencies)
     }
 }
 
