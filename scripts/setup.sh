@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Framewise needs on a Debian machine: the FFmpeg development packages
+# Installs what Framewise needs on a Debian machine: the FFmpeg development packages, redis-server and
+# postgresql (the tests start their own servers on free ports),
 # (system, via apt, only when missing) and a project-local Python virtualenv (.venv) holding
 # ONNX Runtime (its libonnxruntime.so is what the Swift code loads) plus onnx/numpy/pillow for
 # the asset scripts, and the test tools (schemathesis). Idempotent: a second run does nothing and returns in about a second.
@@ -8,7 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES=(ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config fonts-dejavu-core redis-server)
+APT_PACKAGES=(ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config fonts-dejavu-core redis-server postgresql)
 REQUIREMENTS="scripts/requirements.txt"
 TEST_REQUIREMENTS="scripts/requirements-test.txt"
 VENV=".venv"

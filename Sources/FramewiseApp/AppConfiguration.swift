@@ -20,10 +20,14 @@ public struct AppConfiguration: Sendable {
     public var workerThreadsGiven: Bool
     /// Where the engine reports metrics (nil: not measured), e.g. `PrometheusMetrics().factory`.
     public var metrics: (any MetricsFactory)?
+    /// Fetches URL inputs before they are decoded (e.g. `DownloadingResolver`); nil: paths only.
+    public var resolver: (any VideoSourceResolver)?
 
     public init(pipelinePath: String, ortLibrary: String? = nil, engine: EngineConfiguration = EngineConfiguration(),
-                plan: CapacityPlan? = nil, workerThreadsGiven: Bool = false, metrics: (any MetricsFactory)? = nil) {
+                plan: CapacityPlan? = nil, workerThreadsGiven: Bool = false, metrics: (any MetricsFactory)? = nil,
+                resolver: (any VideoSourceResolver)? = nil) {
         self.metrics = metrics
+        self.resolver = resolver
         self.pipelinePath = pipelinePath
         self.ortLibrary = ortLibrary
         self.engine = engine

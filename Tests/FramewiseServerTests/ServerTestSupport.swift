@@ -43,8 +43,13 @@ struct ServerFixture {
 
     var mediaRoot: String { dir.appendingPathComponent("media").path }
 
-    func configuration(maxQueued: Int = 1000, maxInFlight: Int = 2) -> ServerConfiguration {
+    /// The server's data folder (uploads, downloads).
+    var dataDirectory: String { dir.appendingPathComponent("data").path }
+
+    func configuration(maxQueued: Int = 1000, maxInFlight: Int = 2, allowPrivateURLs: [String] = [], maxUploadBytes: Int64 = 1 << 30,
+                       postgres: PostgresURL? = nil) -> ServerConfiguration {
         ServerConfiguration(pipelines: [pipeline], bind: ListenAddress(host: "127.0.0.1", port: 0), databasePath: database,
+                            postgres: postgres, dataDirectory: dataDirectory, maxUploadBytes: maxUploadBytes, allowPrivateURLs: allowPrivateURLs,
                             allowedRoots: [mediaRoot], maxQueued: maxQueued, maxInFlight: maxInFlight,
                             ortLibrary: Fixtures.onnxRuntimeLibrary, engine: EngineConfiguration(workerThreads: 1))
     }
@@ -81,12 +86,17 @@ struct TestClient: Sendable {
     let base: String
 
     func send(_ method: String, _ path: String, body: String? = nil, token: String? = nil, headers: [String: String] = [:]) async throws -> HTTPReply {
+        try await send(method, path, data: body.map { Data($0.utf8) }, contentType: "application/json", token: token, headers: headers)
+    }
+
+    func send(_ method: String, _ path: String, data: Data?, contentType: String, token: String? = nil,
+              headers: [String: String] = [:]) async throws -> HTTPReply {
         var request = URLRequest(url: try #require(URL(string: base + path)))
         request.httpMethod = method
         request.timeoutInterval = 30
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let data {
+            request.httpBody = data
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
