@@ -231,7 +231,7 @@ public enum OpenAPIDocument {
                   minItems: 1
                   items:
                     type: string
-                    pattern: "^(/|[hH][tT][tT][pP][sS]?://)"
+                    pattern: '^(/|[hH][tT][tT][pP][sS]?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?#][!-~]*)?$)'
                     description: >
                       An absolute path (a video file or folder under an allowed root), or an http(s) URL: downloaded once into the
                       server's cache; URLs naming loopback, link-local or private addresses are refused (403) unless allow-listed.
