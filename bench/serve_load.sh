@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 B=${B:-.build/release/framewise}
 N=${1:-40}
 REPEATS=${2:-3}
+DURATION=${DURATION:-30}
 PIPELINE=${PIPELINE:-examples/moderation/pipeline.yaml}
 CLIP=${CLIP:-assets/videos/carphone_pristine.mp4}
 OUT=.build/bench/serve
@@ -33,17 +34,21 @@ for i in $(seq 1 "$REPEATS"); do
   "$B" run "$PIPELINE" "$WORK/media" --max-in-flight 4 --quiet -o /dev/null --json "$OUT/run-$i.json"
 done
 
+STARTS=0
 start_server() {
   rm -rf "$WORK/db.sqlite"* "$WORK/data"
+  STARTS=$((STARTS + 1))
+  LOG="$WORK/serve-$STARTS.log"
+  : >"$LOG"
   "$B" serve "$PIPELINE" --bind 127.0.0.1:0 --db "$WORK/db.sqlite" --data-dir "$WORK/data" --allow-root "$WORK/media" \
-    --max-in-flight 4 --max-queued 100000 >"$WORK/serve.log" 2>&1 &
+    --max-in-flight 4 --max-queued 100000 >>"$LOG" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 600); do
-    URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$WORK/serve.log" | head -1)
+    URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$LOG" | head -1)
     [[ -n "$URL" ]] && return 0
     sleep 0.1
   done
-  echo "serve did not start: $(cat "$WORK/serve.log")" >&2
+  echo "serve did not start: $(cat "$LOG")" >&2
   exit 1
 }
 stop_server() { kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=""; }
@@ -57,10 +62,10 @@ done
 CAP=$(python3 -c "import json,statistics,sys; print(statistics.median(json.load(open(f))['throughput'] for f in sys.argv[1:]))" "$OUT"/serve-capacity-*.json)
 LIGHT=$(python3 -c "print(round($CAP * 0.1, 3))")
 SEVENTY=$(python3 -c "print(round($CAP * 0.7, 3))")
-echo "## open loop: light ($LIGHT/s) and 70% of capacity ($SEVENTY/s), 30 s each"
+echo "## open loop: light ($LIGHT/s) and 70% of capacity ($SEVENTY/s), $DURATION s each"
 start_server
-"$B" load "$URL" --rate "$LIGHT" --duration 30 --videos "$WORK/media" --json >"$OUT/serve-light.json"
-"$B" load "$URL" --rate "$SEVENTY" --duration 30 --videos "$WORK/media" --json >"$OUT/serve-70.json"
+"$B" load "$URL" --rate "$LIGHT" --duration "$DURATION" --videos "$WORK/media" --json >"$OUT/serve-light.json"
+"$B" load "$URL" --rate "$SEVENTY" --duration "$DURATION" --videos "$WORK/media" --json >"$OUT/serve-70.json"
 stop_server
 echo "uptime after: $(uptime)"
 python3 - "$OUT" "$REPEATS" <<'PY'
