@@ -28,6 +28,10 @@ mkdir -p "$OUT" "$WORK/media"
 ext="${CLIP##*.}"
 for i in $(seq -w 1 "$N"); do cp "$CLIP" "$WORK/media/v$i.$ext"; done
 echo "uptime before: $(uptime)"
+LOAD1=$(cut -d' ' -f1 /proc/loadavg)
+if python3 -c "import sys; sys.exit(0 if float('$LOAD1') > 2 else 1)"; then
+  echo "WARNING: load average $LOAD1 > 2: the machine is busy; record the load beside these figures"
+fi
 
 echo "## framewise run, $N videos, 4 in flight"
 for i in $(seq 1 "$REPEATS"); do
