@@ -235,7 +235,8 @@ struct StoreUnderTest: Sendable {
     @Test func anUnreachablePostgresServerIsAStorageErrorNamingItWithoutThePassword() async throws {
         let port = try PostgresServerFixture.freePort()
         do {
-            let repository = try await PostgresJobRepository(url: PostgresURL(host: "127.0.0.1", port: port, user: "fw", password: "hunter2", database: "x"))
+            let repository = try await PostgresJobRepository(url: PostgresURL(host: "127.0.0.1", port: port, user: "fw", password: "hunter2", database: "x"),
+                                                             connectWithin: .seconds(3))
             await repository.close()
             Issue.record("connected to a port nobody listens on")
         } catch {

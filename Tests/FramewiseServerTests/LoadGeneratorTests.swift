@@ -36,11 +36,11 @@ import Testing
         let fixture = try ServerFixture(videos: 2)
         defer { fixture.remove() }
         let running = try await RunningServer.start(fixture.configuration())
-        let out = try ServeProcessTests.framewise(["load", running.client.base, "--rate", "50", "--jobs", "3", "--videos", fixture.mediaRoot, "--json"])
+        let out = try await framewiseCLI(["load", running.client.base, "--rate", "50", "--jobs", "3", "--videos", fixture.mediaRoot, "--json"])
         #expect(out.status == 0, "\(out.stderr)")
         let report = try #require((try? JSONSerialization.jsonObject(with: Data(out.stdout.utf8))) as? [String: Any], "\(out.stdout)")
         #expect(report["submitted"] as? Int == 3 && report["completed"] as? Int == 3 && report["rejected_429"] as? Int == 0, "\(report)")
-        let bad = try ServeProcessTests.framewise(["load", running.client.base, "--rate", "1", "--jobs", "1", "--duration", "3", "--videos", fixture.mediaRoot])
+        let bad = try await framewiseCLI(["load", running.client.base, "--rate", "1", "--jobs", "1", "--duration", "3", "--videos", fixture.mediaRoot])
         #expect(bad.status == 2 && bad.stderr.contains("--duration or --jobs"), "\(bad.stderr)")
         try await running.stop()
     }

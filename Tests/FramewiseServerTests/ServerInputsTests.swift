@@ -125,14 +125,14 @@ import Testing
         defer { fixture.remove() }
         let cache = fixture.dir.appendingPathComponent("cache").path
         let good = http.url("/files/h264.mp4"), missing = http.url("/status/404")
-        let allowed = try ServeProcessTests.framewise(["run", fixture.pipeline, good, missing, good, "--quiet", "--download-cache", cache,
+        let allowed = try await framewiseCLI(["run", fixture.pipeline, good, missing, good, "--quiet", "--download-cache", cache,
                                                        "--allow-private-url", "127.0.0.1", "--worker-threads", "1"])
         let lines = allowed.stdout.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(lines.map { $0["status"] as? String } == ["ok", "failed", "ok"], "\(allowed.stdout)")
         #expect((lines.dropFirst().first?["error"] as? String)?.contains("404") == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/objects").count == 1)
-        let refused = try ServeProcessTests.framewise(["run", fixture.pipeline, good, "--quiet", "--download-cache", cache + "-fresh"])
+        let refused = try await framewiseCLI(["run", fixture.pipeline, good, "--quiet", "--download-cache", cache + "-fresh"])
         #expect(refused.status == 1 && refused.stdout.contains("allow-list"), "not allow-listed: refused, as that video's error: \(refused.stdout)")
     }
 }

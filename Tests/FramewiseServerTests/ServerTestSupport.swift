@@ -149,3 +149,24 @@ struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Runs `framewise ARGUMENTS` to its end without blocking a thread of the cooperative pool (it
+/// polls for the exit; `Process.waitUntilExit` would hold one of few threads while an in-process
+/// server of a parallel test needs it). Output goes through temporary files.
+func framewiseCLI(_ arguments: [String], timeout: Duration = .seconds(120)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("fw-cli-\(UUID().uuidString)").path
+    defer {
+        try? FileManager.default.removeItem(atPath: base + ".out")
+        try? FileManager.default.removeItem(atPath: base + ".err")
+    }
+    let child = try ChildProcess(path: "/bin/sh", arguments: ["-c", "exec \"$0\" \"$@\" >\"$FW_CLI_OUT\"", try Fixtures.require(Fixtures.framewiseBinary)] + arguments,
+                                 environment: ["FW_CLI_OUT": base + ".out"], errorLog: base + ".err")
+    guard let status = await child.exitStatus(timeout: timeout) else {
+        child.send(SIGKILL)
+        _ = await child.exitStatus(timeout: .seconds(10))
+        throw TestFailure("framewise \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+    }
+    let out = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
+    let err = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
+    return (status, out, err)
+}

@@ -16,8 +16,9 @@ public final class PostgresJobRepository: JobRepository, TokenRepository {
     private let running: Task<Void, Never>
 
     /// Connects to `url` and brings the schema up to date; throws `.storage` naming the server
-    /// (never the password) when it cannot.
-    public init(url: PostgresURL, logger: Logger = Logger(label: "framewise.store")) async throws(JobRepositoryError) {
+    /// (never the password) when it cannot, or when it does not answer within `connectWithin`.
+    public init(url: PostgresURL, connectWithin: Duration = .seconds(60),
+                logger: Logger = Logger(label: "framewise.store")) async throws(JobRepositoryError) {
         let tls: PostgresClient.Configuration.TLS
         switch url.sslMode {
         case .disable: tls = .disable
@@ -32,7 +33,7 @@ public final class PostgresJobRepository: JobRepository, TokenRepository {
         location = url.redacted
         running = Task { await client.run() }
         do {
-            try await migrate(within: .seconds(15))
+            try await migrate(within: connectWithin)
         } catch {
             running.cancel()
             await running.value
