@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // C declarations of the subset of ONNX Runtime's C API we use, plus a dlopen loader.
@@ -97,10 +99,14 @@ let package = Package(
         .target(
             name: "FramewiseServer",
             dependencies: [
-                "FramewiseApp", "FramewiseCore", "FramewiseRuntime",
+                "FramewiseApp", "FramewiseCore", "FramewiseRuntime", "FramewiseDownloader",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -111,6 +117,7 @@ let package = Package(
             dependencies: [
                 "FramewiseApp", "FramewiseServer", "FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
                 "FramewiseReport",
+                "FramewiseDownloader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,7 +150,9 @@ let package = Package(
         .testTarget(
             name: "FramewiseServerTests",
             dependencies: [
-                "FramewiseServer", "FramewiseApp", "FramewiseCore", "FramewiseRuntime", "FramewiseTesting",
+                "FramewiseServer", "FramewiseApp", "FramewiseCore", "FramewiseRuntime", "FramewiseTesting", "FramewiseDownloader",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

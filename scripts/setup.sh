@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Framewise needs on a Debian machine: the FFmpeg development packages and
-# Chromium for the report tests (system, via apt, only when missing) and a project-local Python virtualenv (.venv) holding
+# Installs what Framewise needs on a Debian machine: the FFmpeg development packages, redis-server and
+# postgresql (the tests start their own servers on free ports), Chromium for the report tests
+# (system, via apt, only when missing) and a project-local Python virtualenv (.venv) holding
 # ONNX Runtime (its libonnxruntime.so is what the Swift code loads) plus onnx/numpy/pillow for
 # the asset scripts, and the test tools (schemathesis). Idempotent: a second run does nothing and returns in about a second.
 set -euo pipefail
@@ -9,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # chromium: the report tests open reports in headless Chromium (DOM and screenshots).
-APT_PACKAGES=(ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config fonts-dejavu-core redis-server chromium)
+APT_PACKAGES=(ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config fonts-dejavu-core redis-server postgresql chromium)
 REQUIREMENTS="scripts/requirements.txt"
 TEST_REQUIREMENTS="scripts/requirements-test.txt"
 VENV=".venv"

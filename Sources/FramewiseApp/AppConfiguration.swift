@@ -23,12 +23,15 @@ public struct AppConfiguration: Sendable {
     public var metrics: (any MetricsFactory)?
     /// Traces each video (one trace per video), e.g. a `RecordingTracer` writing a trace file (nil: not traced).
     public var tracer: (any Tracer)?
+    /// Fetches URL inputs before they are decoded (e.g. `DownloadingResolver`); nil: paths only.
+    public var resolver: (any VideoSourceResolver)?
 
     public init(pipelinePath: String, ortLibrary: String? = nil, engine: EngineConfiguration = EngineConfiguration(),
                 plan: CapacityPlan? = nil, workerThreadsGiven: Bool = false, metrics: (any MetricsFactory)? = nil,
-                tracer: (any Tracer)? = nil) {
+                tracer: (any Tracer)? = nil, resolver: (any VideoSourceResolver)? = nil) {
         self.metrics = metrics
         self.tracer = tracer
+        self.resolver = resolver
         self.pipelinePath = pipelinePath
         self.ortLibrary = ortLibrary
         self.engine = engine

@@ -21,8 +21,9 @@ public final class FramewiseApplication: Sendable {
     }
 
     /// The streaming engine for this application.
-    public func makeEngine() -> StreamingEngine { StreamingEngine(pipeline: pipeline, configuration: engine, metrics: metrics,
-                                                                    tracer: configuration.tracer) }
+    public func makeEngine() -> StreamingEngine {
+        StreamingEngine(pipeline: pipeline, configuration: engine, metrics: metrics, tracer: configuration.tracer, resolver: configuration.resolver)
+    }
 
     /// Runs `videos` in this process, writing each result to `sink` in input order. `arrivals`:
     /// seconds from the start at which each arrives (nil: all at once); `offeredRate`: the rate they

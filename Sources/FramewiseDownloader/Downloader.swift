@@ -40,6 +40,26 @@ public actor Downloader {
         return lower.hasPrefix("http://") || lower.hasPrefix("https://")
     }
 
+    /// Checks `url` without waiting on the network, for a quick answer at submission: an http(s)
+    /// URL with a host, not an IP literal in a refused (loopback, link-local, private) range nor
+    /// `localhost`, unless allow-listed. Names are resolved and checked (every hop) when fetched.
+    public nonisolated static func precheck(_ url: String, allowList: [String]) throws(DownloadError) {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw .invalidURL(url, reason: "only http and https URLs are fetched")
+        }
+        guard let host = parsed.host, !host.isEmpty else { throw .invalidURL(url, reason: "no host") }
+        let policy = AddressPolicy(allowList: allowList)
+        let lower = host.lowercased()
+        if let literal = AddressPolicy.bytes(of: host) {
+            if AddressPolicy.isInternal(literal), !policy.allows(host: host, address: literal) {
+                throw .refusedAddress(url: url, host: host, address: AddressPolicy.format(literal))
+            }
+        } else if lower == "localhost" || lower.hasSuffix(".localhost") {
+            let loopback: [UInt8] = [127, 0, 0, 1]
+            if !policy.allows(host: host, address: loopback) { throw .refusedAddress(url: url, host: host, address: "127.0.0.1") }
+        }
+    }
+
     /// The local path of `url`'s video, downloading it unless cached.
     public func fetch(_ url: String) async throws(DownloadError) -> String {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https" else {

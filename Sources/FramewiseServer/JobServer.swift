@@ -1,6 +1,7 @@
 import Foundation
 import FramewiseApp
 import FramewiseCore
+import FramewiseDownloader
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -13,7 +14,9 @@ import Synchronization
 public final class JobServer: Sendable {
     public let configuration: ServerConfiguration
     /// The job store.
-    public let repository: SQLiteJobRepository
+    public let repository: any ServerStore
+    /// Fetches URL videos into `<data directory>/downloads`.
+    public let downloader: Downloader
     /// Pipeline names served.
     public let pipelines: [String]
     /// Videos put back in the queue at start (left running by a previous process).
@@ -27,15 +30,18 @@ public final class JobServer: Sendable {
     /// The engines' metrics, served at `/metrics` in Prometheus' text format.
     public let metrics: PrometheusMetrics
 
-    init(configuration: ServerConfiguration, repository: SQLiteJobRepository, applications: [FramewiseApplication], recovered: Int,
-         metrics: PrometheusMetrics, logger: Logger, onListening: @escaping @Sendable (String) -> Void) {
+    init(configuration: ServerConfiguration, repository: any ServerStore, downloader: Downloader, applications: [FramewiseApplication],
+         recovered: Int, metrics: PrometheusMetrics, logger: Logger, onListening: @escaping @Sendable (String) -> Void) {
         self.metrics = metrics
+        self.downloader = downloader
         self.configuration = configuration
         self.repository = repository
         self.recovered = recovered
         pipelines = applications.map(\.pipeline.spec.name)
         let changes = ChangeSignal()
-        let housekeeping = ServerHousekeeping(repository: repository, changes: changes, retentionDays: configuration.retentionDays, logger: logger)
+        let uploads = UploadStore(root: configuration.dataDirectory + "/uploads")
+        let housekeeping = ServerHousekeeping(repository: repository, changes: changes, retentionDays: configuration.retentionDays,
+                                              uploads: uploads, logger: logger)
         let activity = RecentActivity()
         let dispatchers = applications.map {
             JobDispatcher(application: $0, repository: repository, changes: changes, maxInFlight: $0.engine.decoders,
@@ -47,7 +53,8 @@ public final class JobServer: Sendable {
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback))
         JobRoutes(repository: repository, pipelines: Dictionary(uniqueKeysWithValues: dispatchers.map { ($0.pipelineName, $0) }),
                   paths: PathPolicy(roots: configuration.allowedRoots), maxQueued: configuration.maxQueued, changes: changes,
-                  housekeeping: housekeeping).register(on: v1)
+                  housekeeping: housekeeping, uploads: uploads, maxUploadBytes: configuration.maxUploadBytes,
+                  allowPrivateURLs: configuration.allowPrivateURLs).register(on: v1)
         let ui = router.group().add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback, browser: true))
         UIRoutes(repository: repository, activity: activity, housekeeping: housekeeping,
                  inFlight: { dispatchers.reduce(0) { $0 + $1.inFlight } }, slo: configuration.engine.slo?.seconds).register(on: ui)
@@ -69,8 +76,18 @@ public final class JobServer: Sendable {
                                                   logger: logger))
     }
 
-    /// Serves until a graceful shutdown completes.
-    public func run() async throws { try await group.run() }
+    /// Serves until a graceful shutdown completes, then closes the downloader and the store.
+    public func run() async throws {
+        do {
+            try await group.run()
+        } catch {
+            await downloader.shutdown()
+            await repository.close()
+            throw error
+        }
+        await downloader.shutdown()
+        await repository.close()
+    }
 
     /// Starts a graceful shutdown, as SIGTERM does.
     public func shutdown() async { await group.triggerGracefulShutdown() }
@@ -102,13 +119,33 @@ public func buildServer(_ configuration: ServerConfiguration, backend: (any Infe
     }
     guard configuration.maxQueued >= 1 else { throw .invalidArgument(name: "--max-queued", message: "must be at least 1") }
     guard configuration.retentionDays >= 0 else { throw .invalidArgument(name: "--retention-days", message: "must not be negative") }
-    let repository: SQLiteJobRepository
-    do { repository = try SQLiteJobRepository(path: configuration.databasePath) } catch { throw .store(error) }
+    guard configuration.maxUploadBytes >= 1 else { throw .invalidArgument(name: "--max-upload", message: "must be at least 1 byte") }
+    do {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory + "/uploads", withIntermediateDirectories: true)
+    } catch {
+        throw .invalidArgument(name: "--data-dir", message: "cannot create \(configuration.dataDirectory)/uploads: \(error.localizedDescription)")
+    }
+    let repository: any ServerStore
+    do { repository = try await configuration.openStore() } catch { throw .store(error) }
+    do {
+        return try await buildServer(configuration, repository: repository, backend: backend, logger: logger, onListening: onListening)
+    } catch {
+        await repository.close()
+        throw error
+    }
+}
+
+/// The rest of `buildServer`, with the store open (closed by the caller on error).
+private func buildServer(_ configuration: ServerConfiguration, repository: any ServerStore, backend: (any InferenceBackend)?, logger: Logger,
+                         onListening: @escaping @Sendable (String) -> Void) async throws(ServerError) -> JobServer {
     if !configuration.bind.isLoopback {
         let protected: Bool
         do { protected = try await repository.hasActiveTokens() } catch { throw .store(error) }
-        guard protected else { throw .unprotected(bind: configuration.bind.description, database: configuration.databasePath) }
+        guard protected else { throw .unprotected(bind: configuration.bind.description, database: configuration.storeArgument) }
     }
+    let downloader = Downloader(configuration: DownloaderConfiguration(
+        cacheDirectory: configuration.dataDirectory + "/downloads", maxBytes: configuration.maxDownloadBytes, allowList: configuration.allowPrivateURLs))
+    let resolver = DownloadingResolver(downloader: downloader)
     var engine = configuration.engine
     if let maxInFlight = configuration.maxInFlight { engine.decoders = max(1, maxInFlight) }
     var applications: [FramewiseApplication] = []
@@ -117,17 +154,25 @@ public func buildServer(_ configuration: ServerConfiguration, backend: (any Infe
         let app: FramewiseApplication
         do {
             app = try buildApplication(AppConfiguration(pipelinePath: path, ortLibrary: configuration.ortLibrary, engine: engine,
-                                                        metrics: metrics.factory, tracer: configuration.tracer), backend: backend)
-        } catch { throw .application(error) }
+                                                        metrics: metrics.factory, tracer: configuration.tracer, resolver: resolver), backend: backend)
+        } catch {
+            await downloader.shutdown()
+            throw .application(error)
+        }
         if let other = applications.first(where: { $0.pipeline.spec.name == app.pipeline.spec.name }) {
+            await downloader.shutdown()
             throw .invalidArgument(name: "PIPELINE", message: "\(path) and \(other.configuration.pipelinePath) are both named \(app.pipeline.spec.name)")
         }
         applications.append(app)
     }
     let recovered: Int
-    do { recovered = try await repository.recoverInterrupted() } catch { throw .store(error) }
-    return JobServer(configuration: configuration, repository: repository, applications: applications, recovered: recovered,
-                     metrics: metrics, logger: logger, onListening: onListening)
+    do { recovered = try await repository.recoverInterrupted() } catch {
+        await downloader.shutdown()
+        throw .store(error)
+    }
+    await UploadStore(root: configuration.dataDirectory + "/uploads").removeOrphans(in: repository)
+    return JobServer(configuration: configuration, repository: repository, downloader: downloader, applications: applications,
+                     recovered: recovered, metrics: metrics, logger: logger, onListening: onListening)
 }
 
 /// Where the port listened on is recorded once the server runs.

@@ -68,6 +68,8 @@ public enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: "#/components/schemas/JobRequest"}
+                  multipart/form-data:
+                    schema: {$ref: "#/components/schemas/JobUpload"}
               responses:
                 "202":
                   description: Accepted and stored.
@@ -227,13 +229,33 @@ public enum OpenAPIDocument {
                 videos:
                   type: array
                   minItems: 1
-                  items: {type: string, pattern: "^/", description: "An absolute path: a video file or folder under an allowed root."}
+                  items:
+                    type: string
+                    pattern: '^(/|[hH][tT][tT][pP][sS]?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?#][!-~]*)?$)'
+                    description: >
+                      An absolute path (a video file or folder under an allowed root), or an http(s) URL: downloaded once into the
+                      server's cache; URLs naming loopback, link-local or private addresses are refused (403) unless allow-listed.
                 priority: {type: integer, minimum: -1000, maximum: 1000, description: "Higher runs first (default 0)."}
                 slo:
                   type: string
                   pattern: '^([1-9][0-9]{0,4}(\\.[0-9]{1,3})?|0\\.[0-9]{0,2}[1-9])(us|ms|s|min|m|h)$'
                   description: "Per-video latency objective, e.g. 2s or 500ms, counted from the job's acceptance; frames that cannot make it are dropped."
               required: [pipeline, videos]
+            JobUpload:
+              type: object
+              description: Videos uploaded with the job (removed when the job is deleted); the body is capped (--max-upload, else 413).
+              properties:
+                pipeline: {type: string, minLength: 1, description: "A served pipeline's YAML name."}
+                video:
+                  type: array
+                  minItems: 1
+                  items: {type: string, format: binary}
+                  description: One file part (with a filename) per video.
+                priority: {type: integer, minimum: -1000, maximum: 1000}
+                slo:
+                  type: string
+                  pattern: '^([1-9][0-9]{0,4}(\\.[0-9]{1,3})?|0\\.[0-9]{0,2}[1-9])(us|ms|s|min|m|h)$'
+              required: [pipeline, video]
             Job:
               type: object
               properties:

@@ -9,8 +9,19 @@ public struct ServerConfiguration: Sendable {
     public var pipelines: [String]
     /// Where to listen.
     public var bind: ListenAddress
-    /// The SQLite database (jobs, results, tokens).
+    /// The SQLite database (jobs, results, tokens), unless `postgres` is set.
     public var databasePath: String
+    /// A PostgreSQL database to keep jobs in instead (several servers can share it).
+    public var postgres: PostgresURL?
+    /// The server's own files: uploaded videos (`uploads/<job>`, removed with their job) and the
+    /// download cache (`downloads`).
+    public var dataDirectory: String
+    /// Largest multipart upload accepted, bytes (beyond it: 413).
+    public var maxUploadBytes: Int64
+    /// Hosts and networks URLs may resolve to although private, loopback or link-local (SSRF allow-list).
+    public var allowPrivateURLs: [String]
+    /// Largest video downloaded from a URL, bytes.
+    public var maxDownloadBytes: Int64
     /// Folders whose videos clients may submit; anything else is refused (403).
     public var allowedRoots: [String]
     /// Most videos waiting in the queue (all jobs together); beyond it submissions get 429.
@@ -28,12 +39,28 @@ public struct ServerConfiguration: Sendable {
     /// Traces each video the engines run (one trace per video), e.g. to a trace file (nil: not traced).
     public var tracer: (any Tracer)?
 
+    /// The store as `framewise token` takes it (`--store URL` or `--db PATH`), password left out.
+    public var storeArgument: String { postgres.map { "--store \($0.redacted)" } ?? "--db \(databasePath)" }
+
+    /// Opens the job store this configuration names.
+    public func openStore() async throws(JobRepositoryError) -> any ServerStore {
+        if let postgres { return try await PostgresJobRepository(url: postgres) }
+        return try SQLiteJobRepository(path: databasePath)
+    }
+
     public init(pipelines: [String], bind: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), databasePath: String = "framewise.sqlite",
+                postgres: PostgresURL? = nil, dataDirectory: String = "framewise-data", maxUploadBytes: Int64 = 1 << 30,
+                allowPrivateURLs: [String] = [], maxDownloadBytes: Int64 = 2 << 30,
                 allowedRoots: [String], maxQueued: Int = 1000, maxInFlight: Int? = nil, retentionDays: Int = 0,
                 drainTimeout: Duration = .seconds(30), ortLibrary: String? = nil, engine: EngineConfiguration = EngineConfiguration()) {
         self.pipelines = pipelines
         self.bind = bind
         self.databasePath = databasePath
+        self.postgres = postgres
+        self.dataDirectory = dataDirectory
+        self.maxUploadBytes = maxUploadBytes
+        self.allowPrivateURLs = allowPrivateURLs
+        self.maxDownloadBytes = maxDownloadBytes
         self.allowedRoots = allowedRoots
         self.maxQueued = maxQueued
         self.maxInFlight = maxInFlight

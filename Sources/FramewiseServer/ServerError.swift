@@ -16,7 +16,7 @@ public enum ServerError: Error, Sendable, CustomStringConvertible {
         case let .invalidArgument(name, message): "error: \(name): \(message)"
         case let .unprotected(bind, database):
             "error: refusing to listen on \(bind) without bearer tokens: anyone who reaches that address could submit jobs and read results. "
-                + "Create a token first (framewise token create --db \(database) --name NAME), or bind to 127.0.0.1."
+                + "Create a token first (framewise token create \(database) --name NAME), or bind to 127.0.0.1."
         case let .application(error): error.description
         case let .store(error): "error: \(error)"
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FramewiseApp
 import FramewiseCore
+import FramewiseDownloader
 import FramewisePlanner
 import FramewiseReport
 import Tracing
@@ -23,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
-    @Argument(help: "Video files or folders.") var inputs: [String]
+    @Argument(help: "Video files or folders, or http(s) URLs (downloaded once into --download-cache).") var inputs: [String]
     @Option(name: .shortAndLong, help: "Write JSONL here (default: standard output).") var output: String?
     // Numbers parse unconditionally, so `--instances -1` is refused by validate() with the limit,
     // not mistaken for a flag ("Missing value").
@@ -58,6 +59,7 @@ struct RunCommand: AsyncParsableCommand {
     var broker: String = "memory"
     @OptionGroup var location: RedisLocation
     @OptionGroup var streams: StreamArguments
+    @OptionGroup var downloads: DownloadOptions
     @OptionGroup var engine: EngineOptions
 
     /// The distributed deployment `--broker` names.
@@ -85,6 +87,9 @@ struct RunCommand: AsyncParsableCommand {
         if let d = decodeThreads, d < 0 { throw ValidationError("--decode-threads must be 0 (automatic) or more, got \(d)") }
         if plan != nil, engineKind != .streaming { throw ValidationError("--plan needs the streaming engine") }
         if cluster.isRedis, engineKind != .streaming { throw ValidationError("--broker redis:// needs the streaming engine") }
+        if inputs.contains(where: Downloader.isURL), cluster.isRedis || engineKind != .streaming {
+            throw ValidationError("URL inputs need the streaming engine in this process (not --engine sequential or --broker redis://)")
+        }
         if cluster.isRedis, plan != nil { throw ValidationError("--plan applies to one process; with --broker redis:// start workers per the plan instead") }
         if trace != nil, engineKind != .streaming { throw ValidationError("--trace needs the streaming engine") }
     }
@@ -100,7 +105,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The application this command runs: the pipeline loaded, the engine configured, the plan applied.
-    private func application(plan: (plan: CapacityPlan, path: String)?, tracing: RunTracing?) throws -> FramewiseApplication {
+    private func application(plan: (plan: CapacityPlan, path: String)?, tracing: RunTracing?, downloader: Downloader?) throws -> FramewiseApplication {
         var config = EngineConfiguration(decoders: load.maxInFlight ?? concurrency, decodeThreads: decodeThreads ?? 0, workerThreads: workerThreads,
                                          instancesPerStage: instances, maxQueueDelay: maxQueueDelayMs.map { .milliseconds($0) })
         config.topicBound = topicBound
@@ -114,7 +119,8 @@ struct RunCommand: AsyncParsableCommand {
         let app = try reportingAppErrors {
             try buildApplication(AppConfiguration(pipelinePath: pipeline, ortLibrary: engine.ortLibrary, engine: config,
                                                   plan: engineKind == .streaming && !cluster.isRedis ? plan?.plan : nil,
-                                                  workerThreadsGiven: workerThreads != nil, tracer: tracing?.tracer))
+                                                  workerThreadsGiven: workerThreads != nil, tracer: tracing?.tracer,
+                                                  resolver: downloader.map { DownloadingResolver(downloader: $0) }))
         }
         if let plan, !quiet {
             let text = plan.plan.rows.map { "\($0.stage) x\(max(1, $0.instances)) batch \($0.batchSize)" }.joined(separator: ", ")
@@ -127,8 +133,19 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         engine.bootstrapLogging()
         let plan = try self.plan.map(readPlan)
+        let downloader = downloads.downloader(for: inputs)
+        do {
+            try await run(plan: plan, downloader: downloader)
+        } catch {
+            await downloader?.shutdown()
+            throw error
+        }
+        await downloader?.shutdown()
+    }
+
+    private func run(plan: (plan: CapacityPlan, path: String)?, downloader: Downloader?) async throws {
         let tracing = try RunTracing(file: trace, collect: report != nil)
-        let app = try application(plan: plan, tracing: tracing)
+        let app = try application(plan: plan, tracing: tracing, downloader: downloader)
         let loaded = app.pipeline
         let videos = load.cycled(VideoInputs.expand(inputs))
         guard !videos.isEmpty else {

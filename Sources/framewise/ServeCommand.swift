@@ -4,13 +4,13 @@ import FramewiseServer
 import Foundation
 import Logging
 
-/// `framewise serve PIPELINE... [--bind 127.0.0.1:8080] [--db PATH] [--allow-root DIR ...] [--max-queued N]`.
+/// `framewise serve PIPELINE... [--bind 127.0.0.1:8080] [--db PATH | --store postgres://...] [--allow-root DIR ...] [--max-queued N]`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve pipelines over HTTP: clients submit jobs of videos, follow them and read their results.",
         discussion: """
-            Jobs are stored in SQLite (--db) before they are acknowledged; after a crash and a restart every accepted video gets exactly one result. \
+            Jobs are stored in SQLite (--db) or PostgreSQL (--store) before they are acknowledged; after a crash and a restart every accepted video gets exactly one result. \
             SIGTERM/SIGINT stop accepting, finish (or keep for the next start) what is in flight and exit 0. Listening beyond loopback needs bearer \
             tokens (framewise token create). The API is described at /openapi.yaml.
             """)
@@ -18,6 +18,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Argument(help: "Pipeline YAML files; clients name each by its `name`.") var pipelines: [String]
     @Option(help: "HOST:PORT to listen on (port 0: any free port).") var bind: String = "127.0.0.1:8080"
     @Option(help: "SQLite database of jobs, results and tokens.") var db: String = "framewise.sqlite"
+    @Option(help: "Keep jobs in PostgreSQL instead of --db: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (several servers may share it).")
+    var store: String?
+    @Option(name: .customLong("data-dir"), help: "The server's files: uploaded videos (removed with their job) and the URL download cache.")
+    var dataDir: String = "framewise-data"
+    @Option(name: .customLong("max-upload"), help: "Largest multipart upload (e.g. 500M, 2G); beyond it 413.") var maxUpload: ByteCount = ByteCount(argument: "1G")!
+    @Option(name: .customLong("max-download"), help: "Largest video fetched from a URL (e.g. 2G).") var maxDownload: ByteCount = ByteCount(argument: "2G")!
+    @Option(name: .customLong("allow-private-url"),
+            help: "A host or network (10.0.0.0/8, 127.0.0.1) URLs may resolve to although loopback, link-local or private (repeat for several).")
+    var allowPrivateURLs: [String] = []
     @Option(name: .customLong("allow-root"), help: "A folder whose videos clients may submit (repeat for several).") var allowRoots: [String] = []
     @Option(name: .customLong("max-queued"), help: "Most videos waiting, all jobs together; beyond it submissions get 429 with Retry-After.")
     var maxQueued: Int = 1000
@@ -52,8 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
+            var postgres: PostgresURL?
+            if let store { postgres = try PostgresURL(parsing: store) }
             var config = ServerConfiguration(
-                pipelines: pipelines, bind: try ListenAddress(parsing: bind), databasePath: db, allowedRoots: allowRoots, maxQueued: maxQueued,
+                pipelines: pipelines, bind: try ListenAddress(parsing: bind), databasePath: db, postgres: postgres,
+                dataDirectory: dataDir, maxUploadBytes: maxUpload.bytes, allowPrivateURLs: allowPrivateURLs, maxDownloadBytes: maxDownload.bytes,
+                allowedRoots: allowRoots, maxQueued: maxQueued,
                 maxInFlight: maxInFlight, retentionDays: retentionDays, drainTimeout: .seconds(drainSeconds), ortLibrary: engine.ortLibrary,
                 engine: { var e = EngineConfiguration(workerThreads: workerThreads); e.decodeSlots = decodeSlots; return e }())
             config.tracer = traceFile.map { RecordingTracer(exporter: $0) }

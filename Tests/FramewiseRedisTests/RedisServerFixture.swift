@@ -1,5 +1,6 @@
 import Foundation
 import FramewiseRedis
+import FramewiseTesting
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -61,11 +61,18 @@ import Testing
         return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
-    @Test func killedMidJobAndRestartedEveryVideoGetsExactlyOneResult() async throws {
+    /// The results table as stored: (sequence, video id, json) in sequence order.
+    static func resultRows(_ store: StoreUnderTest) async throws -> [StoredRow] {
+        try await StoredRow.all(store)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func killedMidJobAndRestartedEveryVideoGetsExactlyOneResult(_ kind: StoreKind) async throws {
         let fixture = try ServerFixture(videos: 40)
         defer { fixture.remove() }
-        let arguments = [fixture.pipeline, "--bind", "127.0.0.1:0", "--db", fixture.database, "--allow-root", fixture.mediaRoot,
-                         "--max-in-flight", "2", "--worker-threads", "1"]
+        let store = try await StoreUnderTest(kind, sqlitePath: fixture.database)
+        let arguments = [fixture.pipeline, "--bind", "127.0.0.1:0"] + store.serveArguments + ["--allow-root", fixture.mediaRoot,
+                         "--data-dir", fixture.dir.appendingPathComponent("data").path, "--max-in-flight", "2", "--worker-threads", "1"]
         let first = try ServeProcess(arguments)
         let client = TestClient(base: try await first.base())
         let id = try #require(try await client.submit(fixture.videos).json["id"] as? String)
@@ -79,9 +86,7 @@ import Testing
         kill(first.process.processIdentifier, SIGKILL)
         #expect(await first.waitForExit() != nil)
         #expect(midJob && doneAtKill < fixture.videos.count, "killed mid-job (\(doneAtKill) of \(fixture.videos.count) done)")
-        let rowsAtKill = try DatabaseQueue(path: fixture.database).read { db in
-            try Row.fetchAll(db, sql: "SELECT sequence, video_id, json FROM results ORDER BY sequence")
-        }
+        let rowsAtKill = try await Self.resultRows(store)
         let storedAtKill = rowsAtKill.count
 
         let second = try ServeProcess(arguments)
@@ -94,16 +99,12 @@ import Testing
             ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["video"] as? String
         }
         #expect(videos.count == fixture.videos.count && Set(videos).count == fixture.videos.count, "each video exactly once")
-        let perVideo = try await DatabaseQueue(path: fixture.database).read { db in
-            try Int.fetchAll(db, sql: "SELECT COUNT(*) FROM results GROUP BY video_id")
-        }
-        #expect(perVideo.count == fixture.videos.count && perVideo.allSatisfy { $0 == 1 })
+        let rowsAfter = try await Self.resultRows(store)
+        let perVideo = Dictionary(grouping: rowsAfter, by: \.video).mapValues(\.count)
+        #expect(perVideo.count == fixture.videos.count && perVideo.values.allSatisfy { $0 == 1 })
         #expect(storedAtKill >= 1 && storedAtKill < fixture.videos.count)
         // What was stored before the kill is kept as it was, never recomputed.
-        let rowsAfter = try DatabaseQueue(path: fixture.database).read { db in
-            try Row.fetchAll(db, sql: "SELECT sequence, video_id, json FROM results ORDER BY sequence LIMIT ?", arguments: [storedAtKill])
-        }
-        #expect(rowsAfter == rowsAtKill)
+        #expect(Array(rowsAfter.prefix(storedAtKill)) == rowsAtKill)
 
         kill(second.process.processIdentifier, SIGTERM)
         #expect(await second.waitForExit() == 0, "SIGTERM: graceful, exit 0: \(second.text)")

@@ -43,8 +43,13 @@ struct ServerFixture {
 
     var mediaRoot: String { dir.appendingPathComponent("media").path }
 
-    func configuration(maxQueued: Int = 1000, maxInFlight: Int = 2) -> ServerConfiguration {
+    /// The server's data folder (uploads, downloads).
+    var dataDirectory: String { dir.appendingPathComponent("data").path }
+
+    func configuration(maxQueued: Int = 1000, maxInFlight: Int = 2, allowPrivateURLs: [String] = [], maxUploadBytes: Int64 = 1 << 30,
+                       postgres: PostgresURL? = nil) -> ServerConfiguration {
         ServerConfiguration(pipelines: [pipeline], bind: ListenAddress(host: "127.0.0.1", port: 0), databasePath: database,
+                            postgres: postgres, dataDirectory: dataDirectory, maxUploadBytes: maxUploadBytes, allowPrivateURLs: allowPrivateURLs,
                             allowedRoots: [mediaRoot], maxQueued: maxQueued, maxInFlight: maxInFlight,
                             ortLibrary: Fixtures.onnxRuntimeLibrary, engine: EngineConfiguration(workerThreads: 1))
     }
@@ -81,12 +86,17 @@ struct TestClient: Sendable {
     let base: String
 
     func send(_ method: String, _ path: String, body: String? = nil, token: String? = nil, headers: [String: String] = [:]) async throws -> HTTPReply {
+        try await send(method, path, data: body.map { Data($0.utf8) }, contentType: "application/json", token: token, headers: headers)
+    }
+
+    func send(_ method: String, _ path: String, data: Data?, contentType: String, token: String? = nil,
+              headers: [String: String] = [:]) async throws -> HTTPReply {
         var request = URLRequest(url: try #require(URL(string: base + path)))
         request.httpMethod = method
         request.timeoutInterval = 30
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let data {
+            request.httpBody = data
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
@@ -138,4 +148,25 @@ struct RunningServer {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Runs `framewise ARGUMENTS` to its end without blocking a thread of the cooperative pool (it
+/// polls for the exit; `Process.waitUntilExit` would hold one of few threads while an in-process
+/// server of a parallel test needs it). Output goes through temporary files.
+func framewiseCLI(_ arguments: [String], timeout: Duration = .seconds(120)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("fw-cli-\(UUID().uuidString)").path
+    defer {
+        try? FileManager.default.removeItem(atPath: base + ".out")
+        try? FileManager.default.removeItem(atPath: base + ".err")
+    }
+    let child = try ChildProcess(path: "/bin/sh", arguments: ["-c", "exec \"$0\" \"$@\" >\"$FW_CLI_OUT\"", try Fixtures.require(Fixtures.framewiseBinary)] + arguments,
+                                 environment: ["FW_CLI_OUT": base + ".out"], errorLog: base + ".err")
+    guard let status = await child.exitStatus(timeout: timeout) else {
+        child.send(SIGKILL)
+        _ = await child.exitStatus(timeout: .seconds(10))
+        throw TestFailure("framewise \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+    }
+    let out = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
+    let err = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
+    return (status, out, err)
 }

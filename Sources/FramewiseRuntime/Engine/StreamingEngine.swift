@@ -18,14 +18,17 @@ public final class StreamingEngine: Sendable {
     public let metrics: EngineMetrics?
     /// Traces each video (one trace per video; nil: not traced).
     public let tracer: (any Tracer)?
+    /// Fetches inputs that are not local files (URLs) before they are decoded (nil: paths only).
+    public let resolver: (any VideoSourceResolver)?
 
     /// `broker`: where stages exchange frame messages (default: a fresh in-process broker per run).
     /// `clock`: the time source of each run (arrivals, deadlines, batch timing); default continuous.
     public init(pipeline: LoadedPipeline, configuration: EngineConfiguration = EngineConfiguration(),
                 broker: (any Broker<FrameMessage>)? = nil, clock: @escaping @Sendable () -> EngineClock = { .continuous },
-                metrics: EngineMetrics? = nil, tracer: (any Tracer)? = nil) {
+                metrics: EngineMetrics? = nil, tracer: (any Tracer)? = nil, resolver: (any VideoSourceResolver)? = nil) {
         self.metrics = metrics
         self.tracer = tracer
+        self.resolver = resolver
         self.pipeline = pipeline
         self.configuration = configuration
         self.brokerOverride = broker
@@ -181,9 +184,20 @@ public final class StreamingEngine: Sendable {
     func decode(_ admitted: AdmissionGate.Admitted, path: String, slo: Double?, context: EngineContext) async {
         let video = admitted.video
         context.tracker.start(video, path: path)
+        var local = path
+        if let resolver {
+            do {
+                local = try await resolver.localPath(for: path)
+            } catch {
+                if let finished = context.tracker.decodeFinished(video, frames: 0, decoded: 0, decodeSeconds: 0, error: "\(error)") {
+                    context.deliver(finished)
+                }
+                return
+            }
+        }
         let threads = configuration.decodeThreads > 0 ? configuration.decodeThreads : (configuration.decoders > 1 ? 1 : 0)
         let worker = DecodeWorker(readAhead: max(1, pipeline.spec.decode.readAhead))
-        worker.start(path: path, sampling: pipeline.spec.sampling,
+        worker.start(path: local, sampling: pipeline.spec.sampling,
                      threads: pipeline.spec.decode.threads > 0 ? pipeline.spec.decode.threads : threads,
                      allowAnyDemuxer: configuration.allowAnyDemuxer)
         var slot = 0

@@ -1,5 +1,6 @@
 import Foundation
 import FramewiseCore
+import FramewiseDownloader
 import Hummingbird
 
 /// The `/v1/jobs` routes: submit, status, list, results, cancel, events.
@@ -11,6 +12,11 @@ struct JobRoutes: Sendable {
     let maxQueued: Int
     let changes: ChangeSignal
     let housekeeping: ServerHousekeeping
+    /// Where uploaded videos are kept.
+    let uploads: UploadStore
+    let maxUploadBytes: Int64
+    /// Private hosts and networks URLs may name (the downloader's SSRF allow-list).
+    let allowPrivateURLs: [String]
 
     func register(on group: RouterGroup<ServerRequestContext>) {
         group.post("jobs") { request, context in try await submit(request, context: context) }
@@ -19,21 +25,34 @@ struct JobRoutes: Sendable {
             Response.json(try await repository.job(try context.parameters.require("id"), owner: context.owner).json)
         }
         group.delete("jobs/:id") { _, context in
-            Response.json(try await repository.cancel(try context.parameters.require("id"), owner: context.owner).json)
+            let id = try context.parameters.require("id")
+            let cancelled = try await repository.cancel(id, owner: context.owner)
+            uploads.remove(job: id)
+            return Response.json(cancelled.json)
         }
         group.get("jobs/:id/results") { request, context in try await results(request, context: context) }
         group.get("jobs/:id/events") { request, context in try await events(request, context: context) }
     }
 
     private func submit(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        if let boundary = MultipartUpload.boundary(of: request.headers[.contentType]) {
+            guard let boundary else { throw APIError(.badRequest, field: "Content-Type", "a multipart/form-data body needs a boundary of 1 to 70 characters") }
+            return try await submitUpload(request, boundary: boundary, context: context)
+        }
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let parsed = try JobSubmission.parse(Data(buffer: body))
-        guard pipelines[parsed.pipeline] != nil else {
-            throw APIError(.notFound, field: "pipeline", "no pipeline named \(parsed.pipeline); served: \(pipelines.keys.sorted().joined(separator: ", "))")
-        }
+        try checkPipeline(parsed.pipeline)
         var videos: [String] = []
         for (index, path) in parsed.videos.enumerated() {
+            if Downloader.isURL(path) {
+                do { try Downloader.precheck(path, allowList: allowPrivateURLs) } catch {
+                    if case .refusedAddress = error { throw APIError(.forbidden, field: "videos[\(index)]", error.description) }
+                    throw APIError(.unprocessableContent, field: "videos[\(index)]", error.description)
+                }
+                videos.append(path)
+                continue
+            }
             switch paths.check(path) {
             case .outside:
                 throw APIError(.forbidden, field: "videos[\(index)]", "\(path) is outside the folders this server may read (--allow-root)")
@@ -44,15 +63,53 @@ struct JobRoutes: Sendable {
                 videos += files
             }
         }
-        guard videos.count <= maxQueued else {
-            throw APIError(.unprocessableContent, field: "videos", "\(videos.count) videos is more than the queue holds (\(maxQueued)); split the job")
+        return try await store(NewJob(pipeline: parsed.pipeline, videos: videos, priority: parsed.priority, slo: parsed.slo, owner: context.owner))
+    }
+
+    /// A multipart submission: the videos are uploaded into the job's own folder, removed with the
+    /// job (and at once when it is refused).
+    private func submitUpload(_ request: Request, boundary: String, context: ServerRequestContext) async throws -> Response {
+        if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > maxUploadBytes {
+            throw MultipartUpload.tooLarge(maxUploadBytes)
         }
-        let job = try await repository.submit(NewJob(pipeline: parsed.pipeline, videos: videos, priority: parsed.priority, slo: parsed.slo,
-                                                     owner: context.owner), maxQueued: maxQueued,
-                                             queueOf: pipelines.keys.sorted())
+        let id = JobState.newJobID()
+        do {
+            try uploads.create(job: id)
+            let upload = try await MultipartUpload.receive(request, boundary: boundary, into: uploads.folder(job: id), maxBytes: maxUploadBytes)
+            let fields = upload.fields
+            var priority: Int?
+            if let text = fields["priority"] {
+                guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw APIError(.unprocessableContent, field: "priority", "expected an integer")
+                }
+                priority = value
+            }
+            guard !upload.files.isEmpty else { throw APIError(.unprocessableContent, field: "video", "upload at least one file (a part with a filename)") }
+            let parsed = try JobSubmission.check(.init(pipeline: fields["pipeline"], videos: upload.files, priority: priority, slo: fields["slo"]))
+            try checkPipeline(parsed.pipeline)
+            return try await store(NewJob(pipeline: parsed.pipeline, videos: parsed.videos, priority: parsed.priority, slo: parsed.slo,
+                                          owner: context.owner, id: id))
+        } catch {
+            uploads.remove(job: id)
+            throw error
+        }
+    }
+
+    private func checkPipeline(_ name: String) throws(APIError) {
+        guard pipelines[name] != nil else {
+            throw APIError(.notFound, field: "pipeline", "no pipeline named \(name); served: \(pipelines.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    /// Stores the job (429 when the queue is full) and answers 202 with its id.
+    private func store(_ job: NewJob) async throws -> Response {
+        guard job.videos.count <= maxQueued else {
+            throw APIError(.unprocessableContent, field: "videos", "\(job.videos.count) videos is more than the queue holds (\(maxQueued)); split the job")
+        }
+        let stored = try await repository.submit(job, maxQueued: maxQueued, queueOf: pipelines.keys.sorted())
         changes.notify()
-        return Response.json(.object(["id": .string(job.id), "state": .string(job.state.rawValue), "total": .number(Double(job.total))]),
-                             status: .accepted, headers: [.location: "/v1/jobs/\(job.id)"])
+        return Response.json(.object(["id": .string(stored.id), "state": .string(stored.state.rawValue), "total": .number(Double(stored.total))]),
+                             status: .accepted, headers: [.location: "/v1/jobs/\(stored.id)"])
     }
 
     private func list(_ request: Request, context: ServerRequestContext) async throws -> Response {

@@ -1,4 +1,5 @@
 import Foundation
+import FramewiseDownloader
 import FramewiseRuntime
 
 /// A `POST /v1/jobs` body, checked field by field: each problem is an `APIError` naming the field.
@@ -9,7 +10,7 @@ struct JobSubmission {
     var slo: Double?
 
     /// The body as sent; every field optional so that a missing one is reported by name.
-    private struct Body: Decodable {
+    struct Body: Decodable {
         var pipeline: String?
         var videos: [String]?
         var priority: Int?
@@ -31,12 +32,18 @@ struct JobSubmission {
         } catch {
             throw APIError(.badRequest, "the body is not valid JSON")
         }
+        return try check(body)
+    }
+
+    /// Checks the fields of a submission, however it came (JSON, or a multipart form).
+    static func check(_ body: Body) throws(APIError) -> (pipeline: String, videos: [String], priority: Int, slo: Double?) {
         guard let pipeline = body.pipeline, !pipeline.isEmpty else { throw APIError(.unprocessableContent, field: "pipeline", "required: the name of a served pipeline") }
-        guard let videos = body.videos else { throw APIError(.unprocessableContent, field: "videos", "required: a list of video paths") }
+        guard let videos = body.videos else { throw APIError(.unprocessableContent, field: "videos", "required: a list of video paths or URLs") }
         guard !videos.isEmpty else { throw APIError(.unprocessableContent, field: "videos", "give at least one video") }
         // By bytes: `hasPrefix` compares grapheme clusters, and "/" followed by a combining mark is one.
-        for (index, path) in videos.enumerated() where path.utf8.first != UInt8(ascii: "/") {
-            throw APIError(.unprocessableContent, field: "videos[\(index)]", "give an absolute path (a file or folder under an allowed root)")
+        for (index, path) in videos.enumerated() where path.utf8.first != UInt8(ascii: "/") && !Downloader.isURL(path) {
+            throw APIError(.unprocessableContent, field: "videos[\(index)]",
+                           "give an absolute path (a file or folder under an allowed root) or an http(s) URL")
         }
         let priority = body.priority ?? 0
         guard priorities.contains(priority) else {

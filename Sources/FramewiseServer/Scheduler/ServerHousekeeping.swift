@@ -10,10 +10,12 @@ final class ServerHousekeeping: Service {
     let repository: any JobRepository
     let changes: ChangeSignal
     let retentionDays: Int
+    let uploads: UploadStore
     let logger: Logger
     private let draining = Atomic(false)
 
-    init(repository: any JobRepository, changes: ChangeSignal, retentionDays: Int, logger: Logger) {
+    init(repository: any JobRepository, changes: ChangeSignal, retentionDays: Int, uploads: UploadStore, logger: Logger) {
+        self.uploads = uploads
         self.repository = repository
         self.changes = changes
         self.retentionDays = retentionDays
@@ -45,7 +47,8 @@ final class ServerHousekeeping: Service {
         do {
             let cutoff = Date().addingTimeInterval(-Double(retentionDays) * 86_400)
             let deleted = try await repository.deleteFinished(before: cutoff)
-            if deleted > 0 { logger.info("retention: deleted \(deleted) finished jobs older than \(retentionDays) days") }
+            for job in deleted { uploads.remove(job: job) }
+            if !deleted.isEmpty { logger.info("retention: deleted \(deleted.count) finished jobs older than \(retentionDays) days") }
         } catch {
             logger.error("retention failed", metadata: ["error": "\(error)"])
         }

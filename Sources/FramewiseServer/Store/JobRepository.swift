@@ -32,19 +32,26 @@ public protocol JobRepository: Sendable {
     func requeue(videos: [Int64]) async throws(JobRepositoryError)
     /// Puts every running video back in the queue (at start: the previous process died or stopped).
     func recoverInterrupted() async throws(JobRepositoryError) -> Int
-    /// Deletes finished or cancelled jobs older than `before`; returns how many.
-    func deleteFinished(before: Date) async throws(JobRepositoryError) -> Int
+    /// Deletes finished or cancelled jobs older than `before`; returns their ids.
+    func deleteFinished(before: Date) async throws(JobRepositoryError) -> [String]
     /// Videos waiting in the queue, and results stored within the last `window` seconds.
     func load(window: Double) async throws(JobRepositoryError) -> (queued: Int, recentResults: Int)
     /// Whether the store answers.
     func ping() async -> Bool
+    /// Releases connections (a no-op for an embedded store); call once when done.
+    func close() async
 }
+
+/// A store the server runs on: jobs and tokens together.
+public typealias ServerStore = JobRepository & TokenRepository
 
 extension JobRepository {
     /// Stores a job unless more than `maxQueued` videos (of any pipeline) would then wait.
     public func submit(_ job: NewJob, maxQueued: Int) async throws(JobRepositoryError) -> JobSnapshot {
         try await submit(job, maxQueued: maxQueued, queueOf: nil)
     }
+
+    public func close() async {}
 }
 
 /// A job as submitted, after validation.
@@ -56,8 +63,11 @@ public struct NewJob: Sendable {
     public var slo: Double?
     /// The token that submitted it (nil when the server runs without tokens).
     public var owner: String?
+    /// The job's id, when the caller chose it (uploads are stored under it before the job is); nil: a new one.
+    public var id: String?
 
-    public init(pipeline: String, videos: [String], priority: Int = 0, slo: Double? = nil, owner: String? = nil) {
+    public init(pipeline: String, videos: [String], priority: Int = 0, slo: Double? = nil, owner: String? = nil, id: String? = nil) {
+        self.id = id
         self.pipeline = pipeline
         self.videos = videos
         self.priority = priority
@@ -78,6 +88,16 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
     case failed
     /// Cancelled by its owner: pending videos and stored results removed.
     case cancelled
+
+    /// The state from a job's counts, as every store derives it.
+    static func derived(cancelled: Bool, ok: Int, failed: Int, running: Int, total: Int) -> JobState {
+        if cancelled { return .cancelled }
+        if ok + failed >= total { return ok == 0 && total > 0 ? .failed : .done }
+        return ok + failed + running > 0 ? .running : .queued
+    }
+
+    /// A new job id: `job_` and 20 hex digits.
+    public static func newJobID() -> String { "job_" + BearerSecret.randomHex(bytes: 10) }
 }
 
 /// A job with its counts at one moment.
@@ -125,7 +145,7 @@ public enum JobRepositoryError: Error, Sendable, Equatable, CustomStringConverti
     case forbidden(job: String)
     /// The queue holds `queued` videos; `adding` more would pass `limit`.
     case queueFull(queued: Int, adding: Int, limit: Int)
-    /// The database failed (message from SQLite).
+    /// The database failed (its message).
     case storage(String)
 
     public var description: String {

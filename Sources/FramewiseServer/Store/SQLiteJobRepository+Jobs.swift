@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteJobRepository {
     public func submit(_ job: NewJob, maxQueued: Int, queueOf pipelines: [String]?) async throws(JobRepositoryError) -> JobSnapshot {
-        let id = "job_" + BearerSecret.randomHex(bytes: 10)
+        let id = job.id ?? JobState.newJobID()
         return try await write { db in
             let queued: Int
             if let pipelines {
@@ -77,10 +77,12 @@ extension SQLiteJobRepository {
         }
     }
 
-    public func deleteFinished(before: Date) async throws(JobRepositoryError) -> Int {
+    public func deleteFinished(before: Date) async throws(JobRepositoryError) -> [String] {
         try await write { db in
-            try db.execute(sql: "DELETE FROM jobs WHERE COALESCE(cancelled_at, finished_at) < ?", arguments: [before.timeIntervalSince1970])
-            return db.changesCount
+            let cutoff = before.timeIntervalSince1970
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE COALESCE(cancelled_at, finished_at) < ?", arguments: [cutoff])
+            try db.execute(sql: "DELETE FROM jobs WHERE COALESCE(cancelled_at, finished_at) < ?", arguments: [cutoff])
+            return ids
         }
     }
 
@@ -103,16 +105,7 @@ extension SQLiteJobRepository {
             """
         guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else { throw JobRepositoryError.notFound(job: id) }
         let ok: Int = row["ok"], failed: Int = row["failed"], running: Int = row["running"], total: Int = row["total"]
-        let state: JobState
-        if (row["cancelled_at"] as Double?) != nil {
-            state = .cancelled
-        } else if ok + failed >= total {
-            state = ok == 0 && total > 0 ? .failed : .done
-        } else if ok + failed + running > 0 {
-            state = .running
-        } else {
-            state = .queued
-        }
+        let state = JobState.derived(cancelled: (row["cancelled_at"] as Double?) != nil, ok: ok, failed: failed, running: running, total: total)
         let finished = (row["cancelled_at"] as Double?) ?? (row["finished_at"] as Double?)
         return JobSnapshot(id: row["id"], pipeline: row["pipeline"], state: state, priority: row["priority"], slo: row["slo"],
                            createdAt: Date(timeIntervalSince1970: row["created_at"]), finishedAt: finished.map { Date(timeIntervalSince1970: $0) },

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,12 +10,12 @@ import Darwin
 /// Foundation's `Process` passes on the caller's signal mask, and test runner threads block
 /// SIGTERM, so a server started that way never sees it. Here the child gets an empty mask and
 /// default dispositions, its output goes to /dev/null, and we reap it ourselves.
-struct ChildProcess: Sendable {
-    let pid: pid_t
+public struct ChildProcess: Sendable {
+    public let pid: pid_t
 
     /// Starts `path` with `arguments` (not including argv[0]), in `directory` when given, with
     /// `environment` added to this process's, its standard error to `errorLog` when given.
-    init(path: String, arguments: [String], environment: [String: String] = [:], errorLog: String? = nil) throws {
+    public init(path: String, arguments: [String], environment: [String: String] = [:], errorLog: String? = nil) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -50,12 +51,12 @@ struct ChildProcess: Sendable {
         var cEnvironment = envp + [nil]
         var pid = pid_t()
         let status = posix_spawn(&pid, path, &actions, &attributes, &cArguments, &cEnvironment)
-        guard status == 0 else { throw FixtureError("posix_spawn \(path): \(String(cString: strerror(status)))") }
+        guard status == 0 else { throw ChildProcessError(description: "posix_spawn \(path): \(String(cString: strerror(status)))") }
         self.pid = pid
     }
 
     /// Whether it still runs; reaps it once it has exited.
-    func isRunning() -> Bool {
+    public func isRunning() -> Bool {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         return result == 0
@@ -63,7 +64,7 @@ struct ChildProcess: Sendable {
 
     /// Waits for it to exit (polling, so no cooperative thread blocks); its exit status, or
     /// 128 + the signal that killed it.
-    func exitStatus(timeout: Duration) async -> Int32? {
+    public func exitStatus(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             var status: Int32 = 0
@@ -79,7 +80,12 @@ struct ChildProcess: Sendable {
     }
 
     /// Sends `signal`.
-    func send(_ signal: Int32) {
+    public func send(_ signal: Int32) {
         kill(pid, signal)
     }
+}
+
+/// A child process could not be started.
+public struct ChildProcessError: Error, CustomStringConvertible {
+    public var description: String
 }

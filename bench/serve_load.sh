@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# `framewise serve` under open-loop load vs `framewise run` on the same videos, in one command:
+#   bench/serve_load.sh [VIDEOS=40] [REPEATS=3]
+# 1. `framewise run` on N copies of one clip at 4 in flight (its engine wall): the reference throughput.
+# 2. `framewise serve` (same 4 in flight, SQLite store) fed by `framewise load` with all N jobs at once
+#    (--rate 1000): throughput through the server (submission to last result), REPEATS times.
+# 3. Light load (10% of that capacity) and 70% of it, open loop (Poisson), 30 s each: per-video
+#    latency p50/p99 from submission to result, and the API's own request times.
+# Prints a summary (medians) and writes the JSON reports to .build/bench/serve/. Records `uptime`
+# before and after: figures taken on a busy machine (load > 2) say so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=${B:-.build/release/framewise}
+N=${1:-40}
+REPEATS=${2:-3}
+DURATION=${DURATION:-30}
+PIPELINE=${PIPELINE:-examples/moderation/pipeline.yaml}
+CLIP=${CLIP:-assets/videos/carphone_pristine.mp4}
+OUT=.build/bench/serve
+WORK=$(mktemp -d /tmp/fw-serve-load-XXXXXX)
+SERVER=""
+cleanup() {
+  if [[ -n "$SERVER" ]] && kill -0 "$SERVER" 2>/dev/null; then kill -TERM "$SERVER"; wait "$SERVER" || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+mkdir -p "$OUT" "$WORK/media"
+ext="${CLIP##*.}"
+for i in $(seq -w 1 "$N"); do cp "$CLIP" "$WORK/media/v$i.$ext"; done
+echo "uptime before: $(uptime)"
+LOAD1=$(cut -d' ' -f1 /proc/loadavg)
+if python3 -c "import sys; sys.exit(0 if float('$LOAD1') > 2 else 1)"; then
+  echo "WARNING: load average $LOAD1 > 2: the machine is busy; record the load beside these figures"
+fi
+
+echo "## framewise run, $N videos, 4 in flight"
+for i in $(seq 1 "$REPEATS"); do
+  "$B" run "$PIPELINE" "$WORK/media" --max-in-flight 4 --quiet -o /dev/null --json "$OUT/run-$i.json"
+done
+
+STARTS=0
+start_server() {
+  rm -rf "$WORK/db.sqlite"* "$WORK/data"
+  STARTS=$((STARTS + 1))
+  LOG="$WORK/serve-$STARTS.log"
+  : >"$LOG"
+  "$B" serve "$PIPELINE" --bind 127.0.0.1:0 --db "$WORK/db.sqlite" --data-dir "$WORK/data" --allow-root "$WORK/media" \
+    --max-in-flight 4 --max-queued 100000 >>"$LOG" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 600); do
+    URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$LOG" | head -1)
+    [[ -n "$URL" ]] && return 0
+    sleep 0.1
+  done
+  echo "serve did not start: $(cat "$LOG")" >&2
+  exit 1
+}
+stop_server() { kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=""; }
+
+echo "## framewise serve, $N one-video jobs at once (capacity)"
+for i in $(seq 1 "$REPEATS"); do
+  start_server
+  "$B" load "$URL" --rate 1000 --jobs "$N" --videos "$WORK/media" --json >"$OUT/serve-capacity-$i.json"
+  stop_server
+done
+CAP=$(python3 -c "import json,statistics,sys; print(statistics.median(json.load(open(f))['throughput'] for f in sys.argv[1:]))" "$OUT"/serve-capacity-*.json)
+LIGHT=$(python3 -c "print(round($CAP * 0.1, 3))")
+SEVENTY=$(python3 -c "print(round($CAP * 0.7, 3))")
+echo "## open loop: light ($LIGHT/s) and 70% of capacity ($SEVENTY/s), $DURATION s each"
+start_server
+"$B" load "$URL" --rate "$LIGHT" --duration "$DURATION" --videos "$WORK/media" --json >"$OUT/serve-light.json"
+"$B" load "$URL" --rate "$SEVENTY" --duration "$DURATION" --videos "$WORK/media" --json >"$OUT/serve-70.json"
+stop_server
+echo "uptime after: $(uptime)"
+python3 - "$OUT" "$REPEATS" <<'PY'
+import json, statistics, sys
+out, repeats = sys.argv[1], int(sys.argv[2])
+runs = [json.load(open(f"{out}/run-{i}.json")) for i in range(1, repeats + 1)]
+def run_rate(r):
+    return r.get("videos_per_second") or r["videos"] / r["wall_seconds"]
+caps = [json.load(open(f"{out}/serve-capacity-{i}.json")) for i in range(1, repeats + 1)]
+run_med = statistics.median(run_rate(r) for r in runs)
+cap_med = statistics.median(c["throughput"] for c in caps)
+run_list = ", ".join("%.2f" % run_rate(r) for r in runs)
+cap_list = ", ".join("%.2f" % c["throughput"] for c in caps)
+print(f"run:   {run_list} videos/s (median {run_med:.2f})")
+print(f"serve: {cap_list} videos/s (median {cap_med:.2f}) = {100 * cap_med / run_med:.1f}% of run")
+for name in ("light", "70"):
+    r = json.load(open(f"{out}/serve-{name}.json"))
+    lat, req = r["latency_seconds"], r["request_ms"]
+    print(f"{name:>5}: offered {r['offered_rate']:.2f}/s, completed {r['completed']} of {r['submitted']}, 429 {r['rejected_429']}, "
+          f"latency p50 {lat['p50']:.3f}s p99 {lat['p99']:.3f}s; api ms p50/p99: "
+          + ", ".join(f"{k} {v['p50']:.2f}/{v['p99']:.2f}" for k, v in sorted(req.items())))
+PY
