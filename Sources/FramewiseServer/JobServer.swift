@@ -143,13 +143,14 @@ private func buildServer(_ configuration: ServerConfiguration, repository: any S
         do { protected = try await repository.hasActiveTokens() } catch { throw .store(error) }
         guard protected else { throw .unprotected(bind: configuration.bind.description, database: configuration.storeArgument) }
     }
+    let metrics = PrometheusMetrics()
     let downloader = Downloader(configuration: DownloaderConfiguration(
-        cacheDirectory: configuration.dataDirectory + "/downloads", maxBytes: configuration.maxDownloadBytes, allowList: configuration.allowPrivateURLs))
+        cacheDirectory: configuration.dataDirectory + "/downloads", maxBytes: configuration.maxDownloadBytes, allowList: configuration.allowPrivateURLs),
+        metrics: DownloadMetrics(factory: metrics.factory))
     let resolver = DownloadingResolver(downloader: downloader)
     var engine = configuration.engine
     if let maxInFlight = configuration.maxInFlight { engine.decoders = max(1, maxInFlight) }
     var applications: [FramewiseApplication] = []
-    let metrics = PrometheusMetrics()
     for path in configuration.pipelines {
         let app: FramewiseApplication
         do {

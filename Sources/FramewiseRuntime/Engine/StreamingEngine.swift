@@ -189,7 +189,7 @@ public final class StreamingEngine: Sendable {
             do {
                 local = try await resolver.localPath(for: path)
             } catch {
-                if let finished = context.tracker.decodeFinished(video, frames: 0, decoded: 0, decodeSeconds: 0, error: "\(error)") {
+                if let finished = context.tracker.decodeFinished(video, frames: 0, decoded: 0, decodeSeconds: 0, media: nil, error: "\(error)") {
                     context.deliver(finished)
                 }
                 return
