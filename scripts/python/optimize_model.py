@@ -3,7 +3,7 @@
 
 Usage:
   optimize_model.py MODEL OUTDIR [--variants clean,fp32-opt,int8] [--calibration DIR]
-  optimize_model.py --inspect MODEL
+  optimize_model.py --inspect MODEL...
 
 Variants, written as OUTDIR/<stem>.<variant>.onnx:
 - clean:    initializers removed from the graph inputs, unused initializers dropped, opset raised
@@ -17,7 +17,7 @@ Variants, written as OUTDIR/<stem>.<variant>.onnx:
             model order), all calibration frames stacked on axis 0.
 
 Prints one JSON object on stdout: {"variants": {name: {"file", ...}}, "clean": {...}}.
-`--inspect` prints what `clean` would change, without writing anything.
+`--inspect` prints what `clean` would change in each model ({path: report}), writing nothing.
 """
 import argparse
 import json
@@ -155,18 +155,25 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model")
     parser.add_argument("outdir", nargs="?")
+    parser.add_argument("more", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--variants", default="clean,fp32-opt,int8")
     parser.add_argument("--calibration")
     parser.add_argument("--inspect", action="store_true")
     args = parser.parse_args()
 
+    if args.inspect:
+        reports = {}
+        for path in [args.model] + ([args.outdir] if args.outdir else []) + args.more:
+            try:
+                reports[path] = inspect(onnx.load(path, load_external_data=False))
+            except Exception as error:
+                reports[path] = {"error": str(error).splitlines()[0][:200] if str(error) else "unreadable"}
+        print(json.dumps(reports))
+        return
     try:
         model = onnx.load(args.model)
     except Exception as error:
         raise SystemExit(f"optimize_model: cannot read {args.model}: {error}")
-    if args.inspect:
-        print(json.dumps(inspect(model)))
-        return
     if not args.outdir:
         raise SystemExit("optimize_model: OUTDIR is required")
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
