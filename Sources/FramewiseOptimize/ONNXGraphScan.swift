@@ -7,6 +7,11 @@ public struct ONNXGraphScan: Sendable, Equatable {
     public var initializersAsInputs = 0
     public var unusedInitializers = 0
 
+    public init(initializersAsInputs: Int = 0, unusedInitializers: Int = 0) {
+        self.initializersAsInputs = initializersAsInputs
+        self.unusedInitializers = unusedInitializers
+    }
+
     /// True when `framewise optimize --variants clean` would change the model.
     public var wouldGainFromClean: Bool { initializersAsInputs > 0 || unusedInitializers > 0 }
 
