@@ -63,6 +63,12 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        // `framewise optimize`: model variants (clean, fp32-opt, int8) made by ONNX Runtime's own tools
+        // in .venv, calibrated on the pipeline's own decoding and preprocessing, measured against the original.
+        .target(
+            name: "FramewiseOptimize",
+            dependencies: ["FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePostprocess"]
+        ),
         // Control plane: profiles -> plans. Pure: no I/O, no async.
         .target(name: "FramewisePlanner", dependencies: ["FramewiseCore"]),
         // Redis Streams broker on a SwiftNIO RESP client.
@@ -118,6 +124,7 @@ let package = Package(
                 "FramewiseApp", "FramewiseServer", "FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePlanner", "FramewiseRedis",
                 "FramewiseReport",
                 "FramewiseDownloader",
+                "FramewiseOptimize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FramewiseIntegrationTests",
-            dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseONNX", "FramewiseTesting"]
+            dependencies: ["FramewiseRuntime", "FramewiseCore", "FramewiseONNX", "FramewiseOptimize", "FramewiseTesting"]
         ),
     ]
 )

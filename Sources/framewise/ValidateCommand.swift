@@ -1,4 +1,5 @@
 import ArgumentParser
+import FramewiseOptimize
 import FramewiseRuntime
 import Foundation
 
@@ -6,7 +7,7 @@ import Foundation
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate", abstract: "Check a pipeline file and its models; run nothing.",
-        discussion: "Loads each model and runs it once on a dummy batch (zeros), so a size or a join the model cannot take fails here, not on every video. With -v, also prints every resolved setting of every model and stage, defaults included.")
+        discussion: "Loads each model and runs it once on a dummy batch (zeros), so a size or a join the model cannot take fails here, not on every video. A model that would run faster after `framewise optimize --variants clean` gets a note. With -v, also prints every resolved setting of every model and stage, defaults included.")
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
     @OptionGroup var engine: EngineOptions
@@ -19,6 +20,19 @@ struct ValidateCommand: AsyncParsableCommand {
             let inputs = stage.session.inputs.map(\.description).joined(separator: ", ")
             print("  \(stage.spec.name): model \(stage.model.name) [\(inputs)] -> \(stage.spec.postprocess.kind)")
         }
+        for model in loaded.spec.models where loaded.stages.contains(where: { $0.model.name == model.name }) {
+            if let note = Self.cleanNote(model.name, path: model.path) { print(note) }
+        }
         if engine.verbose { print(ResolvedSettings.text(loaded)) }
+    }
+
+    /// A one-line note when `clean` would change the model (nil when it would not or the file is unreadable).
+    static func cleanNote(_ name: String, path: String) -> String? {
+        guard let scan = ONNXGraphScan.scan(path: path), scan.wouldGainFromClean else { return nil }
+        var what: [String] = []
+        if scan.initializersAsInputs > 0 { what.append("\(scan.initializersAsInputs.counted("initializer")) listed as graph inputs (ONNX Runtime skips constant folding on them)") }
+        if scan.unusedInitializers > 0 { what.append(scan.unusedInitializers.counted("unused initializer")) }
+        return "  note: model \(name): " + what.joined(separator: ", ")
+            + "; `framewise optimize PIPELINE --variants clean` writes a cleaned copy"
     }
 }

@@ -21,6 +21,7 @@ import Testing
         let quiet = try CLITests.framewise(["validate", pipeline])
         #expect(quiet.status == 0, "\(quiet.stderr)")
         #expect(quiet.stdout.contains(": ok"))
+        #expect(quiet.stdout.contains("note: model m: 5 unused initializers; `framewise optimize"), "validate notes what clean would fix:\n\(quiet.stdout)")
         #expect(!quiet.stderr.contains("Removing initializer"), "no ONNX Runtime warnings without --verbose:\n\(quiet.stderr)")
         #expect(!quiet.stderr.contains("onnxruntime") && !quiet.stderr.contains("\u{1B}["), "\(quiet.stderr)")
 

@@ -1,0 +1,128 @@
+import Foundation
+import FramewiseCore
+import FramewiseRuntime
+
+/// One variant of a model: its file, its accuracy against the original on held-out frames, its speed.
+public struct VariantReport: Sendable, Codable {
+    public var variant: String
+    public var file: String
+    public var accuracy: VariantAccuracy?
+    /// Median ms of one batch on the held-out frames (the original's in `ModelReport`).
+    public var msPerBatch: Double?
+}
+
+/// What `framewise optimize` made of one model.
+public struct ModelReport: Sendable, Codable {
+    public var model: String
+    public var file: String
+    /// The stage whose preprocessing fed calibration and comparison (nil: no frame stage).
+    public var stage: String?
+    public var batch: Int
+    public var calibrationFrames: Int
+    public var heldOutFrames: Int
+    public var originalMsPerBatch: Double?
+    /// What `clean` changed: initializers listed as inputs, unused initializers, opset from/to.
+    public var clean: [String: Double]
+    public var notes: [String]
+    public var variants: [VariantReport]
+}
+
+/// Makes variants of each model of a pipeline and measures them against the original.
+public struct ModelOptimizer: Sendable {
+    public var videos: [String]
+    public var variants: [String]
+    /// Where variant files go (nil: beside each model).
+    public var output: String?
+    public var holdOutEvery = 4
+    public var calibrationLimit = 64
+    public var batch = 4
+    public var timingRuns = 5
+    public var script: VariantScript
+
+    public init(videos: [String], variants: [String], output: String?, script: VariantScript) {
+        self.videos = videos
+        self.variants = variants
+        self.output = output
+        self.script = script
+    }
+
+    /// Every model of `pipeline` used by a stage, in declaration order.
+    public func optimize(_ pipeline: LoadedPipeline, backend: any InferenceBackend) throws -> [ModelReport] {
+        var reports: [ModelReport] = []
+        for model in pipeline.spec.models {
+            let stages = pipeline.stages.filter { $0.model.name == model.name }
+            guard let any = stages.first else { continue }
+            let framed = stages.first { stage in
+                if case .frame = stage.spec.input, case .image = stage.feed { return true }
+                return false
+            }
+            reports.append(try optimize(model: model, stage: framed ?? any, framed: framed != nil, sampling: pipeline.spec.sampling, backend: backend))
+        }
+        return reports
+    }
+
+    func optimize(model: ModelSpec, stage: LoadedStage, framed: Bool, sampling: SamplingPolicy,
+                  backend: any InferenceBackend) throws -> ModelReport {
+        let dir = output ?? URL(fileURLWithPath: model.path).deletingLastPathComponent().path
+        let fixed = stage.session.inputs.first?.shape.first ?? -1
+        let batch = fixed > 0 ? fixed : self.batch
+        var report = ModelReport(model: model.name, file: model.path, stage: framed ? stage.spec.name : nil, batch: batch,
+                                 calibrationFrames: 0, heldOutFrames: 0, clean: [:], notes: [], variants: [])
+        var wanted = variants
+        var frames: CalibrationFrames?
+        var inputName: String?
+        if framed, case let .image(input, pre) = stage.feed, !videos.isEmpty {
+            frames = try CalibrationFrames.collect(videos: videos, sampling: sampling, pre: pre, holdOutEvery: holdOutEvery, limit: calibrationLimit)
+            inputName = input
+        } else if wanted.contains("int8") {
+            wanted.removeAll { $0 == "int8" }
+            report.notes.append(videos.isEmpty ? "int8 skipped: give --calibrate VIDEOS"
+                                : "int8 skipped: no stage feeds this model whole frames (crops and tensor joins are not calibrated yet)")
+        }
+        guard !wanted.isEmpty else { return report }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("framewise-calibration-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        var calibrationDir: String?
+        if let frames {
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            try NPYFile.write(Array(frames.calibration.map(\.values).joined()), shape: [frames.calibration.count] + frames.itemShape,
+                              to: work.appendingPathComponent("input0.npy"))
+            calibrationDir = work.path
+            report.calibrationFrames = frames.calibration.count
+            report.heldOutFrames = frames.heldOut.count
+        }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let made = try script.make(model: model.path, output: dir, variants: wanted, calibration: calibrationDir)
+        report.clean = made.clean
+        report.notes += made.notes
+        if let frames, let inputName {
+            report.originalMsPerBatch = try time(stage.session, input: inputName, frames: frames, batch: batch)
+        }
+        for name in variants where made.files[name] != nil {
+            guard let file = made.files[name] else { continue }
+            var v = VariantReport(variant: name, file: file)
+            let session = try backend.loadSession(path: file, name: "\(model.name).\(name)", options: model.resolvedSession)
+            if let frames, let inputName {
+                v.accuracy = try VariantAccuracy.measure(original: stage.session, variant: session, input: inputName, frames: frames.heldOut,
+                                                         itemShape: frames.itemShape, batch: batch, head: stage.head)
+                v.msPerBatch = try time(session, input: inputName, frames: frames, batch: batch)
+            }
+            report.variants.append(v)
+        }
+        return report
+    }
+
+    /// Median ms of one batch of held-out frames, after one warm-up run.
+    func time(_ session: any InferenceSession, input: String, frames: CalibrationFrames, batch: Int) throws -> Double {
+        let tensor = try BatchTensor.make(Array(frames.heldOut.prefix(batch).map(\.values)), itemShape: frames.itemShape, batch: batch)
+        _ = try session.run([input: tensor])
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        for _ in 0..<max(1, timingRuns) {
+            let start = clock.now
+            _ = try session.run([input: tensor])
+            times.append((clock.now - start).seconds * 1000)
+        }
+        return times.sorted()[times.count / 2]
+    }
+}
