@@ -65,19 +65,19 @@ import Testing
 @Suite struct InjectedClockTests {
     @Test func deadlinesFollowTheInjectedClock() async throws {
         var config = EngineConfiguration(decoders: 1, workerThreads: 1)
-        config.slo = .seconds(5)
+        config.slo = .seconds(60)
         config.latePolicy = .drop
         let video = try Fixtures.require(Fixtures.path("media/h264.mp4"))
-        // On the real clock 100 frames at ~15 ms finish well within 5 s: nothing is dropped.
+        // On the real clock 100 frames at ~15 ms finish well within 60 s, even on a loaded machine: nothing is dropped.
         let real = try await StreamingEngine(pipeline: try DeadlineTests.slowPipeline(), configuration: config).run(videos: [video], sink: MemorySink())
         #expect(try #require(real.stages["s"]).dropped == 0)
-        // On a clock 1,000 times as fast, the same 5 s pass in 5 ms of real time: frames are dropped.
+        // On a clock 1,000 times as fast, the same 60 s pass in 60 ms of real time: frames are dropped.
         let fast = try await StreamingEngine(pipeline: try DeadlineTests.slowPipeline(), configuration: config,
                                              clock: { EngineClock(ScaledClock(factor: 1000)) }).run(videos: [video], sink: MemorySink())
         let stage = try #require(fast.stages["s"])
         #expect(stage.dropped > 0)
         #expect(stage.dropped + stage.items == 100)
-        #expect(fast.wallSeconds > 5, "the report's wall time is on the injected clock too: \(fast.wallSeconds)")
+        #expect(fast.wallSeconds > 1, "the report's wall time is on the injected clock too: \(fast.wallSeconds)")
     }
 
     @Test func engineClockWrapsAnyClock() async throws {

@@ -29,7 +29,7 @@ import Testing
 
         // The event stream sends the same live part, as JSON, at once and then every 2 s.
         let port = try #require(running.server.port)
-        let stream = try rawHTTP(port: port, "GET /ui/events HTTP/1.1\r\nHost: localhost\r\n\r\n", until: "\n\n", timeout: 10)
+        let stream = try await rawHTTP(port: port, "GET /ui/events HTTP/1.1\r\nHost: localhost\r\n\r\n", until: "\n\n", timeout: 30)
         #expect(stream.contains("text/event-stream"))
         let data = try #require(stream.split(separator: "\n").first { $0.hasPrefix("data: ") }).dropFirst(6)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
@@ -49,7 +49,7 @@ import Testing
         #expect(try await running.client.send("GET", "/ui").status == 401)
         #expect(try await running.client.send("GET", "/ui?token=fw_wrong").status == 401)
         // The token in the address: a redirect that keeps it in an HttpOnly cookie instead.
-        let login = try rawHTTP(port: port, "GET /ui?token=\(secret) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", until: "\r\n\r\n")
+        let login = try await rawHTTP(port: port, "GET /ui?token=\(secret) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", until: "\r\n\r\n", timeout: 30)
         #expect(login.hasPrefix("HTTP/1.1 303"), "\(login.prefix(200))")
         let cookie = try #require(login.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie:") })
         #expect(cookie.contains("framewise_token=") && cookie.contains("HttpOnly"))

@@ -5,8 +5,17 @@ import Glibc
 
 /// One HTTP/1.1 request over a plain socket, reading until `until` appears in what came back or
 /// `timeout` passes: for streams (server-sent events) and for replies whose headers URLSession
-/// would act on (redirects, cookies). Returns everything read.
-func rawHTTP(port: Int, _ request: String, until: String, timeout: Double = 10) throws -> String {
+/// would act on (redirects, cookies). Returns everything read. The blocking socket runs on a
+/// thread of its own, never on the cooperative pool the server under test needs.
+func rawHTTP(port: Int, _ request: String, until: String, timeout: Double = 10) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try blockingHTTP(port: port, request, until: until, timeout: timeout) })
+        }
+    }
+}
+
+private func blockingHTTP(port: Int, _ request: String, until: String, timeout: Double) throws -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw TestFailure("socket: \(errno)") }
     defer { close(fd) }

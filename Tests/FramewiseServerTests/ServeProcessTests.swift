@@ -68,7 +68,8 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func killedMidJobAndRestartedEveryVideoGetsExactlyOneResult(_ kind: StoreKind) async throws {
-        let fixture = try ServerFixture(videos: 40)
+        // Enough videos that the job outlasts the moment between seeing results and the kill, even on a loaded machine.
+        let fixture = try ServerFixture(videos: 160)
         defer { fixture.remove() }
         let store = try await StoreUnderTest(kind, sqlitePath: fixture.database)
         let arguments = [fixture.pipeline, "--bind", "127.0.0.1:0"] + store.serveArguments + ["--allow-root", fixture.mediaRoot,
@@ -91,7 +92,7 @@ import Testing
 
         let second = try ServeProcess(arguments)
         let again = TestClient(base: try await second.base())
-        let status = try await again.waitUntilFinal(id, within: 40)
+        let status = try await again.waitUntilFinal(id, within: 180)
         #expect(status["state"] as? String == "done", "\(status) \(second.text)")
         #expect(second.text.contains("queued again"), "the videos running at the kill were re-queued: \(second.text)")
         let results = try await again.send("GET", "/v1/jobs/\(id)/results?limit=1000")
