@@ -6,29 +6,31 @@ import Testing
 
 /// Early drop (Nexus' rule) and run-late-and-mark, with a model too slow for the SLO.
 @Suite struct DeadlineTests {
-    static func slowPipeline() throws -> LoadedPipeline {
-        let slow = FakeSession.slow(name: "slow", width: 8, height: 8, seconds: 0.03, value: 1)
+    /// One stage whose model takes `seconds` per batch of 2.
+    static func slowPipeline(seconds: Double = 0.03) throws -> LoadedPipeline {
+        let slow = FakeSession.slow(name: "slow", width: 8, height: 8, seconds: seconds, value: 1)
         let spec = PipelineSpec(name: "t", sampling: .everyFrame,
                                 models: [ModelSpec(name: "m", path: "/m", preprocess: PreprocessSpec(width: 8, height: 8), batchLimit: 2)],
                                 stages: [StageSpec(name: "s", model: "m")])
         return try LoadedPipeline(spec: spec, backend: FakeBackend(sessions: ["/m": slow]))
     }
 
-    static func run(policy: EngineConfiguration.LatePolicy, slo: Duration = .milliseconds(300), budget: Duration? = nil) async throws -> (VideoResult, RunReport) {
+    static func run(policy: EngineConfiguration.LatePolicy, slo: Duration = .milliseconds(300), budget: Duration? = nil,
+                    secondsPerBatch: Double = 0.03) async throws -> (VideoResult, RunReport) {
         var config = EngineConfiguration(decoders: 1, workerThreads: 1)
         config.slo = slo
         if let budget { config.stages["s"] = .init(budget: budget) }
         config.latePolicy = policy
         let video = try Fixtures.require(Fixtures.path("media/h264.mp4"))
         let sink = MemorySink()
-        let report = try await StreamingEngine(pipeline: try slowPipeline(), configuration: config).run(videos: [video], sink: sink)
+        let report = try await StreamingEngine(pipeline: try slowPipeline(seconds: secondsPerBatch), configuration: config).run(videos: [video], sink: sink)
         return (try #require(await sink.results.first), report)
     }
 
     @Test func framesThatCannotMeetTheDeadlineAreDroppedBeforeTakingASlot() async throws {
-        // 100 frames at ~15 ms each (1.5 s of work) cannot finish within 1 s; the first ones can, even
-        // when other suites load the machine.
-        let (result, report) = try await Self.run(policy: .drop, slo: .seconds(1))
+        // 100 frames at ~150 ms each (15 s of work) cannot finish within 5 s; the first ones can, even
+        // when other suites load the machine (the frames past the deadline are dropped without running).
+        let (result, report) = try await Self.run(policy: .drop, slo: .seconds(5), secondsPerBatch: 0.3)
         #expect(result.status == .ok)
         #expect(result.frames.count == 100)
         let stage = try #require(report.stages["s"])
