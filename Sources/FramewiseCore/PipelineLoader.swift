@@ -45,7 +45,7 @@ public enum PipelineLoader {
             issues += PipelineValidator.validate(spec)
         }
         guard issues.isEmpty else { throw PipelineError(file: file, issues: issues) }
-        return spec
+        return spec.resolvingVariants()
     }
 
     private static func base(_ dir: String) -> String { dir.isEmpty ? FileManager.default.currentDirectoryPath : dir }

@@ -87,6 +87,12 @@ public struct ModelSpec: Sendable, Equatable {
     public var session: SessionOptions
     /// How batches form across frames and videos.
     public var batching: BatchingSpec = BatchingSpec()
+    /// Registered variants of the model (`framewise optimize` writes them): name -> absolute path.
+    public var variants: [String: String] = [:]
+    /// The variant the pipeline runs (named by a stage's `variant:`); `path` is then its file.
+    public var variant: String?
+    /// The model file as written under `file:` (the reference the variants are measured against).
+    public var originalPath: String = ""
 
     /// The session options the engine runs the model with. `threads: 0` on CPU means one intra-op
     /// thread: on CPU a worker is one core running one batch at a time, and the engine runs as
@@ -106,6 +112,7 @@ public struct ModelSpec: Sendable, Equatable {
         self.preprocess = preprocess
         self.batchLimit = batchLimit
         self.session = session
+        self.originalPath = path
     }
 }
 
@@ -131,12 +138,16 @@ public struct StageSpec: Sendable, Equatable {
     public var model: String
     public var input: StageInput
     public var postprocess: PostprocessSpec
+    /// The model variant this stage runs (one of the model's registered `variants:`; nil: the original).
+    public var variant: String?
 
-    public init(name: String, model: String, input: StageInput = .frame, postprocess: PostprocessSpec = .raw(RawSpec())) {
+    public init(name: String, model: String, input: StageInput = .frame, postprocess: PostprocessSpec = .raw(RawSpec()),
+                variant: String? = nil) {
         self.name = name
         self.model = model
         self.input = input
         self.postprocess = postprocess
+        self.variant = variant
     }
 
     /// Names of the stages this stage reads from.

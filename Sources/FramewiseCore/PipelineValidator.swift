@@ -59,6 +59,7 @@ public enum PipelineValidator {
                 }
             }
         }
+        issues += spec.variantIssues()
         if let cycle = findCycle(spec) {
             fail("stages.\(cycle[0]).input", "stages form a cycle: \(cycle.joined(separator: " -> "))")
         }

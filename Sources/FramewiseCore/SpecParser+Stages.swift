@@ -3,7 +3,7 @@ import Yams
 
 extension SpecParser {
     mutating func parseStage(_ name: String, _ node: Node, _ field: String) -> StageSpec? {
-        reader.rejectUnknownKeys(node, field, allowed: ["model", "input", "postprocess"])
+        reader.rejectUnknownKeys(node, field, allowed: ["model", "input", "postprocess", "variant"])
         _ = reader.entries(node, field)
         guard let model = reader.string(node["model"], "\(field).model") else {
             if node["model"] == nil { reader.fail("\(field).model", "missing required field", at: node) }
@@ -11,7 +11,8 @@ extension SpecParser {
         }
         let input = node["input"].map { parseInput($0, "\(field).input") } ?? .frame
         let post = node["postprocess"].map { parsePostprocess($0, "\(field).postprocess") } ?? .raw(RawSpec())
-        return StageSpec(name: name, model: model, input: input, postprocess: post)
+        let variant = reader.string(node["variant"], "\(field).variant")
+        return StageSpec(name: name, model: model, input: input, postprocess: post, variant: variant)
     }
 
     mutating func parseInput(_ node: Node, _ field: String) -> StageInput {

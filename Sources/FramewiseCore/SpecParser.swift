@@ -76,7 +76,7 @@ struct SpecParser {
     }
 
     mutating func parseModel(_ name: String, _ node: Node, _ field: String) -> ModelSpec? {
-        reader.rejectUnknownKeys(node, field, allowed: ["file", "input", "batch", "threads", "providers", "preprocess", "batching"])
+        reader.rejectUnknownKeys(node, field, allowed: ["file", "input", "batch", "threads", "providers", "preprocess", "batching", "variants"])
         _ = reader.entries(node, field)
         guard let file = reader.string(node["file"], "\(field).file", required: true) else {
             if node["file"] == nil { reader.fail("\(field).file", "missing required field", at: node) }
@@ -94,7 +94,27 @@ struct SpecParser {
         if let p = node["providers"] { model.session.providers = parseProviders(p, "\(field).providers") }
         if let p = node["preprocess"] { model.preprocess = parsePreprocess(p, "\(field).preprocess") }
         if let b = node["batching"] { model.batching = parseBatching(b, "\(field).batching") }
+        if let v = node["variants"] { model.variants = parseVariants(v, "\(field).variants") }
         return model
+    }
+
+    /// `variants: {int8: model.int8.onnx, ...}`: each file resolved and checked like `file:`.
+    mutating func parseVariants(_ node: Node, _ field: String) -> [String: String] {
+        guard node.mapping != nil else {
+            reader.fail(field, "expected a mapping of variant name to file, e.g. {int8: model.int8.onnx}", at: node)
+            return [:]
+        }
+        var out: [String: String] = [:]
+        for (name, value) in reader.entries(node, field) {
+            guard let file = reader.string(value, "\(field).\(name)", required: true) else { continue }
+            let path = resolvePath(file, base: baseDirectory)
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) || isDir.boolValue {
+                reader.fail("\(field).\(name)", "variant file not found: \(path)", at: value)
+            }
+            out[name] = path
+        }
+        return out
     }
 
     mutating func parseProviders(_ node: Node, _ field: String) -> [ExecutionProvider] {

@@ -63,10 +63,14 @@ public struct ModelOptimizer: Sendable {
 
     func optimize(model: ModelSpec, stage: LoadedStage, framed: Bool, sampling: SamplingPolicy,
                   backend: any InferenceBackend) throws -> ModelReport {
-        let dir = output ?? URL(fileURLWithPath: model.path).deletingLastPathComponent().path
+        // Variants are made from, and measured against, the model's own file even when a variant runs.
+        let source = model.originalPath.isEmpty ? model.path : model.originalPath
+        let original: any InferenceSession = source == model.path ? stage.session
+            : try backend.loadSession(path: source, name: model.name, options: model.resolvedSession)
+        let dir = output ?? URL(fileURLWithPath: source).deletingLastPathComponent().path
         let fixed = stage.session.inputs.first?.shape.first ?? -1
         let batch = fixed > 0 ? fixed : self.batch
-        var report = ModelReport(model: model.name, file: model.path, stage: framed ? stage.spec.name : nil, batch: batch,
+        var report = ModelReport(model: model.name, file: source, stage: framed ? stage.spec.name : nil, batch: batch,
                                  calibrationFrames: 0, heldOutFrames: 0, clean: [:], notes: [], variants: [])
         var wanted = variants
         var frames: CalibrationFrames?
@@ -92,18 +96,18 @@ public struct ModelOptimizer: Sendable {
             report.heldOutFrames = frames.heldOut.count
         }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let made = try script.make(model: model.path, output: dir, variants: wanted, calibration: calibrationDir)
+        let made = try script.make(model: source, output: dir, variants: wanted, calibration: calibrationDir)
         report.clean = made.clean
         report.notes += made.notes
         if let frames, let inputName {
-            report.originalMsPerBatch = try time(stage.session, input: inputName, frames: frames, batch: batch)
+            report.originalMsPerBatch = try time(original, input: inputName, frames: frames, batch: batch)
         }
         for name in variants where made.files[name] != nil {
             guard let file = made.files[name] else { continue }
             var v = VariantReport(variant: name, file: file)
             let session = try backend.loadSession(path: file, name: "\(model.name).\(name)", options: model.resolvedSession)
             if let frames, let inputName {
-                v.accuracy = try VariantAccuracy.measure(original: stage.session, variant: session, input: inputName, frames: frames.heldOut,
+                v.accuracy = try VariantAccuracy.measure(original: original, variant: session, input: inputName, frames: frames.heldOut,
                                                          itemShape: frames.itemShape, batch: batch, head: stage.head)
                 v.msPerBatch = try time(session, input: inputName, frames: frames, batch: batch)
             }

@@ -19,10 +19,14 @@ struct OptimizeCommand: AsyncParsableCommand {
             --calibrate videos decoded with the pipeline's own sampling and preprocessing. Every --hold-out-every'th \
             frame is held out of calibration; each variant is compared with the original on those frames: raw outputs \
             (max and mean |Δ|), classify heads (|Δscore|, top-label agreement), detection heads (F1 at IoU 0.5, count \
-            agreement), and timed on one batch. To use a variant, set the model's `file:` to it (the line is printed).
+            agreement), and timed on one batch. Each variant is registered in the pipeline file under \
+            `models.M.variants` (only those lines change; --no-register to leave the file alone); a stage runs one \
+            with `variant: NAME`. A bare MODEL.onnx is optimized as a one-stage pipeline fed whole frames (its fixed \
+            input size, stretched), and nothing is registered.
             """)
 
-    @Argument(help: "Pipeline YAML file.") var pipeline: String
+    @Argument(help: "Pipeline YAML file, or a bare ONNX model.") var pipeline: String
+    @Flag(name: .customLong("no-register"), help: "Do not register the variants in the pipeline file.") var noRegister = false
     @Option(parsing: .upToNextOption, help: "Videos to calibrate int8 on and to measure accuracy on (held-out frames).")
     var calibrate: [String] = []
     @Option(help: "Variants to make, comma-separated: clean, fp32-opt, int8.") var variants = "clean,fp32-opt,int8"
@@ -52,7 +56,10 @@ struct OptimizeCommand: AsyncParsableCommand {
 
     func run() async throws {
         engine.bootstrapLogging()
-        let loaded = try loadPipeline(pipeline, options: engine)
+        let bare = pipeline.lowercased().hasSuffix(".onnx")
+        let path = bare ? try BareModelPipeline.write(model: pipeline) : pipeline
+        defer { if bare { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) } }
+        let loaded = try loadPipeline(path, options: engine)
         let backend = try reportingAppErrors { try PipelineLoading.backend(ortLibrary: engine.ortLibrary) }
         let reports: [ModelReport]
         do {
@@ -66,6 +73,15 @@ struct OptimizeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print(OptimizeTable.text(reports))
+        if !bare, !noRegister, reports.contains(where: { !$0.variants.isEmpty }) {
+            do {
+                try VariantRegistration.register(reports, pipeline: pipeline)
+                print("registered the variants in \(pipeline) (models.M.variants); run one with `variant: NAME` on a stage")
+            } catch {
+                FileHandle.standardError.write(Data("error: cannot register the variants in \(pipeline): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -77,6 +93,22 @@ struct OptimizeCommand: AsyncParsableCommand {
             }
             print("wrote \(json)")
         }
+    }
+}
+
+/// A bare model as a one-stage pipeline file (in a temporary folder): the model fed whole frames.
+enum BareModelPipeline {
+    static func write(model: String) throws -> String {
+        let file = URL(fileURLWithPath: model).standardizedFileURL
+        guard FileManager.default.fileExists(atPath: file.path) else { throw ValidationError("\(model) does not exist") }
+        let name = file.deletingPathExtension().lastPathComponent.filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+        let key = name.isEmpty ? "model" : name
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("framewise-bare-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let yaml = "name: \(key)\nmodels:\n  \(key):\n    file: \"\(file.path)\"\nstages:\n  \(key):\n    model: \(key)\n    input: frame\n"
+        let path = dir.appendingPathComponent("pipeline.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 }
 
@@ -101,7 +133,7 @@ enum OptimizeTable {
                              + [f(a?.maxAbsDelta), f(a?.meanAbsDelta), f(a?.meanAbsScoreDelta), f(a?.maxAbsScoreDelta), f(a?.decisionAgreement, "%.3f"),
                                 f(a?.detectionF1, "%.3f"), f(a?.countAgreement, "%.3f")].map { $0.padded(9) }.joined(separator: " "))
             }
-            for v in r.variants { lines.append("  use \(v.variant): models.\(r.model).file: \(v.file)") }
+            for v in r.variants { lines.append("  \(v.variant): \(v.file)") }
         }
         return lines.joined(separator: "\n")
     }
