@@ -16,20 +16,37 @@ public struct VariantAccuracy: Sendable, Codable, Equatable {
     /// Detection heads: F1 of boxes matched at IoU 0.5 (1 when both find none), and how often the counts agree.
     public var detectionF1: Double?
     public var countAgreement: Double?
+    /// CTC heads: how often the text read is exactly the same.
+    public var textMatchRate: Double?
+    /// How often a frame's whole head output agrees (`OutputAgreement.frameAgrees`): what the tuner's floor is checked against.
+    public var agreement: Double?
 
     /// Compares `variant` with `original` on `frames`, run in batches of `batch`, through `head`.
+    /// With `variantFrames` (the same frames preprocessed at another input size, shape
+    /// `variantItemShape`) the variant runs on those: raw outputs are then not compared, heads are
+    /// (their boxes are in frame pixels either way).
     public static func measure(original: any InferenceSession, variant: any InferenceSession, input: String,
-                               frames: [PreparedFrame], itemShape: [Int], batch: Int, head: Head) throws -> VariantAccuracy {
+                               frames: [PreparedFrame], itemShape: [Int], batch: Int, head: Head,
+                               variantFrames: [PreparedFrame]? = nil, variantItemShape: [Int]? = nil) throws -> VariantAccuracy {
         var result = VariantAccuracy()
         var sumAbs = 0.0, sumOriginal = 0.0, values = 0, broken = false
         var scoreSum = 0.0, scoreCount = 0, scoreMax = 0.0, agree = 0
         var f1Sum = 0.0, countsAgree = 0, detecting = false, classifying = false
-        for chunk in stride(from: 0, to: frames.count, by: batch).map({ Array(frames[$0..<min($0 + batch, frames.count)]) }) {
+        var texts = 0, textsAlike = 0, framesAgree = 0
+        if let variantFrames, variantFrames.count != frames.count {
+            throw OptimizeError("\(variantFrames.count) variant frames for \(frames.count) original frames")
+        }
+        for start in stride(from: 0, to: frames.count, by: batch) {
+            let range = start..<min(start + batch, frames.count)
+            let chunk = Array(frames[range])
+            let variantChunk = variantFrames.map { Array($0[range]) } ?? chunk
             let tensor = try BatchTensor.make(chunk.map(\.values), itemShape: itemShape, batch: batch)
+            let variantTensor = variantFrames == nil ? tensor
+                : try BatchTensor.make(variantChunk.map(\.values), itemShape: variantItemShape ?? itemShape, batch: batch)
             let a = try ordered(original, try original.run([input: tensor]))
-            let b = try ordered(variant, try variant.run([input: tensor]))
+            let b = try ordered(variant, try variant.run([input: variantTensor]))
             guard a.count == b.count else { throw OptimizeError("the variant has \(b.count) outputs, the original \(a.count)") }
-            for (x, y) in zip(a, b) {
+            for (x, y) in zip(a, b) where variantFrames == nil {
                 let xs = x.tensor.floats(), ys = y.tensor.floats()
                 guard xs.count == ys.count else {
                     throw OptimizeError("output '\(x.name)' has \(ys.count) values in the variant, \(xs.count) in the original")
@@ -51,7 +68,8 @@ public struct VariantAccuracy: Sendable, Codable, Equatable {
             let itemsA = ItemOutputs.split(a, batch: batch), itemsB = ItemOutputs.split(b, batch: batch)
             for (i, frame) in chunk.enumerated() {
                 let ra = try head.apply(itemsA[i], transform: frame.transform)
-                let rb = try head.apply(itemsB[i], transform: frame.transform)
+                let rb = try head.apply(itemsB[i], transform: variantChunk[i].transform)
+                if OutputAgreement.frameAgrees(ra.json, rb.json) { framesAgree += 1 }
                 switch head {
                 case .classify:
                     classifying = true
@@ -62,7 +80,10 @@ public struct VariantAccuracy: Sendable, Codable, Equatable {
                     detecting = true
                     f1Sum += f1(ra.detections, rb.detections)
                     if ra.detections.count == rb.detections.count { countsAgree += 1 }
-                case .raw, .ctc:
+                case .ctc:
+                    texts += 1
+                    if ra.json["text"] == rb.json["text"] { textsAlike += 1 }
+                case .raw:
                     break
                 }
             }
@@ -84,6 +105,8 @@ public struct VariantAccuracy: Sendable, Codable, Equatable {
             result.detectionF1 = f1Sum / n
             result.countAgreement = Double(countsAgree) / n
         }
+        if texts > 0 { result.textMatchRate = Double(textsAlike) / Double(texts) }
+        result.agreement = Double(framesAgree) / n
         return result
     }
 

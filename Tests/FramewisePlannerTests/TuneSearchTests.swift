@@ -1,0 +1,107 @@
+import FramewiseCore
+import FramewisePlanner
+import Testing
+
+/// The tuner's search on synthetic profiles where the optimum is worked out by hand.
+@Suite struct TuneSearchTests {
+    /// A profile from milliseconds per batch size (mean = p99).
+    static func profile(_ name: String, _ ms: [Int: Double], overheadMs: Double = 0) -> ModelProfile {
+        ModelProfile(modelName: name, deviceName: "cpu", entries: ms.map { BatchProfile(batchSize: $0.key, latencyMean: $0.value / 1000) },
+                     preprocessSeconds: overheadMs / 1000, intraOpThreads: 1)
+    }
+
+    /// original: 10/16/28 ms at batch 1/2/4 (7 ms an item at 4); int8: 4/6/10 ms, agreement 0.995;
+    /// int8-bad (an over-quantized model): 1/1.5/2 ms, agreement 0.9.
+    static let oneStage = TuneStage(name: "cls", candidates: [
+        TuneCandidate(variant: "original", profile: profile("o", [1: 10, 2: 16, 4: 28]), agreement: 1),
+        TuneCandidate(variant: "int8", profile: profile("q", [1: 4, 2: 6, 4: 10]), agreement: 0.995),
+        TuneCandidate(variant: "bad", profile: profile("b", [1: 1, 2: 1.5, 4: 2]), agreement: 0.9),
+    ], defaultBatch: 4)
+
+    static let oneSampling = [TuneSampling(policy: "{fps: 2}", framesPerVideo: 20, decodeSeconds: 0.1, agreement: 1)]
+
+    // (latency target s, floor) -> (variant, batch, meets target). Latency of a choice is 2 x batch latency.
+    @Test(arguments: [
+        (1.0, 0.99, "int8", 4, true),       // loose target: the cheapest accurate one at its best batch
+        (0.015, 0.99, "int8", 2, true),     // 20 ms at batch 4 misses 15 ms; batch 2 (12 ms) fits
+        (1.0, 0.999, "original", 4, true),  // int8 is not accurate enough
+        (1.0, 0.8, "bad", 4, true),         // a low floor admits the bad variant
+        (0.005, 0.99, "int8", 1, false),    // nothing fits 5 ms: the fastest accurate one (8 ms)
+        (0.021, 1.0, "original", 1, true),  // only the original is accurate; 20 ms at batch 1 fits, 32 at 2 does not
+    ])
+    func oneStageOptimum(latency: Double, floor: Double, variant: String, batch: Int, meets: Bool) throws {
+        let search = TuneSearch(stages: [Self.oneStage], samplings: Self.oneSampling, target: TuneTarget(latency: latency, minAgreement: floor))
+        let plan = try search.search()
+        let choice = try #require(plan.stage("cls"))
+        #expect(choice.variant == variant)
+        #expect(choice.batch == batch)
+        #expect(plan.meetsTarget == meets)
+    }
+
+    @Test func costIsCoreSecondsPerVideoAndDollarsFollowThePrice() throws {
+        let target = TuneTarget(latency: 1, minAgreement: 0.99, rate: 10, pricePerCoreHour: 0.036)
+        let search = TuneSearch(stages: [Self.oneStage], samplings: Self.oneSampling, target: target)
+        let plan = try search.search()
+        // int8 at batch 4: 20 frames x 10 ms / 4 = 0.05 core-s, plus 0.1 s decoding.
+        #expect(abs(plan.costPerVideo - 0.15) < 1e-9)
+        #expect(abs((plan.dollarsPer1000Videos ?? 0) - 0.15 * 1000 / 3600 * 0.036) < 1e-12)
+        // 10 videos/s x 20 frames x 2.5 ms = 0.5 of an instance: one.
+        #expect(plan.stage("cls")?.instances == 1)
+        let reference = try search.reference()
+        #expect(reference.stage("cls")?.variant == "original")
+        #expect(abs(reference.costPerVideo - (20 * 0.007 + 0.1)) < 1e-9)
+        #expect(reference.stage("cls")?.instances == 2)  // 10 x 20 x 7 ms = 1.4
+    }
+
+    @Test func slackIsTheStagesShareOfTheLongestPathThroughIt() throws {
+        // a -> b in series, c beside them: reference latencies 2 x 10, 2 x 30, 2 x 5 ms.
+        let stages = [
+            TuneStage(name: "a", candidates: [TuneCandidate(variant: "original", profile: Self.profile("a", [1: 10]), agreement: 1)], defaultBatch: 1),
+            TuneStage(name: "b", inputs: ["a"], candidates: [TuneCandidate(variant: "original", profile: Self.profile("b", [1: 30]), agreement: 1)], defaultBatch: 1),
+            TuneStage(name: "c", candidates: [TuneCandidate(variant: "original", profile: Self.profile("c", [1: 5]), agreement: 1)], defaultBatch: 1),
+        ]
+        let search = TuneSearch(stages: stages, samplings: Self.oneSampling, target: TuneTarget(latency: 0.1, minAgreement: 0.99))
+        let slacks = try search.slacks()
+        #expect(abs(slacks[0] - 0.025) < 1e-12 && abs(slacks[1] - 0.075) < 1e-12 && abs(slacks[2] - 0.1) < 1e-12)
+        let plan = try search.search()
+        #expect(abs(plan.latency - 0.08) < 1e-12)  // a then b; c in parallel
+        #expect(plan.meetsTarget)
+    }
+
+    @Test func theCheapestAccurateSamplingWins() throws {
+        let samplings = [
+            TuneSampling(policy: "{fps: 2}", framesPerVideo: 20, decodeSeconds: 0.1, agreement: 1),
+            TuneSampling(policy: "{fps: 1}", framesPerVideo: 10, decodeSeconds: 0.09, agreement: 0.995),
+            TuneSampling(policy: "{fps: 0.5}", framesPerVideo: 5, decodeSeconds: 0.085, agreement: 0.9),
+        ]
+        let search = TuneSearch(stages: [Self.oneStage], samplings: samplings, target: TuneTarget(latency: 1, minAgreement: 0.99))
+        let plan = try search.search()
+        #expect(plan.sampling == "{fps: 1}")
+        #expect(abs(plan.costPerVideo - (0.09 + 10 * 0.0025)) < 1e-9)
+        // Verification refused fps 1 and int8: back to fps 2 and the original.
+        let fallback = try search.search(excluded: ["cls": ["int8/t1"]], excludedSamplings: ["{fps: 1}"])
+        #expect(fallback.sampling == "{fps: 2}")
+        #expect(fallback.stage("cls")?.variant == "original")
+    }
+
+    @Test func theSameInputsGiveTheSameChoice() throws {
+        // Two candidates that cost the same: the earlier one wins, every time.
+        var stage = Self.oneStage
+        stage.candidates.append(TuneCandidate(variant: "int8-copy", profile: Self.profile("q2", [1: 4, 2: 6, 4: 10]), agreement: 0.995))
+        let search = TuneSearch(stages: [stage], samplings: Self.oneSampling, target: TuneTarget(latency: 1, minAgreement: 0.99))
+        let plans = try (0..<5).map { _ in try search.search() }
+        #expect(plans.allSatisfy { $0 == plans[0] })
+        #expect(plans[0].stage("cls")?.variant == "int8")
+    }
+
+    @Test func badInputsAreRefused() {
+        var stage = Self.oneStage
+        stage.defaultBatch = 8
+        #expect(throws: TuneSearchError.self) {
+            try TuneSearch(stages: [stage], samplings: Self.oneSampling, target: TuneTarget(latency: 1, minAgreement: 0.99)).search()
+        }
+        #expect(throws: TuneSearchError.self) {
+            try TuneSearch(stages: [Self.oneStage], samplings: [], target: TuneTarget(latency: 1, minAgreement: 0.99)).search()
+        }
+    }
+}
