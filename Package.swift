@@ -67,7 +67,7 @@ let package = Package(
         // in .venv, calibrated on the pipeline's own decoding and preprocessing, measured against the original.
         .target(
             name: "FramewiseOptimize",
-            dependencies: ["FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePostprocess"]
+            dependencies: ["FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePostprocess", "FramewisePlanner"]
         ),
         // Control plane: profiles -> plans. Pure: no I/O, no async.
         .target(name: "FramewisePlanner", dependencies: ["FramewiseCore"]),

@@ -1,0 +1,137 @@
+import FramewiseCore
+import FramewiseMedia
+import FramewisePlanner
+import FramewiseRuntime
+
+/// Measures a stage's candidates: each registered variant at each input size (dynamic spatial
+/// axes only) and thread count is profiled as the engine runs it (`StageProfiler`), and its
+/// outputs on the search videos' frames are compared with the reference model's at the written size.
+struct CandidateMeasurer {
+    let reference: PipelineSpec
+    let backend: any InferenceBackend
+    let request: TuneRequest
+    /// Frames of the search videos, sampled as the pipeline samples them.
+    let frames: [VideoFrame]
+
+    /// The stage's candidates (the reference first) and notes on what was not tried.
+    func measure(stage name: String, referenceStage: LoadedStage) throws -> (candidates: [TuneCandidate], notes: [String]) {
+        guard let stage = reference.stage(named: name), let model = reference.model(named: stage.model) else {
+            throw OptimizeError("stage '\(name)' is not in the pipeline")
+        }
+        var notes: [String] = []
+        var variants = [PipelineSpec.originalVariant]
+        var sizes: [[Int]?] = [nil]
+        var framed: (input: String, pre: PreprocessSpec)?
+        if case .frame = stage.input, case let .image(input, pre) = referenceStage.feed {
+            framed = (input, pre)
+            variants += model.variants.keys.sorted()
+            if Self.hasDynamicSpatialAxes(referenceStage.session.inputs.first { $0.name == input }?.shape ?? [], layout: pre.layout), model.preprocess != nil {
+                for f in request.sizeFactors where f != 1 && f > 0 {
+                    let size = [Self.round32(Double(pre.width) * f), Self.round32(Double(pre.height) * f)]
+                    if size != [pre.width, pre.height], !sizes.contains(size) { sizes.append(size) }
+                }
+            }
+        } else if !model.variants.isEmpty {
+            notes.append("stage '\(name)': variants are measured on whole frames only; this stage keeps the original")
+        }
+        let batch = Self.comparisonBatch(referenceStage)
+        let referenceFrames = try framed.map { try Self.prepare(frames, $0.pre) }
+        var out: [TuneCandidate] = []
+        for variant in variants {
+            for size in sizes {
+                var agreement = 1.0
+                for (k, threads) in request.threads.enumerated() {
+                    let spec = try candidateSpec(stage: stage, variant: variant, size: size, threads: threads)
+                    let loaded = try LoadedPipeline(spec: spec, backend: backend)
+                    guard let candidate = loaded.stages.first(where: { $0.spec.name == name }) else { continue }
+                    if k == 0, variant != PipelineSpec.originalVariant || size != nil, let framed, let referenceFrames,
+                       case let .image(_, pre) = candidate.feed {
+                        let variantFrames = size == nil ? nil : try Self.prepare(frames, pre)
+                        let accuracy = try VariantAccuracy.measure(
+                            original: referenceStage.session, variant: candidate.session, input: framed.input, frames: referenceFrames,
+                            itemShape: framed.pre.itemShape, batch: batch, head: referenceStage.head,
+                            variantFrames: variantFrames, variantItemShape: pre.itemShape)
+                        agreement = accuracy.agreement ?? 0
+                    }
+                    let profiler = StageProfiler(configuration: .init(batches: nil, iterations: request.iterations, items: 16))
+                    let profile = try profiler.profile(stage: candidate, frames: frames, frameSource: "the search videos", device: request.device).profile
+                    out.append(TuneCandidate(variant: variant, inputSize: size, threads: threads, profile: profile, agreement: agreement))
+                }
+            }
+        }
+        return (out, notes)
+    }
+
+    /// The stage, the stages it depends on and their models, with the candidate's changes.
+    func candidateSpec(stage: StageSpec, variant: String, size: [Int]?, threads: Int) throws -> PipelineSpec {
+        var needed: [String] = []
+        var queue = [stage.name]
+        while let next = queue.popLast() {
+            guard !needed.contains(next), let s = reference.stage(named: next) else { continue }
+            needed.append(next)
+            queue += s.dependencies
+        }
+        var spec = reference
+        spec.stages = reference.stages.filter { needed.contains($0.name) }
+        spec.models = reference.models.filter { m in spec.stages.contains { $0.model == m.name } }
+        spec.summary = []
+        guard let index = spec.models.firstIndex(where: { $0.name == stage.model }) else { throw OptimizeError("no model '\(stage.model)'") }
+        if variant != PipelineSpec.originalVariant {
+            guard let file = spec.models[index].variants[variant] else { throw OptimizeError("model '\(stage.model)' has no variant '\(variant)'") }
+            spec.models[index].path = file
+            spec.models[index].variant = variant
+        }
+        if let size {
+            spec.models[index].preprocess?.width = size[0]
+            spec.models[index].preprocess?.height = size[1]
+        }
+        spec.models[index].session.intraOpThreads = threads
+        return spec
+    }
+
+    /// True when the model's image input has free height and width.
+    static func hasDynamicSpatialAxes(_ shape: [Int], layout: TensorLayout) -> Bool {
+        guard shape.count == 4 else { return false }
+        let (h, w) = layout == .nchw ? (2, 3) : (1, 2)
+        return shape[h] <= 0 && shape[w] <= 0
+    }
+
+    static func round32(_ v: Double) -> Int { max(32, Int(v / 32) * 32) }
+
+    /// The model's fixed batch size, else 4 (at most its batch limit).
+    static func comparisonBatch(_ stage: LoadedStage) -> Int {
+        if let fixed = stage.session.inputs.first?.shape.first, fixed > 0 { return fixed }
+        return max(1, min(4, stage.model.batchLimit))
+    }
+
+    /// `frames` preprocessed by the engine's `Preprocessor` with `pre`.
+    static func prepare(_ frames: [VideoFrame], _ pre: PreprocessSpec) throws -> [PreparedFrame] {
+        guard pre.elementType == .float32 else { throw OptimizeError("preprocess element type \(pre.elementType.rawValue) is not float32") }
+        let preprocessor = Preprocessor(spec: pre)
+        let count = Tensor.elementCount(of: pre.itemShape)
+        return try frames.map { frame in
+            var values = [Float](repeating: 0, count: count)
+            let transform = try values.withUnsafeMutableBytes { bytes in
+                guard let base = bytes.baseAddress else { throw OptimizeError("model input of shape \(pre.itemShape) is empty") }
+                return try preprocessor.process(frame, into: base)
+            }
+            return PreparedFrame(values: values, transform: transform)
+        }
+    }
+
+    /// Up to `limit` frames from `videos`, spread over them, sampled with `sampling`.
+    static func decode(_ videos: [String], sampling: SamplingPolicy, limit: Int) throws -> [VideoFrame] {
+        let each = max(1, (limit + max(1, videos.count) - 1) / max(1, videos.count))
+        var frames: [VideoFrame] = []
+        for video in videos {
+            let decoder = try VideoDecoder(path: video, sampling: sampling, threads: 0)
+            var n = 0
+            while n < each, let frame = try decoder.next() {
+                frames.append(frame)
+                n += 1
+            }
+        }
+        guard !frames.isEmpty else { throw OptimizeError("the search videos gave no sampled frames") }
+        return frames
+    }
+}

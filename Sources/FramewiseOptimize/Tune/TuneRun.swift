@@ -1,0 +1,96 @@
+import Foundation
+import FramewiseCore
+import FramewiseRuntime
+
+/// One configuration run by the streaming engine on some videos: its results and what it cost.
+public struct TuneRun: Sendable {
+    public var results: [VideoResult]
+    public var report: RunReport
+    /// Process CPU seconds the run took (decode, inference, everything).
+    public var cpuSeconds: Double
+
+    /// Runs `spec` on `videos` with the default engine configuration (one video at a time when `oneByOne`).
+    static func run(_ spec: PipelineSpec, videos: [String], backend: any InferenceBackend, oneByOne: Bool = false) async throws -> TuneRun {
+        let pipeline = try LoadedPipeline(spec: spec, backend: backend)
+        var configuration = EngineConfiguration()
+        if oneByOne { configuration.decoders = 1 }
+        let engine = StreamingEngine(pipeline: pipeline, configuration: configuration)
+        let sink = ResultCollector()
+        let start = DecodeProfiler.processCPUSeconds()
+        let report = try await engine.run(videos: videos, sink: sink)
+        let cpu = DecodeProfiler.processCPUSeconds() - start
+        let results = await sink.results
+        if let failed = results.first(where: { $0.status != .ok }) {
+            throw OptimizeError("\(failed.video) failed under the configuration being measured: \(failed.error ?? "no message")")
+        }
+        return TuneRun(results: results, report: report, cpuSeconds: cpu)
+    }
+
+    public var videos: Int { results.count }
+    public var costPerVideo: Double { videos > 0 ? cpuSeconds / Double(videos) : 0 }
+    public var videosPerSecond: Double { report.wallSeconds > 0 ? Double(videos) / report.wallSeconds : 0 }
+    public var framesPerVideo: Double { videos > 0 ? Double(results.map(\.frames.count).reduce(0, +)) / Double(videos) : 0 }
+
+    /// Per-frame latency percentile (from a decoded frame to its last stage), seconds.
+    public func frameLatency(_ q: Double) -> Double? {
+        let sorted = report.frameSeconds.sorted()
+        guard !sorted.isEmpty else { return nil }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded(.up)))]
+    }
+
+    /// Items a stage handles per sampled frame (crops per frame for crop stages).
+    public func itemsPerFrame(stage: String) -> Double {
+        var items = 0, frames = 0
+        for result in results {
+            for frame in result.frames {
+                frames += 1
+                guard let output = frame.outputs.first(where: { $0.key == stage })?.value else { continue }
+                if case let .array(xs) = output { items += xs.count } else { items += 1 }
+            }
+        }
+        return frames > 0 ? Double(items) / Double(frames) : 1
+    }
+}
+
+/// Compares a run with the reference run on the same videos.
+public enum RunComparison {
+    /// The fraction of (video, summary field) pairs that agree (`OutputAgreement.summaryFields`).
+    public static func summaryAgreement(_ reference: [VideoResult], _ candidate: [VideoResult], spec: PipelineSpec) -> Double {
+        let reductions = Dictionary(spec.summary.map { ($0.name, $0.reduce) }, uniquingKeysWith: { a, _ in a })
+        var agree = 0, total = 0
+        for (a, b) in zip(reference, candidate) {
+            for field in OutputAgreement.summaryFields(a.summary, b.summary, reductions: reductions) {
+                total += 1
+                if field.agrees { agree += 1 }
+            }
+        }
+        return total > 0 ? Double(agree) / Double(total) : 1
+    }
+
+    /// Per stage, the fraction of frames (matched by their number in the stream) whose output agrees.
+    public static func stageAgreement(_ reference: [VideoResult], _ candidate: [VideoResult], stages: [String]) -> [String: Double] {
+        var agree: [String: Int] = [:], total: [String: Int] = [:]
+        for (a, b) in zip(reference, candidate) {
+            let other = Dictionary(b.frames.map { ($0.sourceIndex ?? $0.index, $0) }, uniquingKeysWith: { x, _ in x })
+            for frame in a.frames {
+                guard let match = other[frame.sourceIndex ?? frame.index] else { continue }
+                for stage in stages {
+                    guard let x = frame.outputs.first(where: { $0.key == stage })?.value,
+                          let y = match.outputs.first(where: { $0.key == stage })?.value else { continue }
+                    total[stage, default: 0] += 1
+                    if OutputAgreement.frameAgrees(x, y) { agree[stage, default: 0] += 1 }
+                }
+            }
+        }
+        var out: [String: Double] = [:]
+        for stage in stages { out[stage] = total[stage].map { $0 > 0 ? Double(agree[stage] ?? 0) / Double($0) : 1 } ?? 1 }
+        return out
+    }
+}
+
+/// Keeps every result, in the order written.
+actor ResultCollector: ResultSink {
+    private(set) var results: [VideoResult] = []
+    func write(_ result: VideoResult) async throws { results.append(result) }
+    func finish() async throws {}
+}

@@ -1,0 +1,33 @@
+import Foundation
+import FramewiseCore
+import FramewisePlanner
+
+/// The tuned pipeline as YAML: the original file with each choice written in place and commented.
+enum TunedPipelineWriter {
+    static func write(original text: String, spec: PipelineSpec, plan: TunePlan, reference: TunePlan, target: TuneTarget) throws -> String {
+        var editor = YAMLTextEditor(text: text)
+        if plan.sampling != reference.sampling {
+            try editor.set(["sampling"], to: plan.sampling, comment: String(
+                format: "tuned from %@: %.3g frames per video, summaries agree %.1f%% on the search videos",
+                reference.sampling, plan.framesPerVideo, plan.samplingAgreement * 100))
+        }
+        for choice in plan.stages {
+            guard let stage = spec.stage(named: choice.stage), let model = spec.model(named: stage.model),
+                  let before = reference.stage(choice.stage) else { continue }
+            let instances = target.rate.map { String(format: ", %d instance(s) at %g videos/s", choice.instances, $0) } ?? ""
+            try editor.set(["stages", stage.name, "variant"], to: choice.variant, comment: String(
+                format: "tuned: agreement %.3f, %.2f ms/frame worst vs a %.2f ms slack, %.3f core-s/video (was %@ %.3f)%@",
+                choice.agreement, choice.latency * 1000, choice.slack * 1000, choice.costPerVideo, before.variant, before.costPerVideo, instances))
+            if choice.batch != model.batchLimit {
+                try editor.set(["models", model.name, "batch"], to: String(choice.batch), comment: "tuned (was \(model.batchLimit))")
+            }
+            if choice.threads != model.resolvedSession.intraOpThreads {
+                try editor.set(["models", model.name, "threads"], to: String(choice.threads), comment: "tuned (was \(model.resolvedSession.intraOpThreads))")
+            }
+            if let size = choice.inputSize, let pre = model.preprocess {
+                try editor.set(["models", model.name, "preprocess", "size"], to: "[\(size[0]), \(size[1])]", comment: "tuned (was [\(pre.width), \(pre.height)])")
+            }
+        }
+        return editor.text
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import FramewiseCore
+import FramewisePlanner
+import FramewiseRuntime
+
+/// `framewise tune`: measures each stage's candidates and the sampling options on the search
+/// videos, lets `TuneSearch` choose, then runs the tuned pipeline and the reference on the
+/// held-out videos and falls back, stage by stage, where the measured agreement is below the floor.
+public struct Tuner: Sendable {
+    public var request: TuneRequest
+    public var backend: any InferenceBackend
+    /// Called with a line as each step starts (progress for a terminal).
+    public var log: @Sendable (String) -> Void
+
+    public init(request: TuneRequest, backend: any InferenceBackend, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.request = request
+        self.backend = backend
+        self.log = log
+    }
+
+    public func tune() async throws -> TuneReport {
+        let path = request.pipelinePath
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let written = try PipelineLoader.load(path: path)
+        guard request.videos.count >= 2 else { throw OptimizeError("give at least 2 videos: half are searched on, half held out to verify") }
+        let (search, heldOut) = TuneRequest.split(request.videos, seed: request.seed)
+        // The reference: the pipeline as written, every model its original file.
+        var referenceEditor = YAMLTextEditor(text: text)
+        for stage in written.stages where stage.variant != nil { try referenceEditor.set(["stages", stage.name, "variant"], to: PipelineSpec.originalVariant) }
+        let reference = try PipelineLoader.parse(yaml: referenceEditor.text, file: path, baseDirectory: directory)
+
+        log("reference on \(search.count) search video(s)")
+        let referenceSearch = try await TuneRun.run(reference, videos: search, backend: backend)
+        let samplings = try await measureSamplings(reference, search: search, referenceRun: referenceSearch)
+
+        log("decoding up to \(request.accuracyFrames) frames of the search videos for the candidates")
+        let frames = try CandidateMeasurer.decode(search, sampling: reference.sampling, limit: request.accuracyFrames)
+        let referenceLoaded = try LoadedPipeline(spec: reference, backend: backend)
+        let measurer = CandidateMeasurer(reference: reference, backend: backend, request: request, frames: frames)
+        var stages: [TuneStage] = []
+        var notes: [String] = []
+        for loaded in referenceLoaded.stages {
+            log("stage \(loaded.spec.name): profiling and comparing its candidates")
+            let (candidates, stageNotes) = try measurer.measure(stage: loaded.spec.name, referenceStage: loaded)
+            notes += stageNotes
+            let defaultIndex = candidates.firstIndex { $0.variant == PipelineSpec.originalVariant && $0.inputSize == nil
+                && $0.threads == loaded.model.resolvedSession.intraOpThreads } ?? 0
+            let maxBatch = candidates[defaultIndex].profile.maxBatch
+            stages.append(TuneStage(name: loaded.spec.name, inputs: loaded.spec.dependencies,
+                                    itemsPerFrame: referenceSearch.itemsPerFrame(stage: loaded.spec.name), candidates: candidates,
+                                    defaultCandidate: defaultIndex, defaultBatch: min(loaded.model.batchLimit, maxBatch)))
+        }
+        let searcher = TuneSearch(stages: stages, samplings: samplings, target: request.target)
+        let referencePlan = try searcher.reference()
+        var plan = try searcher.search()
+
+        log("reference on \(heldOut.count) held-out video(s)")
+        let referenceHeld = try await TuneRun.run(reference, videos: heldOut, backend: backend)
+        var excluded: [String: Set<String>] = [:], excludedSamplings = Set<String>()
+        var fallbacks: [String] = []
+        var tunedRun = referenceHeld
+        var yaml = referenceEditor.text
+        for round in 1...max(1, request.rounds) {
+            yaml = try TunedPipelineWriter.write(original: text, spec: written, plan: plan, reference: referencePlan, target: request.target)
+            let tuned = try PipelineLoader.parse(yaml: yaml, file: path, baseDirectory: directory)
+            log("verification \(round): the tuned pipeline on the held-out video(s)")
+            tunedRun = try await TuneRun.run(tuned, videos: heldOut, backend: backend)
+            var refused = false
+            let sameSampling = plan.sampling == referencePlan.sampling
+            let perStage = RunComparison.stageAgreement(referenceHeld.results, tunedRun.results, stages: stages.map(\.name))
+            for choice in plan.stages where sameSampling && choice.candidate != stages.first(where: { $0.name == choice.stage })?.defaultCandidate {
+                let measured = perStage[choice.stage] ?? 1
+                guard measured < request.target.minAgreement,
+                      let label = stages.first(where: { $0.name == choice.stage })?.candidates[choice.candidate].label else { continue }
+                excluded[choice.stage, default: []].insert(label)
+                fallbacks.append(String(format: "%@: %@ agreed on %.3f of held-out frames", choice.stage, label, measured))
+                refused = true
+            }
+            let summary = RunComparison.summaryAgreement(referenceHeld.results, tunedRun.results, spec: reference)
+            if !sameSampling, summary < request.target.minAgreement {
+                excludedSamplings.insert(plan.sampling)
+                fallbacks.append(String(format: "sampling %@: summaries agreed on %.3f of held-out fields", plan.sampling, summary))
+                refused = true
+            }
+            guard refused else { break }
+            plan = try searcher.search(excluded: excluded, excludedSamplings: excludedSamplings)
+            if round == request.rounds { notes.append("verification rounds exhausted: the last choice is unverified") }
+        }
+        if fallbacks.isEmpty == false, plan == referencePlan { notes.append("every tuned choice fell back to the reference") }
+        return TuneReport(pipeline: path, seed: request.seed, target: request.target, searchVideos: search, heldOutVideos: heldOut,
+                          stages: stages, samplings: samplings, reference: referencePlan, tuned: plan,
+                          measuredReference: measured(referenceHeld, against: referenceHeld, spec: reference),
+                          measuredTuned: measured(tunedRun, against: referenceHeld, spec: reference),
+                          fallbacks: fallbacks, notes: notes, tunedYAML: yaml)
+    }
+
+    func measured(_ run: TuneRun, against reference: TuneRun, spec: PipelineSpec) -> MeasuredConfiguration {
+        MeasuredConfiguration(videos: run.videos, costPerVideo: run.costPerVideo,
+                              dollarsPer1000Videos: request.target.pricePerCoreHour.map { run.costPerVideo * 1000 / 3600 * $0 },
+                              videosPerSecond: run.videosPerSecond, framesPerVideo: run.framesPerVideo,
+                              frameLatencyP50: run.frameLatency(0.5), frameLatencyP99: run.frameLatency(0.99),
+                              summaryAgreement: RunComparison.summaryAgreement(reference.results, run.results, spec: spec),
+                              stageAgreement: RunComparison.stageAgreement(reference.results, run.results, stages: spec.stages.map(\.name)))
+    }
+
+    /// The written sampling and sparser ones: frames per video, decode CPU per video and summary
+    /// agreement with the written sampling on the search videos.
+    func measureSamplings(_ reference: PipelineSpec, search: [String], referenceRun: TuneRun) async throws -> [TuneSampling] {
+        var out: [TuneSampling] = []
+        for (i, policy) in SamplingOptions.options(reference.sampling, divisors: request.samplingDivisors).enumerated() {
+            log("sampling \(SamplingOptions.yaml(policy)): decode cost and summaries")
+            let decode: DecodeProfile
+            do {
+                decode = try DecodeProfiler.measure(videos: search, pipeline: reference.name, sampling: policy,
+                                                    threads: DecodeProfiler.engineThreads(spec: reference), device: request.device)
+            } catch {
+                throw OptimizeError("\(error)")
+            }
+            var spec = reference
+            spec.sampling = policy
+            let run = i == 0 ? referenceRun : try await TuneRun.run(spec, videos: search, backend: backend)
+            let agreement = i == 0 ? 1 : RunComparison.summaryAgreement(referenceRun.results, run.results, spec: reference)
+            out.append(TuneSampling(policy: SamplingOptions.yaml(policy), framesPerVideo: run.framesPerVideo,
+                                    decodeSeconds: decode.videos > 0 ? decode.cpuSeconds / Double(decode.videos) : 0, agreement: agreement))
+        }
+        return out
+    }
+}
