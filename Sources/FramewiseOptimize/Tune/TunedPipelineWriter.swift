@@ -15,17 +15,25 @@ enum TunedPipelineWriter {
             guard let stage = spec.stage(named: choice.stage), let model = spec.model(named: stage.model),
                   let before = reference.stage(choice.stage) else { continue }
             let instances = target.rate.map { String(format: ", %d instance(s) at %g videos/s", choice.instances, $0) } ?? ""
-            try editor.set(["stages", stage.name, "variant"], to: choice.variant, comment: String(
+            let comment = String(
                 format: "tuned: agreement %.3f, %.2f ms/frame worst vs a %.2f ms slack, %.3f core-s/video (was %@ %.3f)%@",
-                choice.agreement, choice.latency * 1000, choice.slack * 1000, choice.costPerVideo, before.variant, before.costPerVideo, instances))
+                choice.agreement, choice.latency * 1000, choice.slack * 1000, choice.costPerVideo, before.variant, before.costPerVideo, instances)
+            // Each change in place; the first carries the stage's comment (a stage left as written gets none).
+            var edits: [(path: [String], value: String, note: String)] = []
+            if choice.variant != (stage.variant ?? PipelineSpec.originalVariant) {
+                edits.append((["stages", stage.name, "variant"], choice.variant, "was \(stage.variant ?? PipelineSpec.originalVariant)"))
+            }
             if choice.batch != model.batchLimit {
-                try editor.set(["models", model.name, "batch"], to: String(choice.batch), comment: "tuned (was \(model.batchLimit))")
+                edits.append((["models", model.name, "batch"], String(choice.batch), "was \(model.batchLimit)"))
             }
             if choice.threads != model.resolvedSession.intraOpThreads {
-                try editor.set(["models", model.name, "threads"], to: String(choice.threads), comment: "tuned (was \(model.resolvedSession.intraOpThreads))")
+                edits.append((["models", model.name, "threads"], String(choice.threads), "was \(model.resolvedSession.intraOpThreads)"))
             }
             if let size = choice.inputSize, let pre = model.preprocess {
-                try editor.set(["models", model.name, "preprocess", "size"], to: "[\(size[0]), \(size[1])]", comment: "tuned (was [\(pre.width), \(pre.height)])")
+                edits.append((["models", model.name, "preprocess", "size"], "[\(size[0]), \(size[1])]", "was [\(pre.width), \(pre.height)]"))
+            }
+            for (i, edit) in edits.enumerated() {
+                try editor.set(edit.path, to: edit.value, comment: i == 0 ? "\(edit.note); \(comment)" : "tuned, \(edit.note)")
             }
         }
         return editor.text

@@ -46,16 +46,21 @@ public enum TuneSearchError: Error, Sendable, Equatable, CustomStringConvertible
 /// The tuner's search, as Llama does it: each stage gets a slack from the latency target (its
 /// share, under the reference configuration, of the longest path through it), then the cheapest
 /// candidate and batch limit that meets its slack and the accuracy floor; the sampling is the
-/// cheapest accurate enough one. Pure: profiles and measured agreements in, choices out.
+/// cheapest accurate enough one. Options are taken in a fixed order and a later one must be cheaper
+/// by more than `margin`, so the same measurements (and nearly the same) give the same choice.
+/// Pure: profiles and measured agreements in, choices out.
 public struct TuneSearch: Sendable {
     public var stages: [TuneStage]
     public var samplings: [TuneSampling]
     public var target: TuneTarget
+    /// A configuration replaces an earlier one only when it is cheaper by more than this fraction.
+    public var margin: Double
 
-    public init(stages: [TuneStage], samplings: [TuneSampling], target: TuneTarget) {
+    public init(stages: [TuneStage], samplings: [TuneSampling], target: TuneTarget, margin: Double = 0.05) {
         self.stages = stages
         self.samplings = samplings
         self.target = target
+        self.margin = margin
     }
 
     /// The reference configuration (the first sampling, each stage's default) as the search prices it.
@@ -95,7 +100,7 @@ public struct TuneSearch: Sendable {
 
     func better(_ a: TunePlan, than b: TunePlan) -> Bool {
         if a.meetsTarget != b.meetsTarget { return a.meetsTarget }
-        return a.costPerVideo < b.costPerVideo - 1e-12
+        return a.costPerVideo < b.costPerVideo * (1 - margin)
     }
 
     func validate() throws(TuneSearchError) {
@@ -176,8 +181,14 @@ public struct TuneSearch: Sendable {
                 options.append(try evaluate(stage, candidate: i, batch: b, framesPerVideo: framesPerVideo, slack: slack))
             }
         }
-        let fitting = options.filter(\.meetsSlack)
-        if let best = fitting.min(by: { ($0.costPerVideo, $0.latency, $0.candidate, $0.batch) < ($1.costPerVideo, $1.latency, $1.candidate, $1.batch) }) {
+        // The reference first, then candidates in order, batches ascending; a later option wins only
+        // when it is cheaper by more than `margin`, so measurement noise cannot flip the choice.
+        let fitting = options.filter(\.meetsSlack).sorted { a, b in
+            let (x, y) = (a.candidate == stage.defaultCandidate ? -1 : a.candidate, b.candidate == stage.defaultCandidate ? -1 : b.candidate)
+            return (x, a.batch) < (y, b.batch)
+        }
+        if var best = fitting.first {
+            for option in fitting.dropFirst() where option.costPerVideo < best.costPerVideo * (1 - margin) { best = option }
             return best
         }
         if let fastest = options.min(by: { ($0.latency, $0.costPerVideo, $0.candidate, $0.batch) < ($1.latency, $1.costPerVideo, $1.candidate, $1.batch) }) {
