@@ -65,8 +65,8 @@ public struct ModelOptimizer: Sendable {
                   backend: any InferenceBackend) throws -> ModelReport {
         // Variants are made from, and measured against, the model's own file even when a variant runs.
         let source = model.originalPath.isEmpty ? model.path : model.originalPath
-        let original: any InferenceSession = source == model.path ? stage.session
-            : try backend.loadSession(path: source, name: model.name, options: model.resolvedSession)
+        let original: any InferenceSession = try source == model.path ? stage.session
+            : backend.loadSession(path: source, name: model.name, options: model.resolvedSession)
         let dir = output ?? URL(fileURLWithPath: source).deletingLastPathComponent().path
         let fixed = stage.session.inputs.first?.shape.first ?? -1
         let batch = fixed > 0 ? fixed : self.batch

@@ -67,7 +67,7 @@ public enum OutputAgreement {
     /// (`count`, `count_nonzero`) equal, `max`/`min`/`mean`/`sum` within `tolerance`, `unique` the same set.
     public static func summaryFields(_ reference: [JSONField], _ candidate: [JSONField], reductions: [String: Reduction],
                                      tolerance: Double = defaultTolerance) -> [(field: String, agrees: Bool)] {
-        reference.map { field in
+        reference.map { field -> (field: String, agrees: Bool) in
             guard let other = candidate.first(where: { $0.key == field.key })?.value else { return (field.key, false) }
             switch reductions[field.key] {
             case .count?, .countNonzero?:

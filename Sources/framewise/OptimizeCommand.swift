@@ -16,7 +16,8 @@ struct OptimizeCommand: AsyncParsableCommand {
             own tools (scripts/python/optimize_model.py in the project's .venv). clean: initializers removed from the \
             graph inputs, unused initializers dropped, opset raised to 13 where lower. fp32-opt: the clean model after \
             ONNX Runtime's offline graph optimization. int8: static QDQ quantization, per channel, calibrated on the \
-            --calibrate videos decoded with the pipeline's own sampling and preprocessing. Every --hold-out-every'th \
+            --calibrate videos decoded with the pipeline's own sampling and preprocessing. fp16: weights and arithmetic in \
+            float16 with float32 inputs and outputs, for GPU execution providers (checked on CPU, not faster there). Every --hold-out-every'th \
             frame is held out of calibration; each variant is compared with the original on those frames: raw outputs \
             (max and mean |Δ|), classify heads (|Δscore|, top-label agreement), detection heads (F1 at IoU 0.5, count \
             agreement), and timed on one batch. Each variant is registered in the pipeline file under \
@@ -29,7 +30,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-register"), help: "Do not register the variants in the pipeline file.") var noRegister = false
     @Option(parsing: .upToNextOption, help: "Videos to calibrate int8 on and to measure accuracy on (held-out frames).")
     var calibrate: [String] = []
-    @Option(help: "Variants to make, comma-separated: clean, fp32-opt, int8.") var variants = "clean,fp32-opt,int8"
+    @Option(help: "Variants to make, comma-separated: clean, fp32-opt, int8, fp16 (for GPUs; checked on CPU).") var variants = "clean,fp32-opt,int8"
     @Option(help: "Write variant files in this folder instead of beside each model.") var output: String?
     @Option(help: "Write the report as JSON to this file.") var json: String?
     @Option(name: .customLong("calibration-frames"), help: "Most frames per model to calibrate on.") var calibrationFrames = 64
@@ -37,7 +38,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(help: "Batch size for the comparison and the timing (a model's fixed batch size wins).") var batch = 4
     @OptionGroup var engine: EngineOptions
 
-    static let known = ["clean", "fp32-opt", "int8"]
+    static let known = ["clean", "fp32-opt", "int8", "fp16"]
 
     var variantList: [String] { variants.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
@@ -57,7 +58,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     func run() async throws {
         engine.bootstrapLogging()
         let bare = pipeline.lowercased().hasSuffix(".onnx")
-        let path = bare ? try BareModelPipeline.write(model: pipeline) : pipeline
+        let path = try bare ? BareModelPipeline.write(model: pipeline) : pipeline
         defer { if bare { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) } }
         let loaded = try loadPipeline(path, options: engine)
         let backend = try reportingAppErrors { try PipelineLoading.backend(ortLibrary: engine.ortLibrary) }

@@ -30,15 +30,15 @@ import Testing
         try NPYFile.write(Array(frames.joined()), shape: [16, 3, 32, 32], to: dir.appendingPathComponent("input0.npy"))
         let script = VariantScript(python: try Fixtures.require(Fixtures.python),
                                    script: Fixtures.projectRoot.appendingPathComponent("scripts/python/optimize_model.py").path)
-        let made = try script.make(model: model, output: dir.path, variants: ["clean", "fp32-opt", "int8"], calibration: dir.path)
-        #expect(made.files.keys.sorted() == ["clean", "fp32-opt", "int8"])
+        let made = try script.make(model: model, output: dir.path, variants: ["clean", "fp32-opt", "int8", "fp16"], calibration: dir.path)
+        #expect(made.files.keys.sorted() == ["clean", "fp16", "fp32-opt", "int8"])
 
         let backend = try Examples.backend()
         let original = try backend.loadSession(path: model, name: "cnn", options: SessionOptions())
         let input = try #require(original.inputs.first?.name)
         let tensor = try Tensor.float32(shape: [4, 3, 32, 32], values: Array(frames.prefix(4).joined()))
         let reference = try original.run([input: tensor])
-        for (variant, bound) in [("clean", 1e-5), ("fp32-opt", 1e-4), ("int8", 0.5)] {
+        for (variant, bound) in [("clean", 1e-5), ("fp32-opt", 1e-4), ("int8", 0.5), ("fp16", 1e-2)] {
             let file = try #require(made.files[variant])
             let session = try backend.loadSession(path: file, name: "cnn.\(variant)", options: SessionOptions())
             let out = try session.run([input: tensor])

@@ -2,7 +2,7 @@
 """Make variants of an ONNX model for `framewise optimize` (issue 12).
 
 Usage:
-  optimize_model.py MODEL OUTDIR [--variants clean,fp32-opt,int8] [--calibration DIR]
+  optimize_model.py MODEL OUTDIR [--variants clean,fp32-opt,int8,fp16] [--calibration DIR]
   optimize_model.py --inspect MODEL...
 
 Variants, written as OUTDIR/<stem>.<variant>.onnx:
@@ -15,6 +15,9 @@ Variants, written as OUTDIR/<stem>.<variant>.onnx:
 - int8:     static QDQ quantization, per channel (onnxruntime.quantization.quantize_static) of the
             clean model, calibrated on DIR/input<i>.npy: one float32 array per model input (in
             model order), all calibration frames stacked on axis 0.
+- fp16:     the clean model's weights and arithmetic in float16 (onnxruntime.transformers.float16,
+            inputs and outputs kept float32), for GPU execution providers. Checked for correctness
+            on CPU; ONNX Runtime's CPU kernels mostly lack float16, so it is not faster there.
 
 Prints one JSON object on stdout: {"variants": {name: {"file", ...}}, "clean": {...}}.
 `--inspect` prints what `clean` would change in each model ({path: report}), writing nothing.
@@ -151,6 +154,13 @@ def int8(clean_path, out_path, calibration_dir, work_dir):
     return reader.count
 
 
+def fp16(clean_path, out_path):
+    from onnxruntime.transformers import float16
+    model = onnx.load(clean_path)
+    converted = float16.convert_float_to_float16(model, keep_io_types=True, disable_shape_infer=False)
+    onnx.save(converted, out_path)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model")
@@ -177,9 +187,9 @@ def main():
     if not args.outdir:
         raise SystemExit("optimize_model: OUTDIR is required")
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    unknown = [v for v in variants if v not in ("clean", "fp32-opt", "int8")]
+    unknown = [v for v in variants if v not in ("clean", "fp32-opt", "int8", "fp16")]
     if unknown:
-        raise SystemExit(f"optimize_model: unknown variant(s) {unknown}; known: clean, fp32-opt, int8")
+        raise SystemExit(f"optimize_model: unknown variant(s) {unknown}; known: clean, fp32-opt, int8, fp16")
     if "int8" in variants and not args.calibration:
         raise SystemExit("optimize_model: int8 needs --calibration DIR")
 
@@ -203,6 +213,10 @@ def main():
             path = os.path.join(args.outdir, f"{stem}.int8.onnx")
             frames = int8(clean_path, path, args.calibration, work)
             out["variants"]["int8"] = {"file": path, "calibration_frames": frames}
+        if "fp16" in variants:
+            path = os.path.join(args.outdir, f"{stem}.fp16.onnx")
+            fp16(clean_path, path)
+            out["variants"]["fp16"] = {"file": path}
     print(json.dumps(out))
 
 

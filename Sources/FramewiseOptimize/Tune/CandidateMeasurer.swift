@@ -25,7 +25,7 @@ struct CandidateMeasurer {
         if case .frame = stage.input, case let .image(input, pre) = referenceStage.feed {
             framed = (input, pre)
             variants += model.variants.keys.sorted()
-            if Self.hasDynamicSpatialAxes(referenceStage.session.inputs.first { $0.name == input }?.shape ?? [], layout: pre.layout), model.preprocess != nil {
+            if Self.hasDynamicSpatialAxes(referenceStage.session.inputs.first(where: { $0.name == input })?.shape ?? [], layout: pre.layout), model.preprocess != nil {
                 for f in request.sizeFactors where f != 1 && f > 0 {
                     let size = [Self.round32(Double(pre.width) * f), Self.round32(Double(pre.height) * f)]
                     if size != [pre.width, pre.height], !sizes.contains(size) { sizes.append(size) }
@@ -35,12 +35,14 @@ struct CandidateMeasurer {
             notes.append("stage '\(name)': variants are measured on whole frames only; this stage keeps the original")
         }
         let batch = Self.comparisonBatch(referenceStage)
+        // The threads the pipeline runs the model with are always among the candidates: the reference is one of them.
+        let threadCounts = Array(Set(request.threads + [model.resolvedSession.intraOpThreads])).sorted()
         let referenceFrames = try framed.map { try Self.prepare(frames, $0.pre) }
         var out: [TuneCandidate] = []
         for variant in variants {
             for size in sizes {
                 var agreement = 1.0
-                for (k, threads) in request.threads.enumerated() {
+                for (k, threads) in threadCounts.enumerated() {
                     let spec = try candidateSpec(stage: stage, variant: variant, size: size, threads: threads)
                     let loaded = try LoadedPipeline(spec: spec, backend: backend)
                     guard let candidate = loaded.stages.first(where: { $0.spec.name == name }) else { continue }
