@@ -39,7 +39,7 @@ public struct YAMLTextEditor: Sendable {
                 try set(path, to: value, comment: comment)
                 return
             }
-            guard let mapping = parent.mapping, mapping.style != .flow else {
+            guard let mapping = parent.mapping, !Self.isFlow(mapping, parentLine: parentLine) else {
                 throw EditError(path: dotted, message: "'\(path[..<depth].joined(separator: "."))' is not a block mapping")
             }
             guard let pair = mapping.first(where: { $0.key.string == name }) else {
@@ -60,8 +60,8 @@ public struct YAMLTextEditor: Sendable {
             text = lines.joined(separator: "\n")
             return
         }
-        guard let mapping = parent.mapping, mapping.style != .flow else {
-            throw EditError(path: dotted, message: "its parent is not a block mapping")
+        guard let mapping = parent.mapping, !Self.isFlow(mapping, parentLine: parentLine) else {
+            throw EditError(path: dotted, message: "its parent is not a block mapping (a {flow} mapping is not edited)")
         }
         if let pair = mapping.first(where: { $0.key.string == key }), let line = pair.key.mark.map({ $0.line - 1 }), line < lines.count {
             let indent = Self.indent(lines[line])
@@ -73,6 +73,14 @@ public struct YAMLTextEditor: Sendable {
             lines.insert(String(repeating: " ", count: indent) + key + ": " + value + suffix, at: at)
         }
         text = lines.joined(separator: "\n")
+    }
+
+    /// A flow mapping (`key: {a: 1}`): its first key is on its parent key's line, or it is empty.
+    static func isFlow(_ mapping: Node.Mapping, parentLine: Int) -> Bool {
+        if mapping.style == .flow { return true }
+        guard parentLine >= 0 else { return false }
+        guard let first = mapping.first?.key.mark else { return true }
+        return first.line - 1 <= parentLine
     }
 
     /// A key written with no value (`key:`): a mapping can be started under it.

@@ -4,6 +4,9 @@ import FramewisePlanner
 /// What a configuration did on the held-out videos.
 public struct MeasuredConfiguration: Sendable, Codable, Equatable {
     public var videos: Int
+    /// The search's prediction for these videos: decode cost measured on them, each stage's cost per
+    /// item from its profile, times the frames these videos gave (core-seconds per video).
+    public var predictedCostPerVideo: Double
     /// Process CPU seconds per video (decode, inference, everything).
     public var costPerVideo: Double
     public var dollarsPer1000Videos: Double?

@@ -90,13 +90,24 @@ public struct Tuner: Sendable {
         if fallbacks.isEmpty == false, plan == referencePlan { notes.append("every tuned choice fell back to the reference") }
         return TuneReport(pipeline: path, seed: request.seed, target: request.target, searchVideos: search, heldOutVideos: heldOut,
                           stages: stages, samplings: samplings, reference: referencePlan, tuned: plan,
-                          measuredReference: measured(referenceHeld, against: referenceHeld, spec: reference),
-                          measuredTuned: measured(tunedRun, against: referenceHeld, spec: reference),
+                          measuredReference: try measured(referenceHeld, plan: referencePlan, against: referenceHeld, spec: reference, videos: heldOut),
+                          measuredTuned: try measured(tunedRun, plan: plan, against: referenceHeld, spec: reference, videos: heldOut),
                           fallbacks: fallbacks, notes: notes, tunedYAML: yaml)
     }
 
-    func measured(_ run: TuneRun, against reference: TuneRun, spec: PipelineSpec) -> MeasuredConfiguration {
-        MeasuredConfiguration(videos: run.videos, costPerVideo: run.costPerVideo,
+    func measured(_ run: TuneRun, plan: TunePlan, against reference: TuneRun, spec: PipelineSpec, videos: [String]) throws -> MeasuredConfiguration {
+        // The plan priced for these videos: stage costs scale with the frames they gave, decoding is measured on them.
+        let policy = SamplingOptions.options(spec.sampling, divisors: request.samplingDivisors).first { SamplingOptions.yaml($0) == plan.sampling } ?? spec.sampling
+        let decode: DecodeProfile
+        do {
+            decode = try DecodeProfiler.measure(videos: videos, pipeline: spec.name, sampling: policy,
+                                                threads: DecodeProfiler.engineThreads(spec: spec), device: request.device)
+        } catch {
+            throw OptimizeError("\(error)")
+        }
+        let scale = plan.framesPerVideo > 0 ? run.framesPerVideo / plan.framesPerVideo : 1
+        let predicted = (decode.videos > 0 ? decode.cpuSeconds / Double(decode.videos) : 0) + plan.stages.map(\.costPerVideo).reduce(0, +) * scale
+        return MeasuredConfiguration(videos: run.videos, predictedCostPerVideo: predicted, costPerVideo: run.costPerVideo,
                               dollarsPer1000Videos: request.target.pricePerCoreHour.map { run.costPerVideo * 1000 / 3600 * $0 },
                               videosPerSecond: run.videosPerSecond, framesPerVideo: run.framesPerVideo,
                               frameLatencyP50: run.frameLatency(0.5), frameLatencyP99: run.frameLatency(0.99),
