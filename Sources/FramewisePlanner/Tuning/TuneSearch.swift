@@ -56,7 +56,7 @@ public struct TuneSearch: Sendable {
     /// A configuration replaces an earlier one only when it is cheaper by more than this fraction.
     public var margin: Double
 
-    public init(stages: [TuneStage], samplings: [TuneSampling], target: TuneTarget, margin: Double = 0.05) {
+    public init(stages: [TuneStage], samplings: [TuneSampling], target: TuneTarget, margin: Double = 0.1) {
         self.stages = stages
         self.samplings = samplings
         self.target = target
