@@ -21,14 +21,13 @@ public struct GroundTruthRunner: Sendable {
     public init(spec: PipelineSpec, backend: any InferenceBackend, engine: EngineConfiguration = EngineConfiguration()) throws {
         var everyFrame = spec
         everyFrame.sampling = .everyFrame
-        guard let classify = spec.stages.last(where: { if case .classify = $0.postprocess { true } else { false } }),
-              case let .classify(head) = classify.postprocess else {
+        guard let classify = Self.classifyStage(of: spec) else {
             throw IndexError.groundTruth("\(spec.file): the ground-truth pipeline needs a stage with a classify head")
         }
         pipeline = try LoadedPipeline(spec: everyFrame, backend: backend)
         self.engine = engine
-        stage = classify.name
-        labels = head.labels
+        stage = classify.stage
+        labels = classify.labels
         let hash = (try? SHA256.hex(ofFile: spec.file)) ?? "nohash"
         key = "\(spec.name):\(hash.prefix(16))"
     }
@@ -91,12 +90,25 @@ public struct GroundTruthRunner: Sendable {
     }
 
     func label(_ frame: FrameResult, video: String) throws(IndexError) -> GroundTruthLabel {
+        try Self.label(frame, stage: stage, labels: labels, video: video)
+    }
+
+    /// The top-1 label that `stage`'s classify head wrote for `frame`, with its class id in `labels`.
+    public static func label(_ frame: FrameResult, stage: String, labels: [String], video: String) throws(IndexError) -> GroundTruthLabel {
         guard let output = frame.outputs.first(where: { $0.key == stage })?.value,
               case let .array(top)? = output["top"], let first = top.first,
               case let .string(label)? = first["label"] else {
             throw .groundTruth("\(video) frame at \(frame.time) s: stage '\(stage)' gave no top label")
         }
-        return GroundTruthLabel(classID: classID(of: label), label: label, score: Float(first["score"]?.number ?? 0))
+        return GroundTruthLabel(classID: labels.firstIndex(of: label) ?? Int(label), label: label, score: Float(first["score"]?.number ?? 0))
+    }
+
+    /// The stage whose classify head is the ground truth (the last one) and its labels.
+    public static func classifyStage(of spec: PipelineSpec) -> (stage: String, labels: [String])? {
+        for stage in spec.stages.reversed() {
+            if case let .classify(head) = stage.postprocess { return (stage.name, head.labels) }
+        }
+        return nil
     }
 }
 
