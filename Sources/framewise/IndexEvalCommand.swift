@@ -125,7 +125,7 @@ struct EvalSummary: Codable {
                      "classes with GT on >= \(minFrames) frames: " + (classes.isEmpty ? "none" : classes.joined(separator: "; ")),
                      "K    T      clusters  min recall  mean recall  mean precision  query cost  query speed-up"]
         for p in points {
-            lines.append(String(format: "%-4d %-6.2f %8d  %10.3f  %11.3f  %14.3f  %10.4f  %13.1fx", p.k, Double(p.threshold), p.clusters, p.minRecall,
+            lines.append(String(format: "%-4ld %-6.2f %8ld  %10.3f  %11.3f  %14.3f  %10.4f  %13.1fx", p.k, Double(p.threshold), p.clusters, p.minRecall,
                                 p.meanRecall, p.meanPrecision, p.meanQueryCost, p.meanQueryCost > 0 ? 1 / p.meanQueryCost : 0))
         }
         if let c = chosen {

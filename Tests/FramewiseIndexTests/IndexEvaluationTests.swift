@@ -32,7 +32,7 @@ import Testing
         #expect(strictK1?.classes[0].recall == 2.0 / 3.0)
         let clusteredK1 = points.first { $0.threshold == 0.5 && $0.k == 1 }
         // Clustered: frames 0-2 form one cluster whose centroid is GT 1, so frame 1 comes back; frames 3-5
-        // form one whose centroid (frame 4, nearest the mean of identical features: the first) is GT 2, so frame 5 is a false positive.
+        // form one whose centroid (frame 3: identical features, the first is nearest) is GT 2, so frame 5 is a false positive.
         #expect(clusteredK1?.clusters == 2)
         #expect(clusteredK1?.classes[0].recall == 1)
         #expect(clusteredK1?.classes[1].precision == 2.0 / 3.0)
