@@ -24,6 +24,10 @@ echo "## index-eval: Lite0 at 160 vs Lite2 at 260, one frame in 5"
 "$B" index-eval examples/index/cheap.yaml examples/index/gt.yaml $V --k $KS --t $TS --min-frames 10 --worker-threads $T --json "$OUT/eval160.json"
 echo "## index-eval: Lite0 at 224"
 "$B" index-eval "$CHEAP224" examples/index/gt.yaml $V --k $KS --t $TS --min-frames 10 --worker-threads $T --json "$OUT/eval224.json" | sed -n 1,2p
+echo "## index-eval: Lite0 at 160, int8 (framewise optimize)"
+"$B" optimize examples/index/cheap.yaml --calibrate $V/bikes.mp4 $V/vtest.avi $V/carphone_pristine.mp4 --variants int8 --batch 8 | tail -3
+INT8=$(variant cheap 's#efficientnet-lite0.onnx#efficientnet-lite0.int8.onnx#' int8)
+"$B" index-eval "$INT8" examples/index/gt.yaml $V --k $KS --t $TS --min-frames 10 --worker-threads $T --json "$OUT/eval-int8.json" | grep -A5 "ingest\|^cheapest\|^no (K"
 echo "## calibration sample: one frame in 7"
 "$B" index-eval "$CHEAP7" "$GT7" $V --k $KS --t $TS --min-frames 7 --worker-threads $T --json "$OUT/eval7.json" | grep -A8 "^cheapest\|^no (K"
 
