@@ -24,8 +24,8 @@ import Testing
                 let out = folder.appendingPathComponent("out"), err = folder.appendingPathComponent("err")
                 do {
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    FileManager.default.createFile(atPath: out.path, contents: nil)
-                    FileManager.default.createFile(atPath: err.path, contents: nil)
+                    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+                    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
                     process.standardOutput = try FileHandle(forWritingTo: out)
                     process.standardError = try FileHandle(forWritingTo: err)
                     try process.run()
