@@ -20,8 +20,9 @@ public struct QueryAnswer: Sendable {
 /// centroids only (cached in the index), and the confirmed clusters' frames.
 public enum IndexQuery {
     /// Runs the query; without `groundTruth` every candidate cluster is returned unconfirmed.
-    public static func run(store: IndexStore, classID: Int, groundTruth: GroundTruthRunner?) async throws -> QueryAnswer {
-        let candidates = try store.candidates(classID: classID)
+    /// `topK`: a smaller K than the index keeps (nil: the index's).
+    public static func run(store: IndexStore, classID: Int, groundTruth: GroundTruthRunner?, topK: Int? = nil) async throws -> QueryAnswer {
+        let candidates = try store.candidates(classID: classID, topK: topK)
         var confirmed = candidates
         var run = 0, cached = 0
         var seconds = 0.0

@@ -32,8 +32,8 @@ extension IndexStore {
     }
 
     /// Clusters whose members' top-K hold `classID` (with at least `minScore`), each with its
-    /// centroid frame, in video and time order.
-    public func candidates(classID: Int, minScore: Float = 0) throws(IndexError) -> [CandidateCluster] {
+    /// centroid frame, in video and time order. `topK`: a smaller K than the index keeps (nil: the index's).
+    public func candidates(classID: Int, minScore: Float = 0, topK: Int? = nil) throws(IndexError) -> [CandidateCluster] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT c.id AS cluster_id, c.size, cc.best_score, f.id AS frame_id, v.path, f.sample_index, f.source_index, f.time
@@ -41,9 +41,9 @@ extension IndexStore {
                 JOIN clusters c ON c.id = cc.cluster_id
                 JOIN frames f ON f.id = c.centroid_frame_id
                 JOIN videos v ON v.id = c.video_id
-                WHERE cc.class_id = ? AND cc.best_score >= ?
+                WHERE cc.class_id = ? AND cc.best_score >= ? AND cc.best_rank < ?
                 ORDER BY v.id, c.start_time, c.id
-                """, arguments: [classID, Double(minScore)]).map { row in
+                """, arguments: [classID, Double(minScore), topK ?? Int(Int32.max)]).map { row in
                 CandidateCluster(clusterID: row["cluster_id"], centroid: Self.frame(row), size: row["size"], bestScore: Float(row["best_score"] as Double))
             }
         }

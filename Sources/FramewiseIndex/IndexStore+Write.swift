@@ -21,7 +21,7 @@ extension IndexStore {
     }
 
     /// Adds one video (replacing an earlier entry of the same path) in one transaction: its frames,
-    /// its clusters with their centroids, and class -> cluster rows with each class's best score.
+    /// its clusters with their centroids, and class -> cluster rows with each class's best score and best rank (0: some member's top-1).
     @discardableResult
     public func add(_ video: IndexedVideo) throws(IndexError) -> Int64 {
         try write { db in
@@ -34,7 +34,7 @@ extension IndexStore {
                 try db.execute(sql: "INSERT INTO clusters(video_id, size, start_time, end_time) VALUES (?, ?, ?, ?)",
                                arguments: [videoID, cluster.members.count, cluster.startTime, cluster.endTime])
                 let clusterID = db.lastInsertedRowID
-                var best: [Int: Float] = [:]
+                var best: [Int: (score: Float, rank: Int)] = [:]
                 for m in cluster.members where m >= 0 && m < video.frames.count {
                     let f = video.frames[m]
                     try db.execute(sql: """
@@ -42,14 +42,17 @@ extension IndexStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [videoID, f.sampleIndex, f.sourceIndex, f.time, clusterID, Self.encode(f.topK), FeatureVector.float16Blob(f.feature)])
                     frameIDs[m] = db.lastInsertedRowID
-                    for c in f.topK { best[c.classID] = max(best[c.classID] ?? -.infinity, c.score) }
+                    for (rank, c) in f.topK.enumerated() {
+                        let old = best[c.classID] ?? (-.infinity, Int.max)
+                        best[c.classID] = (max(old.score, c.score), min(old.rank, rank))
+                    }
                 }
                 if cluster.centroid >= 0, cluster.centroid < frameIDs.count {
                     try db.execute(sql: "UPDATE clusters SET centroid_frame_id = ? WHERE id = ?", arguments: [frameIDs[cluster.centroid], clusterID])
                 }
-                for (classID, score) in best {
-                    try db.execute(sql: "INSERT INTO cluster_classes(class_id, cluster_id, best_score) VALUES (?, ?, ?)",
-                                   arguments: [classID, clusterID, Double(score)])
+                for (classID, b) in best {
+                    try db.execute(sql: "INSERT INTO cluster_classes(class_id, cluster_id, best_score, best_rank) VALUES (?, ?, ?, ?)",
+                                   arguments: [classID, clusterID, Double(b.score), b.rank])
                 }
             }
             return videoID

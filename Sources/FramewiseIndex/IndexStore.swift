@@ -3,7 +3,7 @@ import GRDB
 
 /// The index in one SQLite file (`<dir>/index.sqlite`, GRDB): settings, videos, frames (time,
 /// index, top-K, float16 feature), clusters (centroid frame, members), class -> clusters with the
-/// best score, and the cached ground-truth labels of centroids. Every video is added in one
+/// best score and rank, and the cached ground-truth labels of centroids. Every video is added in one
 /// transaction, so the index grows video by video and a query never sees half a video.
 public final class IndexStore: Sendable {
     let queue: DatabaseQueue
@@ -72,6 +72,7 @@ public final class IndexStore: Sendable {
                     class_id INTEGER NOT NULL,
                     cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
                     best_score REAL NOT NULL,
+                    best_rank INTEGER NOT NULL,
                     PRIMARY KEY (class_id, cluster_id)
                 ) WITHOUT ROWID;
                 CREATE TABLE gt_labels (

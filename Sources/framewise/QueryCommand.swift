@@ -23,6 +23,7 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(name: .customLong("class"), help: "Class id, or a name from the labels (a label or one of its comma-separated synonyms).")
     var className: String
     @Option(help: "Ground-truth pipeline YAML file (a classify stage), run on candidate centroids.") var gt: String?
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Use a smaller K than the index keeps (default: the index's).") var topK: Int?
     @Option(name: .shortAndLong, help: "Write JSONL here (default: standard output).") var output: String?
     @Option(name: .customLong("worker-threads"), parsing: .unconditional, help: "Threads for preprocessing and inference (default: the core count).")
     var workerThreads: Int?
@@ -33,6 +34,7 @@ struct QueryCommand: AsyncParsableCommand {
         if !FileManager.default.fileExists(atPath: index + "/index.sqlite") { throw ValidationError("--index: no index in \(index) (make one with `framewise index`)") }
         if let gt, !FileManager.default.fileExists(atPath: gt) { throw ValidationError("--gt: \(gt) does not exist") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1, got \(t)") }
+        if let k = topK, k < 1 { throw ValidationError("--top-k must be at least 1, got \(k)") }
     }
 
     func run() async throws {
@@ -45,6 +47,10 @@ struct QueryCommand: AsyncParsableCommand {
             settings = try store.settings() ?? IndexSettings()
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let topK, topK > settings.topK {
+            FileHandle.standardError.write(Data("error: --top-k \(topK): the index keeps the top \(settings.topK) classes per frame\n".utf8))
             throw ExitCode(2)
         }
         var runner: GroundTruthRunner?
@@ -65,7 +71,7 @@ struct QueryCommand: AsyncParsableCommand {
         }
         let answer: QueryAnswer
         do {
-            answer = try await IndexQuery.run(store: store, classID: classID, groundTruth: runner)
+            answer = try await IndexQuery.run(store: store, classID: classID, groundTruth: runner, topK: topK)
         } catch {
             FileHandle.standardError.write(Data("error: query \(index): \(error)\n".utf8))
             throw ExitCode(1)

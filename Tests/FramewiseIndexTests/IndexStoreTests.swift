@@ -36,6 +36,11 @@ import Testing
         #expect(espresso.count == 2)
         #expect(espresso.map(\.bestScore).map { ($0 * 100).rounded() } == [30, 90])
         #expect(try store.candidates(classID: 1).isEmpty)
+        // A smaller K at query time: 967 is top-1 only in frame 3 (the second cluster); 281 is top-1 in frame 1.
+        #expect(try store.candidates(classID: 967, topK: 1).map(\.size) == [2])
+        #expect(try store.candidates(classID: 281, topK: 1).count == 1)
+        #expect(try store.candidates(classID: 504, topK: 1).map(\.size) == [2])
+        #expect(try store.candidates(classID: 504, topK: 2).count == 1)
         // The centroid belongs to its cluster, and the cluster's frames come back in time order.
         let frames = try store.frames(ofClusters: espresso.map(\.clusterID))
         #expect(frames.map(\.sampleIndex) == [0, 1, 2, 3, 4])
