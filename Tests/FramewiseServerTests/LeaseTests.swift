@@ -26,6 +26,7 @@ import Testing
         var requeued = 0
         let deadline = ContinuousClock.now + .seconds(20)
         while requeued == 0, ContinuousClock.now < deadline {
+            _ = try await b.renewLeases()  // B is alive: its housekeeping renews its own
             requeued = try await b.requeueExpiredLeases()
             if requeued == 0 { try await Task.sleep(for: .milliseconds(100)) }
         }
