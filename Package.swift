@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "FramewiseServer",
             dependencies: [
-                "FramewiseApp", "FramewiseCore", "FramewiseRuntime", "FramewiseDownloader",
+                "FramewiseApp", "FramewiseCore", "FramewiseRuntime", "FramewiseDownloader", "FramewiseReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
