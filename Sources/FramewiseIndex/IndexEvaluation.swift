@@ -106,6 +106,12 @@ public enum IndexEvaluation {
         }
     }
 
+    /// The K a query on an index built with `threshold` and `maxK` should use for `recallTarget`: the
+    /// cheapest calibrated point at that threshold with K <= maxK whose every class reached the target.
+    public static func queryK(_ points: [EvaluationPoint], threshold: Float, maxK: Int, recallTarget: Double) -> Int? {
+        cheapest(points.filter { abs($0.threshold - threshold) < 1e-6 && $0.k <= maxK }, recallTarget: recallTarget)?.k
+    }
+
     /// Classes whose ground truth holds at least `minFrames` frames, most frequent first.
     public static func frequentClasses(_ frames: [EvaluationFrame], minFrames: Int) -> [Int] {
         var counts: [Int: Int] = [:]

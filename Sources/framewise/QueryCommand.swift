@@ -24,6 +24,9 @@ struct QueryCommand: AsyncParsableCommand {
     var className: String
     @Option(help: "Ground-truth pipeline YAML file (a classify stage), run on candidate centroids.") var gt: String?
     @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Use a smaller K than the index keeps (default: the index's).") var topK: Int?
+    @Option(name: .customLong("recall-target"), help: "Pick K from --calibration: the cheapest K at the index's threshold whose every class reached this recall.")
+    var recallTarget: Double?
+    @Option(help: "An `index-eval --json` file to pick K from (with --recall-target).") var calibration: String?
     @Option(name: .shortAndLong, help: "Write JSONL here (default: standard output).") var output: String?
     @Option(name: .customLong("worker-threads"), parsing: .unconditional, help: "Threads for preprocessing and inference (default: the core count).")
     var workerThreads: Int?
@@ -35,6 +38,9 @@ struct QueryCommand: AsyncParsableCommand {
         if let gt, !FileManager.default.fileExists(atPath: gt) { throw ValidationError("--gt: \(gt) does not exist") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1, got \(t)") }
         if let k = topK, k < 1 { throw ValidationError("--top-k must be at least 1, got \(k)") }
+        if (recallTarget == nil) != (calibration == nil) { throw ValidationError("--recall-target and --calibration go together") }
+        if recallTarget != nil, topK != nil { throw ValidationError("give --top-k or --recall-target, not both") }
+        if let r = recallTarget, !(r > 0 && r <= 1) { throw ValidationError("--recall-target must be within (0, 1], got \(r)") }
     }
 
     func run() async throws {
@@ -48,6 +54,22 @@ struct QueryCommand: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
+        }
+        var topK = self.topK
+        if let recallTarget, let calibration {
+            struct Calibration: Decodable { var points: [EvaluationPoint] }
+            let points: [EvaluationPoint]
+            do { points = try JSONDecoder().decode(Calibration.self, from: Data(contentsOf: URL(fileURLWithPath: calibration))).points } catch {
+                FileHandle.standardError.write(Data("error: --calibration \(calibration): \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            guard let k = IndexEvaluation.queryK(points, threshold: settings.clustering.threshold, maxK: settings.topK, recallTarget: recallTarget) else {
+                FileHandle.standardError.write(Data(("error: --calibration \(calibration): no K <= \(settings.topK) at the index's threshold "
+                                                     + "\(settings.clustering.threshold) reached recall \(recallTarget) on every class\n").utf8))
+                throw ExitCode(2)
+            }
+            if !quiet { FileHandle.standardError.write(Data("recall target \(recallTarget): K=\(k) (from \(calibration))\n".utf8)) }
+            topK = k
         }
         if let topK, topK > settings.topK {
             FileHandle.standardError.write(Data("error: --top-k \(topK): the index keeps the top \(settings.topK) classes per frame\n".utf8))

@@ -41,5 +41,9 @@ import Testing
         #expect(chosen?.threshold == 0.5)
         #expect(chosen?.k == 1)
         #expect(IndexEvaluation.frequentClasses(Self.frames, minFrames: 2) == [1, 2])
+        // A query on an index made at T=0 with K=2 kept: only K=2 reaches the target there; at T=0.5, K=1 does.
+        #expect(IndexEvaluation.queryK(points, threshold: 0, maxK: 2, recallTarget: 0.95) == 2)
+        #expect(IndexEvaluation.queryK(points, threshold: 0, maxK: 1, recallTarget: 0.95) == nil)
+        #expect(IndexEvaluation.queryK(points, threshold: 0.5, maxK: 2, recallTarget: 0.95) == 1)
     }
 }
