@@ -115,8 +115,18 @@ mkdir -p "$IMAGES"
 for img in chelsea coffee; do
     from_wheel scikit-image 0.26.0 "skimage/data/$img.png" "$IMAGES/$img.png"
 done
+# Converted once per machine: the ONNX files (and their check) are also kept in the user's cache,
+# keyed by the versions they came from, so a fresh clone on a machine that converted before copies
+# them instead of installing torch again (~5 min). FRAMEWISE_NO_ASSET_CACHE=1 always converts.
+CONVERTED="${XDG_CACHE_HOME:-$HOME/.cache}/framewise/efficientnet-lite-pytorch-0.1.0-torch-2.13.0"
 if [[ -s "$MODELS/efficientnet-lite0.onnx" && -s "$MODELS/efficientnet-lite2.onnx" ]]; then
     skipped=$((skipped + 2))
+elif [[ "${FRAMEWISE_NO_ASSET_CACHE:-0}" != 1 && -s "$CONVERTED/efficientnet-lite0.onnx" && -s "$CONVERTED/efficientnet-lite2.onnx" \
+        && -s "$CONVERTED/efficientnet-lite.check.jsonl" ]]; then
+    cp "$CONVERTED/efficientnet-lite0.onnx" "$MODELS/efficientnet-lite0.onnx.tmp" && mv "$MODELS/efficientnet-lite0.onnx.tmp" "$MODELS/efficientnet-lite0.onnx"
+    cp "$CONVERTED/efficientnet-lite2.onnx" "$MODELS/efficientnet-lite2.onnx.tmp" && mv "$MODELS/efficientnet-lite2.onnx.tmp" "$MODELS/efficientnet-lite2.onnx"
+    cp "$CONVERTED/efficientnet-lite.check.jsonl" "$MODELS/efficientnet-lite.check.jsonl"
+    fetched+=("$MODELS/efficientnet-lite0.onnx (converted earlier on this machine: $CONVERTED)" "$MODELS/efficientnet-lite2.onnx")
 else
     # PyTorch only here, in its own venv: the CPU wheel pip finds (torch==2.13.0+cpu on these machines).
     CONVERT=.venv-convert
@@ -131,6 +141,9 @@ else
     fi
     mv "$CACHE/efficientnet-lite.check.jsonl" "$MODELS/efficientnet-lite.check.jsonl"
     cat "$MODELS/efficientnet-lite.check.jsonl"
+    if mkdir -p "$CONVERTED" 2>/dev/null; then
+        cp "$MODELS/efficientnet-lite0.onnx" "$MODELS/efficientnet-lite2.onnx" "$MODELS/efficientnet-lite.check.jsonl" "$CONVERTED/" || true
+    fi
     fetched+=("$MODELS/efficientnet-lite0.onnx" "$MODELS/efficientnet-lite2.onnx")
 fi
 
