@@ -69,6 +69,12 @@ let package = Package(
             name: "FramewiseOptimize",
             dependencies: ["FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewisePostprocess", "FramewisePlanner"]
         ),
+        // The Focus index: cheap-model top-K and features per frame, incremental clusters, SQLite (GRDB);
+        // queries run a ground-truth pipeline on cluster centroids only. Both are normal engine runs.
+        .target(
+            name: "FramewiseIndex",
+            dependencies: ["FramewiseCore", "FramewiseMedia", "FramewiseRuntime", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Control plane: profiles -> plans. Pure: no I/O, no async.
         .target(name: "FramewisePlanner", dependencies: ["FramewiseCore"]),
         // Redis Streams broker on a SwiftNIO RESP client.
@@ -105,7 +111,7 @@ let package = Package(
         .target(
             name: "FramewiseServer",
             dependencies: [
-                "FramewiseApp", "FramewiseCore", "FramewiseRuntime", "FramewiseDownloader",
+                "FramewiseApp", "FramewiseCore", "FramewiseRuntime", "FramewiseDownloader", "FramewiseReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -125,6 +131,7 @@ let package = Package(
                 "FramewiseReport",
                 "FramewiseDownloader",
                 "FramewiseOptimize",
+                "FramewiseIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
@@ -162,6 +169,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        .testTarget(
+            name: "FramewiseIndexTests",
+            dependencies: ["FramewiseIndex", "FramewiseApp", "FramewiseCore", "FramewiseMedia", "FramewiseRuntime", "FramewiseTesting"]
         ),
         .testTarget(name: "FramewisePlannerTests", dependencies: ["FramewisePlanner", "FramewiseCore"]),
         .testTarget(name: "FramewiseReportTests", dependencies: ["FramewiseReport", "FramewiseCore", "FramewiseMedia", "FramewisePlanner", "FramewiseTesting"]),

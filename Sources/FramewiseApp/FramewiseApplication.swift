@@ -25,6 +25,24 @@ public final class FramewiseApplication: Sendable {
         StreamingEngine(pipeline: pipeline, configuration: engine, metrics: metrics, tracer: configuration.tracer, resolver: configuration.resolver)
     }
 
+    /// Runs videos as `feed` yields them, handing each result to `onResult` as its video finishes:
+    /// in this process (`StreamingEngine.serve(feed:)`), or on the workers of `configuration.cluster`
+    /// (`ClusterFeed`: one job per video). Returns when `feed` ends and every video has its
+    /// result, or when the calling task is cancelled.
+    public func serve(feed: AsyncStream<FeedVideo>, onResult: @escaping @Sendable (FeedVideo, VideoResult) async -> Void) async throws(AppError) {
+        guard let cluster = configuration.cluster else {
+            await makeEngine().serve(feed: feed, onResult: onResult)
+            return
+        }
+        let connection = try cluster.connect()
+        var deployment = ClusterFeed(pipeline: pipeline, frameBroker: connection.frames, videoBroker: connection.videos,
+                                     store: connection.store, frames: connection.storage)
+        deployment.tracer = configuration.tracer
+        deployment.resolver = configuration.resolver
+        await deployment.serve(feed: feed, onResult: onResult)
+        await connection.shutdown()
+    }
+
     /// Runs `videos` in this process, writing each result to `sink` in input order. `arrivals`:
     /// seconds from the start at which each arrives (nil: all at once); `offeredRate`: the rate they
     /// were drawn at, reported as offered (nil: estimated from the arrival times).

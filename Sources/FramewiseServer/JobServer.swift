@@ -41,7 +41,7 @@ public final class JobServer: Sendable {
         let changes = ChangeSignal()
         let uploads = UploadStore(root: configuration.dataDirectory + "/uploads")
         let housekeeping = ServerHousekeeping(repository: repository, changes: changes, retentionDays: configuration.retentionDays,
-                                              uploads: uploads, logger: logger)
+                                              uploads: uploads, logger: logger, leaseInterval: configuration.lease / 3)
         let activity = RecentActivity()
         let dispatchers = applications.map {
             JobDispatcher(application: $0, repository: repository, changes: changes, maxInFlight: $0.engine.decoders,
@@ -49,7 +49,8 @@ public final class JobServer: Sendable {
         }
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: JSONErrorMiddleware(retryAfter: { [repository] excess in await Self.retryAfter(excess: excess, repository) }))
-        HealthRoutes(repository: repository, pipelines: pipelines, housekeeping: housekeeping, metrics: metrics).register(on: router)
+        HealthRoutes(repository: repository, pipelines: pipelines, housekeeping: housekeeping, metrics: metrics,
+                     broker: configuration.cluster).register(on: router)
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback))
         JobRoutes(repository: repository, pipelines: Dictionary(uniqueKeysWithValues: dispatchers.map { ($0.pipelineName, $0) }),
                   paths: PathPolicy(roots: configuration.allowedRoots), maxQueued: configuration.maxQueued, changes: changes,
@@ -143,6 +144,14 @@ private func buildServer(_ configuration: ServerConfiguration, repository: any S
         do { protected = try await repository.hasActiveTokens() } catch { throw .store(error) }
         guard protected else { throw .unprotected(bind: configuration.bind.description, database: configuration.storeArgument) }
     }
+    if let cluster = configuration.cluster {
+        do {
+            _ = try cluster.connect()
+            try await cluster.checkReachable()
+        } catch {
+            throw .application(error)
+        }
+    }
     let metrics = PrometheusMetrics()
     let downloader = Downloader(configuration: DownloaderConfiguration(
         cacheDirectory: configuration.dataDirectory + "/downloads", maxBytes: configuration.maxDownloadBytes, allowList: configuration.allowPrivateURLs),
@@ -155,7 +164,8 @@ private func buildServer(_ configuration: ServerConfiguration, repository: any S
         let app: FramewiseApplication
         do {
             app = try buildApplication(AppConfiguration(pipelinePath: path, ortLibrary: configuration.ortLibrary, engine: engine,
-                                                        metrics: metrics.factory, tracer: configuration.tracer, resolver: resolver), backend: backend)
+                                                        metrics: metrics.factory, tracer: configuration.tracer, resolver: resolver,
+                                                        cluster: configuration.cluster), backend: backend)
         } catch {
             await downloader.shutdown()
             throw .application(error)

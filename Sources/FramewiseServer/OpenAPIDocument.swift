@@ -31,12 +31,12 @@ public enum OpenAPIDocument {
               security: []
               responses:
                 "200":
-                  description: Models loaded, store reachable, not draining.
+                  description: Models loaded, store (and broker, with --broker) reachable, not draining.
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Readiness"}
                 "503":
-                  description: Not ready (store unreachable or draining).
+                  description: Not ready (store or broker unreachable, or draining).
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Readiness"}
@@ -284,6 +284,7 @@ public enum OpenAPIDocument {
                 pipelines: {type: array, items: {type: string}}
                 store: {type: string}
                 draining: {type: boolean}
+                broker: {type: string, description: "With --broker redis://: ok or unreachable."}
               required: [status, pipelines, store, draining]
             Error:
               type: object

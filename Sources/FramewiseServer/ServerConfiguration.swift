@@ -1,4 +1,5 @@
 import Foundation
+import FramewiseApp
 import FramewiseRuntime
 import Tracing
 
@@ -38,13 +39,29 @@ public struct ServerConfiguration: Sendable {
     public var engine: EngineConfiguration
     /// Traces each video the engines run (one trace per video), e.g. to a trace file (nil: not traced).
     public var tracer: (any Tracer)?
+    /// Run the pipelines' stages on `framewise worker` processes behind this Redis deployment
+    /// (`--broker redis://`), as `run --broker` does; nil: in this process. Uploads and downloads
+    /// must then be in a folder the workers see (`dataDirectory` on shared storage).
+    public var cluster: ClusterSettings?
+    /// This server's name in the leases of a shared store (PostgreSQL); nil: the host's name and
+    /// the data folder, so a restarted server takes its own videos back at once. Servers sharing a
+    /// host and a data folder need names of their own.
+    public var instance: String?
+    /// How long a claim on a video holds without renewal (shared stores): a dead server's videos
+    /// go back in the queue this long after its last renewal.
+    public var lease: Duration = .seconds(30)
+
+    /// The name this server's leases carry.
+    public var instanceName: String {
+        instance ?? "\(ProcessInfo.processInfo.hostName):\(URL(fileURLWithPath: dataDirectory).standardizedFileURL.path)"
+    }
 
     /// The store as `framewise token` takes it (`--store URL` or `--db PATH`), password left out.
     public var storeArgument: String { postgres.map { "--store \($0.redacted)" } ?? "--db \(databasePath)" }
 
     /// Opens the job store this configuration names.
     public func openStore() async throws(JobRepositoryError) -> any ServerStore {
-        if let postgres { return try await PostgresJobRepository(url: postgres) }
+        if let postgres { return try await PostgresJobRepository(url: postgres, instance: instanceName, lease: lease) }
         return try SQLiteJobRepository(path: databasePath)
     }
 

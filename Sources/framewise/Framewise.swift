@@ -20,7 +20,7 @@ struct Framewise: AsyncParsableCommand {
         abstract: "Run pipelines of ONNX models over video, fast.",
         discussion: "Exit codes: 0 done; 1 a run or a write failed; 2 bad arguments or an invalid pipeline (nothing ran); 130 interrupted.",
         version: version,
-        subcommands: [RunCommand.self, ServeCommand.self, TokenCommand.self, WorkerCommand.self, StatusCommand.self, ValidateCommand.self, ProfileCommand.self, PlanCommand.self, ReportCommand.self, DecodeCommand.self, BenchCommand.self, MicrobenchCommand.self, LoadCommand.self, OptimizeCommand.self, TuneCommand.self],
+        subcommands: [RunCommand.self, ServeCommand.self, TokenCommand.self, WorkerCommand.self, StatusCommand.self, ValidateCommand.self, ProfileCommand.self, PlanCommand.self, ReportCommand.self, DecodeCommand.self, BenchCommand.self, MicrobenchCommand.self, LoadCommand.self, OptimizeCommand.self, TuneCommand.self, IndexCommand.self, QueryCommand.self, IndexEvalCommand.self],
         defaultSubcommand: nil
     )
 

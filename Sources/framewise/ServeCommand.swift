@@ -1,4 +1,5 @@
 import ArgumentParser
+import FramewiseApp
 import FramewiseRuntime
 import FramewiseServer
 import Foundation
@@ -20,6 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "SQLite database of jobs, results and tokens.") var db: String = "framewise.sqlite"
     @Option(help: "Keep jobs in PostgreSQL instead of --db: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (several servers may share it).")
     var store: String?
+    @Option(help: "With --store: this server's name in the leases on its running videos (default: host name and --data-dir). A restarted server takes its own videos back at once; another server's are taken over once their lease expires.")
+    var instance: String?
+    @Option(help: "With --store: how long a claim on a video holds without renewal (e.g. 30s); a dead server's videos are queued again this long after its last renewal.")
+    var lease: String = "30s"
     @Option(name: .customLong("data-dir"), help: "The server's files: uploaded videos (removed with their job) and the URL download cache.")
     var dataDir: String = "framewise-data"
     @Option(name: .customLong("max-upload"), help: "Largest multipart upload (e.g. 500M, 2G); beyond it 413.") var maxUpload: ByteCount = ByteCount(argument: "1G")!
@@ -39,7 +44,15 @@ struct ServeCommand: AsyncParsableCommand {
             help: "Admitted videos decoding at once, oldest first: 1 gives the lowest tail latency when inputs never stall (default: every admitted video).")
     var decodeSlots: Int?
     @Option(help: "Write one trace per video here, one span per JSON line (read by `framewise report --trace`).") var trace: String?
+    @Option(help: ArgumentHelp("Where the stages run: memory (in this process) or redis://[:password@]host:port[/db] (on `framewise worker` processes, as `run --broker`; "
+            + "--data-dir must then be on storage the workers see, for uploads and downloads)."))
+    var broker: String = "memory"
+    @OptionGroup var location: RedisLocation
+    @OptionGroup var streams: StreamArguments
     @OptionGroup var engine: EngineOptions
+
+    /// The distributed deployment `--broker` names.
+    var cluster: ClusterArguments { ClusterArguments(broker: broker, location: location, streams: streams) }
 
     func validate() throws {
         if pipelines.isEmpty { throw ValidationError("give at least one pipeline file") }
@@ -50,6 +63,11 @@ struct ServeCommand: AsyncParsableCommand {
         if drainSeconds < 0 { throw ValidationError("--drain-seconds must not be negative") }
         if let t = workerThreads, t < 1 { throw ValidationError("--worker-threads must be at least 1") }
         if let d = decodeSlots, d < 1 { throw ValidationError("--decode-slots must be at least 1, got \(d)") }
+        try ClusterArguments.validate(broker: broker)
+        guard let seconds = try? PlanningUnits.seconds(lease), seconds >= 1 else { throw ValidationError("--lease must be a duration of at least 1s, got '\(lease)'") }
+        if cluster.isRedis, decodeSlots != nil || workerThreads != nil {
+            throw ValidationError("--decode-slots and --worker-threads apply to this process; with --broker redis:// give them to each `framewise worker`")
+        }
     }
 
     func run() async throws {
@@ -70,6 +88,10 @@ struct ServeCommand: AsyncParsableCommand {
                 maxInFlight: maxInFlight, retentionDays: retentionDays, drainTimeout: .seconds(drainSeconds), ortLibrary: engine.ortLibrary,
                 engine: { var e = EngineConfiguration(workerThreads: workerThreads); e.decodeSlots = decodeSlots; return e }())
             config.tracer = traceFile.map { RecordingTracer(exporter: $0) }
+            // --reclaim-after was checked in validate(); settings() cannot fail here.
+            if cluster.isRedis { config.cluster = try? cluster.settings() }
+            config.instance = instance
+            config.lease = .milliseconds(Int64(((try? PlanningUnits.seconds(lease)) ?? 30) * 1000))
             server = try await buildServer(config, logger: Logger(label: "framewise.serve")) { address in
                 FileHandle.standardOutput.write(Data("framewise serve: listening on http://\(address)\n".utf8))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import FramewiseRuntime
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -20,7 +21,10 @@ import Testing
         defer { http.stop() }
         let fixture = try ServerFixture(videos: 1)
         defer { fixture.remove() }
-        let running = try await RunningServer.start(fixture.configuration(allowPrivateURLs: ["127.0.0.1"]))
+        let spans = SpanCollector()
+        var configuration = fixture.configuration(allowPrivateURLs: ["127.0.0.1"])
+        configuration.tracer = RecordingTracer(exporter: spans)
+        let running = try await RunningServer.start(configuration)
         let good = http.url("/files/h264.mp4"), missing = http.url("/status/404")
         let reply = try await running.client.submit([good, missing, good])
         #expect(reply.status == 202, "\(reply.body)")
@@ -37,6 +41,12 @@ import Testing
         #expect(objects.count == 1, "one download in the shared cache: \(objects)")
         let count = try await URLSession.shared.data(from: try #require(URL(string: http.url("/count/h264.mp4")))).0
         #expect(String(decoding: count, as: UTF8.self) == "1", "the HTTP server saw one request")
+        // Each URL video's trace holds its download, under its root; the 404's is an error.
+        let downloads = spans.records.filter { $0.name == "download" }
+        let roots = Dictionary(spans.records.filter { $0.name == "video" }.map { ($0.traceID, $0.spanID) }, uniquingKeysWith: { a, _ in a })
+        #expect(downloads.count == 3, "\(spans.records.map(\.name))")
+        #expect(downloads.allSatisfy { roots[$0.traceID] == $0.parentID }, "each download is a child of its video's root span")
+        #expect(downloads.filter { $0.status == "error" }.count == 1, "the 404 is marked an error")
         try await running.stop()
     }
 

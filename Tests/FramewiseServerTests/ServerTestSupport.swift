@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import FramewiseCore
 import FramewiseRuntime
 import FramewiseServer
 import FramewiseTesting
@@ -129,8 +130,8 @@ struct RunningServer {
     let task: Task<Void, any Error>
     let client: TestClient
 
-    static func start(_ configuration: ServerConfiguration) async throws -> RunningServer {
-        let server = try await buildServer(configuration)
+    static func start(_ configuration: ServerConfiguration, backend: (any InferenceBackend)? = nil) async throws -> RunningServer {
+        let server = try await buildServer(configuration, backend: backend)
         let task = Task { try await server.run() }
         guard await eventually(within: 10, { server.port != nil }), let port = server.port else {
             task.cancel()

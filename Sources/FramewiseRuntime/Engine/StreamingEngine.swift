@@ -187,7 +187,11 @@ public final class StreamingEngine: Sendable {
         var local = path
         if let resolver {
             do {
-                local = try await resolver.localPath(for: path)
+                if let traces = context.traces, path.contains("://") {
+                    local = try await traces.download(video) { try await resolver.localPath(for: path) }
+                } else {
+                    local = try await resolver.localPath(for: path)
+                }
             } catch {
                 if let finished = context.tracker.decodeFinished(video, frames: 0, decoded: 0, decodeSeconds: 0, media: nil, error: "\(error)") {
                     context.deliver(finished)

@@ -45,6 +45,22 @@ final class VideoTraces: Sendable {
         span?.end()
     }
 
+    /// Fetching the video's URL: runs `fetch` inside a "download" span of the video's trace.
+    func download<T>(_ video: Int, _ fetch: () async throws -> T) async rethrows -> T {
+        let root = open.withLock { $0[video]?.root }
+        guard let root else { return try await fetch() }
+        let span = start(TraceVocabulary.download, in: root.context)
+        do {
+            let value = try await fetch()
+            span.end()
+            return value
+        } catch {
+            span.setStatus(SpanStatus(code: .error, message: "\(error)"))
+            span.end()
+            throw error
+        }
+    }
+
     /// Decoding starts.
     func decodeStarted(_ video: Int) {
         open.withLock { o in

@@ -2,7 +2,7 @@ import FramewiseApp
 import FramewiseCore
 import Hummingbird
 
-/// `/healthz` (the process answers), `/readyz` (models loaded, store reachable, not draining) and
+/// `/healthz` (the process answers), `/readyz` (models loaded, store and broker reachable, not draining) and
 /// `/openapi.yaml` and `/metrics` (Prometheus' text format). None needs a token: they reveal no
 /// job (metric labels are pipelines and stages only).
 struct HealthRoutes: Sendable {
@@ -10,19 +10,25 @@ struct HealthRoutes: Sendable {
     let pipelines: [String]
     let housekeeping: ServerHousekeeping
     let metrics: PrometheusMetrics
+    /// The Redis deployment the stages run on (nil: in this process).
+    let broker: ClusterSettings?
 
     func register(on router: Router<ServerRequestContext>) {
         router.get("healthz") { _, _ in Response.json(.object(["status": .string("ok")])) }
         router.get("readyz") { _, _ in
             let store = await repository.ping()
             let draining = housekeeping.isDraining
-            let ready = store && !draining
-            return Response.json(.object([
-                "status": .string(ready ? "ready" : "unavailable"),
-                "pipelines": .array(pipelines.map(JSONValue.string)),
-                "store": .string(store ? "ok" : "unreachable"),
-                "draining": .bool(draining),
-            ]), status: ready ? .ok : .serviceUnavailable)
+            var brokerReachable = true
+            if let broker { brokerReachable = (try? await broker.checkReachable(timeout: .seconds(1))) != nil }
+            let ready = store && !draining && brokerReachable
+            var fields = [
+                JSONField("status", .string(ready ? "ready" : "unavailable")),
+                JSONField("pipelines", .array(pipelines.map(JSONValue.string))),
+                JSONField("store", .string(store ? "ok" : "unreachable")),
+                JSONField("draining", .bool(draining)),
+            ]
+            if broker != nil { fields.append(JSONField("broker", .string(brokerReachable ? "ok" : "unreachable"))) }
+            return Response.json(.object(fields), status: ready ? .ok : .serviceUnavailable)
         }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

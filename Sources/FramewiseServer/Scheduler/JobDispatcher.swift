@@ -7,7 +7,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// Feeds one pipeline's queued videos, from every job, into that pipeline's one long-lived
-/// engine (`StreamingEngine.serve(feed:)`): whenever fewer than `maxInFlight` claimed videos are
+/// engine (`FramewiseApplication.serve(feed:)`: in this process, or on Redis workers): whenever fewer than `maxInFlight` claimed videos are
 /// unfinished it claims more (priority, then arrival), so batches mix frames of different jobs
 /// and a new job's videos enter as soon as a slot frees, not after a whole run. Each result is
 /// stored as its video finishes. A video's deadline counts from its job's acceptance.
@@ -42,10 +42,13 @@ final class JobDispatcher: Service {
     var inFlight: Int { outstanding.withLock { $0.count } }
 
     func run() async throws {
-        let engine = application.makeEngine()
         let (feed, input) = AsyncStream.makeStream(of: FeedVideo.self)
-        let serving = Task {
-            await engine.serve(feed: feed) { video, result in await self.finished(video.tag, result) }
+        let serving = Task { [application, logger, pipelineName] in
+            do {
+                try await application.serve(feed: feed) { video, result in await self.finished(video.tag, result) }
+            } catch {
+                logger.error("cannot run the pipeline's videos", metadata: ["pipeline": "\(pipelineName)", "error": "\(error)"])
+            }
         }
         let (id, wakeups) = changes.subscribe()
         for await _ in wakeups.cancelOnGracefulShutdown() {

@@ -30,8 +30,13 @@ public protocol JobRepository: Sendable {
     func storeResult(video: Int64, status: String, json: String) async throws(JobRepositoryError) -> Bool
     /// Puts claimed videos that have no result back in the queue (a result that could not be stored).
     func requeue(videos: [Int64]) async throws(JobRepositoryError)
-    /// Puts every running video back in the queue (at start: the previous process died or stopped).
+    /// Puts running videos back in the queue at start: every one for a store one server owns
+    /// (SQLite); for a shared store, those of this server's earlier process and those whose lease expired.
     func recoverInterrupted() async throws(JobRepositoryError) -> Int
+    /// Extends the leases of the videos this server runs; how many (shared stores; others: 0).
+    func renewLeases() async throws(JobRepositoryError) -> Int
+    /// Puts running videos whose lease expired (their server died) back in the queue; how many.
+    func requeueExpiredLeases() async throws(JobRepositoryError) -> Int
     /// Deletes finished or cancelled jobs older than `before`; returns their ids.
     func deleteFinished(before: Date) async throws(JobRepositoryError) -> [String]
     /// Videos waiting in the queue, and results stored within the last `window` seconds.
@@ -52,6 +57,12 @@ extension JobRepository {
     }
 
     public func close() async {}
+
+    /// A store one server owns has no leases: nothing to renew.
+    public func renewLeases() async throws(JobRepositoryError) -> Int { 0 }
+
+    /// A store one server owns has no leases: nothing expires.
+    public func requeueExpiredLeases() async throws(JobRepositoryError) -> Int { 0 }
 }
 
 /// A job as submitted, after validation.

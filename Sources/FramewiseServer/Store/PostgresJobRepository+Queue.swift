@@ -7,7 +7,7 @@ extension PostgresJobRepository {
         return try await transaction { connection in
             // SKIP LOCKED: servers claiming at once take different videos, none waits for another.
             let rows = try await connection.query("""
-                UPDATE videos SET state = 'running' WHERE id IN (
+                UPDATE videos SET state = 'running', lease_owner = \(instance), lease_until = \(Self.now + lease) WHERE id IN (
                     SELECT id FROM videos WHERE pipeline = \(pipeline) AND state = 'queued'
                     ORDER BY priority DESC, id LIMIT \(max(1, limit)) FOR UPDATE SKIP LOCKED)
                 RETURNING id, job_id, position, path, slo, accepted_at, priority
@@ -48,7 +48,8 @@ extension PostgresJobRepository {
     public func requeue(videos: [Int64]) async throws(JobRepositoryError) {
         let logger = logger
         try await transaction { connection in
-            try await connection.query("UPDATE videos SET state = 'queued' WHERE id = ANY(\(videos)) AND state = 'running'", logger: logger)
+            try await connection.query("UPDATE videos SET state = 'queued', lease_owner = NULL WHERE id = ANY(\(videos)) AND state = 'running'",
+                                       logger: logger)
         }
     }
 
@@ -58,8 +59,33 @@ extension PostgresJobRepository {
             try await connection.query("""
                 UPDATE videos SET state = 'done' WHERE state != 'done' AND id IN (SELECT video_id FROM results)
                 """, logger: logger)
-            return try await connection.query("UPDATE videos SET state = 'queued' WHERE state = 'running' RETURNING id", logger: logger)
-                .collect().count
+            // Only videos no live server holds: this instance's own (it restarted), unleased ones, expired leases.
+            return try await connection.query("""
+                UPDATE videos SET state = 'queued', lease_owner = NULL WHERE state = 'running'
+                AND (lease_owner IS NULL OR lease_owner = \(instance) OR lease_until IS NULL OR lease_until < \(Self.now))
+                RETURNING id
+                """, logger: logger).collect().count
+        }
+    }
+
+    public func renewLeases() async throws(JobRepositoryError) -> Int {
+        let logger = logger
+        return try await read { connection in
+            try await connection.query("""
+                UPDATE videos SET lease_until = \(Self.now + lease) WHERE state = 'running' AND lease_owner = \(instance) RETURNING id
+                """, logger: logger).collect().count
+        }
+    }
+
+    public func requeueExpiredLeases() async throws(JobRepositoryError) -> Int {
+        let logger = logger
+        return try await transaction { connection in
+            try await connection.query("""
+                UPDATE videos SET state = 'done' WHERE state = 'running' AND lease_until < \(Self.now) AND id IN (SELECT video_id FROM results)
+                """, logger: logger)
+            return try await connection.query("""
+                UPDATE videos SET state = 'queued', lease_owner = NULL WHERE state = 'running' AND lease_until < \(Self.now) RETURNING id
+                """, logger: logger).collect().count
         }
     }
 

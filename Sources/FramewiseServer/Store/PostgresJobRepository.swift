@@ -7,18 +7,28 @@ import PostgresNIO
 /// behind a load balancer sharing one database. Same schema and invariants as the SQLite store:
 /// every write is one transaction; claims use `FOR UPDATE SKIP LOCKED`, so two servers never
 /// claim one video; result inserts are serialized, so result sequence numbers follow commit order
-/// (an event stream reading "after N" never misses one).
+/// (an event stream reading "after N" never misses one). A claim is a lease: the claiming server
+/// renews it while it runs the video; when a server dies, the others put its videos back in the
+/// queue once their leases expire (`requeueExpiredLeases`), and it takes them back itself when it
+/// restarts under the same `instance` name.
 public final class PostgresJobRepository: JobRepository, TokenRepository {
     let client: PostgresClient
     let logger: Logger
     /// The database, its password left out.
     public let location: String
+    /// This server's name in the videos' leases: a server restarted under the same name takes
+    /// its own running videos back at once; another server's wait until their lease expires.
+    public let instance: String
+    /// Seconds a claim holds a video without renewal; a server renews its leases every third of it.
+    public let lease: Double
     private let running: Task<Void, Never>
 
     /// Connects to `url` and brings the schema up to date; throws `.storage` naming the server
     /// (never the password) when it cannot, or when it does not answer within `connectWithin`.
-    public init(url: PostgresURL, connectWithin: Duration = .seconds(60),
-                logger: Logger = Logger(label: "framewise.store")) async throws(JobRepositoryError) {
+    public init(url: PostgresURL, instance: String = PostgresJobRepository.defaultInstance, lease: Duration = .seconds(30),
+                connectWithin: Duration = .seconds(60), logger: Logger = Logger(label: "framewise.store")) async throws(JobRepositoryError) {
+        self.instance = instance
+        self.lease = Double(lease.components.seconds) + Double(lease.components.attoseconds) * 1e-18
         let tls: PostgresClient.Configuration.TLS
         switch url.sslMode {
         case .disable: tls = .disable
@@ -110,6 +120,9 @@ public final class PostgresJobRepository: JobRepository, TokenRepository {
 
     static var now: Double { Date().timeIntervalSince1970 }
 
+    /// The host's name and this process' id: unique among live servers, new at each start.
+    public static var defaultInstance: String { "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)" }
+
     /// Creates the tables once (an advisory lock keeps two servers starting together apart).
     private func migrate() async throws(JobRepositoryError) {
         try await transaction { connection in
@@ -151,6 +164,9 @@ public final class PostgresJobRepository: JobRepository, TokenRepository {
         )
         """,
         "CREATE INDEX IF NOT EXISTS videos_queue ON videos(pipeline, state, priority DESC, id)",
+        // Leases (added after the first schema): which server runs a video, until when.
+        "ALTER TABLE videos ADD COLUMN IF NOT EXISTS lease_owner TEXT",
+        "ALTER TABLE videos ADD COLUMN IF NOT EXISTS lease_until DOUBLE PRECISION",
         "CREATE INDEX IF NOT EXISTS videos_state ON videos(state)",
         """
         CREATE TABLE IF NOT EXISTS results (

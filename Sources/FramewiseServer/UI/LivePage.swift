@@ -1,6 +1,7 @@
 import Foundation
 
-/// The HTML of `/ui`: a static shell (inline CSS, a 20-line script, no CDN) around the live part,
+/// The HTML of `/ui`: a static shell (inline CSS, a 20-line script, no CDN) around the live part
+/// (the jobs table and the report's charts),
 /// which `/ui/events` replaces every few seconds with a fresh render.
 enum LivePage {
     /// The live part: the jobs table and the charts of the window.
@@ -39,11 +40,7 @@ enum LivePage {
         h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.5em; }
         table { border-collapse: collapse; } th, td { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: left; }
         .grid { display: flex; flex-wrap: wrap; gap: 16px; }
-        figure.chart { margin: 0; border: 1px solid #ddd; padding: 8px; } figcaption { font-weight: 600; margin-bottom: 4px; }
-        svg text { font-size: 11px; fill: #444; }
-        .axis { stroke: #999; } .bar { fill: #4a78c2; } .line { fill: none; stroke: #4a78c2; stroke-width: 2; }
-        .dashed { stroke: #c2784a; stroke-dasharray: 4 3; } .slo { stroke: #c00; stroke-dasharray: 5 3; }
-        .p0 { fill: #8c6bb1; } .p1 { fill: #bbbbbb; } .p2 { fill: #41ab5d; } .p3 { fill: #4a78c2; } .p4 { fill: #e6a23c; }
+        figure.chart { margin: 0; border: 1px solid #ddd; padding: 8px; background: #fff; } svg.chart { max-width: 100%; height: auto; }
         .state.failed { color: #c00; } .state.done { color: #080; } #status { color: #666; }
         </style></head>
         <body><h1>Framewise live</h1><p id="status">connecting…</p>
