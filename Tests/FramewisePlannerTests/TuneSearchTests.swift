@@ -94,6 +94,17 @@ import Testing
         #expect(plans[0].stage("cls")?.variant == "int8")
     }
 
+    @Test func aChoiceNeverCostsMoreThanTheReferenceThatFits() throws {
+        // Batch 1 costs 10 ms an item, the reference's batch 4 costs 9.75: within the margin of each
+        // other, so the incumbent (the reference) stays; batch 1 must not win by coming first.
+        let stage = TuneStage(name: "s", candidates: [TuneCandidate(variant: "original", profile: Self.profile("o", [1: 10, 4: 39]), agreement: 1)],
+                              defaultBatch: 4)
+        let search = TuneSearch(stages: [stage], samplings: Self.oneSampling, target: TuneTarget(latency: 1, minAgreement: 0.99))
+        let plan = try search.search()
+        #expect(plan.stage("s")?.batch == 4)
+        #expect(plan.costPerVideo <= (try search.reference()).costPerVideo)
+    }
+
     @Test func badInputsAreRefused() {
         var stage = Self.oneStage
         stage.defaultBatch = 8

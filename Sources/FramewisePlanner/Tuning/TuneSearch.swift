@@ -181,12 +181,15 @@ public struct TuneSearch: Sendable {
                 options.append(try evaluate(stage, candidate: i, batch: b, framesPerVideo: framesPerVideo, slack: slack))
             }
         }
-        // The reference first, then candidates in order, batches ascending; a later option wins only
-        // when it is cheaper by more than `margin`, so measurement noise cannot flip the choice.
-        let fitting = options.filter(\.meetsSlack).sorted { a, b in
-            let (x, y) = (a.candidate == stage.defaultCandidate ? -1 : a.candidate, b.candidate == stage.defaultCandidate ? -1 : b.candidate)
-            return (x, a.batch) < (y, b.batch)
+        // The reference configuration first (the incumbent), then the reference model's other batch
+        // sizes, then the other candidates in order, batches ascending; a later option wins only when
+        // it is cheaper by more than `margin`, so measurement noise cannot flip the choice and a
+        // choice never costs more than the reference when the reference fits its slack.
+        func order(_ o: TuneStageChoice) -> (Int, Int, Int) {
+            if o.candidate == stage.defaultCandidate { return (o.batch == stage.defaultBatch ? 0 : 1, -1, o.batch) }
+            return (2, o.candidate, o.batch)
         }
+        let fitting = options.filter(\.meetsSlack).sorted { order($0) < order($1) }
         if var best = fitting.first {
             for option in fitting.dropFirst() where option.costPerVideo < best.costPerVideo * (1 - margin) { best = option }
             return best
