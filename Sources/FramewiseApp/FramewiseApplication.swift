@@ -51,8 +51,9 @@ public final class FramewiseApplication: Sendable {
         var report = try await makeEngine().run(videos: videos, sink: sink, arrivals: arrivals, progress: progress)
         report.maxInFlight = engine.decoders
         report.offeredRate = offeredRate
-        if offeredRate == nil, let arrivals, arrivals.count >= 2, let last = arrivals.last, last > 0 {
-            report.offeredRate = Double(arrivals.count - 1) / last
+        if let arrivals, arrivals.count >= 2, let first = arrivals.min(), let last = arrivals.max(), last > first {
+            report.arrivalRate = Double(arrivals.count - 1) / (last - first)
+            if offeredRate == nil { report.offeredRate = report.arrivalRate }
         }
         return report
     }

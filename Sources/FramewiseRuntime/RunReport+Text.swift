@@ -38,6 +38,7 @@ extension RunReport {
         var parts: [String] = []
         if let offeredRate {
             parts.append(String(format: "offered %.3g videos/s", offeredRate))
+            if let arrivalRate, abs(arrivalRate - offeredRate) > 1e-9 { parts.append(String(format: "arrived at %.3g videos/s", arrivalRate)) }
             if let completionRate { parts.append(String(format: "completed at %.3g videos/s", completionRate)) }
         }
         if let maxInFlight { parts.append("at most \(maxInFlight) in flight") }
@@ -56,6 +57,7 @@ extension RunReport {
             JSONField("frames_per_second", .number(framesPerSecond)),
             JSONField("completion_rate", completionRate.map { .number($0) } ?? .null),
             JSONField("offered_rate", offeredRate.map { .number($0) } ?? .null),
+            JSONField("arrival_rate", arrivalRate.map { .number($0) } ?? .null),
             JSONField("max_in_flight", maxInFlight.map { .number(Double($0)) } ?? .null),
             JSONField("latency_from_arrival", pct(videoSeconds)), JSONField("latency_from_admission", pct(admittedSeconds)),
             JSONField("frame_latency", pct(frameSeconds)),

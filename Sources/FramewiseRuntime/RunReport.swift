@@ -43,6 +43,10 @@ public struct RunReport: Sendable {
     public var droppedFrames = 0
     /// Videos per second offered (open-loop arrivals; nil: all submitted at once).
     public var offeredRate: Double?
+    /// Videos per second that actually arrived, first to last arrival (open loop; nil: all at
+    /// once). A finite Poisson sample arrives faster or slower than its nominal rate (±1/√n), so
+    /// the throughput it sustained is compared with this, not with `offeredRate`.
+    public var arrivalRate: Double?
     /// Most videos admitted at once (nil: not limited).
     public var maxInFlight: Int?
     /// The most frames that were inside the pipeline at once.

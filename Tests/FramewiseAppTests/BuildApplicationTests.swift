@@ -46,6 +46,19 @@ import Testing
         #expect(results.count == 2 && results.allSatisfy { $0.status == .ok && !$0.frames.isEmpty })
         #expect(report.maxInFlight == 2)
         #expect(report.offeredRate.map { abs($0 - 20) < 1e-9 } == true, "one gap of 50 ms: 20 videos/s offered")
+        #expect(report.arrivalRate.map { abs($0 - 20) < 1e-9 } == true)
+    }
+
+    @Test func aRunReportsTheRateVideosArrivedAtBesideTheRateOffered() async throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let app = try buildApplication(AppConfiguration(pipelinePath: try Self.tinyPipeline(in: dir), engine: EngineConfiguration(decoders: 2, workerThreads: 1)))
+        let video = try Fixtures.require(Fixtures.path("media/h264.mp4"))
+        // Drawn at 4 videos/s, the sample happened to arrive at 2 gaps over 0.4 s: 5 videos/s.
+        let report = try await app.run(videos: [video, video, video], sink: MemorySink(), arrivals: [0.1, 0.3, 0.5], offeredRate: 4)
+        #expect(report.offeredRate == 4)
+        #expect(report.arrivalRate.map { abs($0 - 5) < 1e-9 } == true, "\(String(describing: report.arrivalRate))")
+        #expect(report.json.jsonText.contains("\"arrival_rate\":"))
     }
 
     @Test func aBadPipelineIsAnInvalidPipelineErrorAndNothingRuns() throws {
