@@ -105,7 +105,7 @@ let package = Package(
         ),
         // The report: results, traces and plans -> one self-contained HTML page (inline SVG charts,
         // thumbnails re-decoded with FFmpeg and JPEG-encoded); chart builders reusable by the server.
-        .target(name: "FramewiseReport", dependencies: ["FramewiseCore", "FramewiseMedia", "FramewisePlanner"]),
+        .target(name: "FramewiseReport", dependencies: ["FramewiseCore", "FramewiseMedia", "FramewisePlanner", "FramewiseOptimize"]),
         // The HTTP service: jobs in SQLite (GRDB), a scheduler feeding one engine per pipeline,
         // bearer tokens; buildServer(config) -> a service group.
         .target(

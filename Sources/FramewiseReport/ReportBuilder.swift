@@ -1,6 +1,7 @@
 import Foundation
 import FramewiseCore
 import FramewiseMedia
+import FramewiseOptimize
 import FramewisePlanner
 
 /// Reads a report's inputs and makes its page: results, an optional trace and plan, and
@@ -13,6 +14,18 @@ public enum ReportBuilder {
         }
         do { return try JSONDecoder().decode(CapacityPlan.self, from: data) } catch {
             throw ReportError(input: path, reason: "not a capacity plan (framewise plan --json): \(error)")
+        }
+    }
+
+    /// The tuning at `path` (`framewise tune --json`).
+    public static func readTune(path: String) throws(ReportError) -> TuneReport {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportError(input: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do { return try decoder.decode(TuneReport.self, from: data) } catch {
+            throw ReportError(input: path, reason: "not a tuning (framewise tune --json): \(error)")
         }
     }
 

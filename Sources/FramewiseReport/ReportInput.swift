@@ -1,7 +1,8 @@
 import FramewiseCore
+import FramewiseOptimize
 import FramewisePlanner
 
-/// Everything a report shows: the results, the trace (optional), a plan (optional), the SLO,
+/// Everything a report shows: the results, the trace (optional), a plan and a tuning (optional), the SLO,
 /// and the thumbnails already made (by video index).
 public struct ReportInput: Sendable {
     public var title: String
@@ -10,12 +11,15 @@ public struct ReportInput: Sendable {
     public var videos: [ReportVideo]
     public var spans: [SpanRecord]
     public var plan: CapacityPlan?
+    /// A tuning to show as tables (`framewise tune --json`), nil: none.
+    public var tune: TuneReport?
     /// Per-video SLO, seconds (nil: from the results' deadlines, if any).
     public var slo: Double?
     public var thumbnails: [Int: Result<[Thumbnail], ReportError>]
 
     public init(title: String, sources: [String] = [], videos: [ReportVideo], spans: [SpanRecord] = [], plan: CapacityPlan? = nil,
-                slo: Double? = nil, thumbnails: [Int: Result<[Thumbnail], ReportError>] = [:]) {
+                slo: Double? = nil, thumbnails: [Int: Result<[Thumbnail], ReportError>] = [:], tune: TuneReport? = nil) {
+        self.tune = tune
         self.title = title
         self.sources = sources
         self.videos = videos

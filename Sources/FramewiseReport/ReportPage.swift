@@ -14,6 +14,7 @@ public enum ReportPage {
             body += section("latency", "Latency", latency(input))
         }
         if let plan = input.plan { body += section("plan", "Plan", PlanSection.html(plan)) }
+        if let tune = input.tune { body += section("tune", "Tuning", TuneSection.html(tune)) }
         if !input.videos.isEmpty {
             body += section("videos-section", "Videos", VideoRows.html(input.videos, thumbnails: input.thumbnails))
         }

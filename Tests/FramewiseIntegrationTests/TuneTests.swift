@@ -51,5 +51,17 @@ import Testing
         let base = URL(fileURLWithPath: Examples.pipelinePath("synthetic")).deletingLastPathComponent().path
         let spec = try PipelineLoader.parse(yaml: written, file: out, baseDirectory: base)
         #expect(spec.stages.count == 3)
+
+        // The report shows the tuning as tables: one row per stage, both configurations.
+        let json = dir.appendingPathComponent("tune.json")
+        try r.stdout.write(to: json, atomically: true, encoding: .utf8)
+        let page = dir.appendingPathComponent("tune.html").path
+        let rendered = try CLITests.framewise(["report", "--tune", json.path, "-o", page])
+        #expect(rendered.status == 0, "stderr: \(rendered.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("id=\"tune-stages\"") && html.contains("id=\"tune-configurations\""))
+        #expect(html.components(separatedBy: "class=\"tune-stage\"").count - 1 == 3, "one row per stage")
+        #expect(html.contains("data-configuration=\"reference\"") && html.contains("data-configuration=\"tuned\""))
+        #expect(try CLITests.framewise(["report", "--tune", page, "-o", page + ".2"]).status == 2, "an HTML file is not a tuning: exit 2")
     }
 }
