@@ -26,8 +26,23 @@ if [[ "${REUSE_PLAN:-0}" == 1 && -f "$OUT/plan.json" ]]; then
 else
   echo "== profile (load: $(cut -d' ' -f1-3 /proc/loadavg))"
   "$B" profile "$P" --decode-videos "${VIDEOS[@]}" --profiles "$OUT/profiles" --iterations 10 | grep -vE "^\s+saved"
-  echo "== plan"
-  "$B" plan "$P" --devices 2 --slo 2s --profiles "$OUT/profiles" --json "$OUT/plan.json"
+  # Crops per frame of crop stages (OCR: one per text line), measured on the videos, not assumed.
+  "$B" run "$P" "${VIDEOS[@]}" -o "$OUT/fanout.jsonl" --quiet
+  FANOUT=($(.venv/bin/python - "$OUT/fanout.jsonl" <<'PY'
+import json, sys
+frames, crops = 0, {}
+for line in open(sys.argv[1]):
+    for f in json.loads(line).get("frames", []):
+        frames += 1
+        for stage, value in f.items():
+            if isinstance(value, list):
+                crops[stage] = crops.get(stage, 0) + len(value)
+for stage, n in crops.items():
+    print(f"--fanout {stage}={n / max(1, frames):.3g}")
+PY
+))
+  echo "== plan ${FANOUT[*]:-(no crop stages)}"
+  "$B" plan "$P" --devices 2 --slo 2s --profiles "$OUT/profiles" --json "$OUT/plan.json" "${FANOUT[@]}"
 fi
 for i in 1 2 3; do
   echo "== run --plan, round $i (load: $(cut -d' ' -f1-3 /proc/loadavg))"
