@@ -18,7 +18,7 @@ def http(method, url, body=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"} if data else {})
     with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read().decode() or "null") if "json" in (response.headers.get("Content-Type") or "") else response.read().decode()
+        return json.loads(response.read().decode() or "null") if (response.headers.get("Content-Type") or "").startswith("application/json") else response.read().decode()
 
 
 def free_port():
@@ -57,7 +57,12 @@ class Postgres:
         return [int(x) for x in out.split("|")]
 
     def stop(self):
-        self.server.send_signal(signal.SIGQUIT)
+        # The postmaster (a child of runuser when root): its pid is the first line of postmaster.pid.
+        try:
+            with open(os.path.join(self.dir, "postmaster.pid")) as f:
+                os.kill(int(f.readline()), signal.SIGQUIT)
+        except (OSError, ValueError):
+            self.server.send_signal(signal.SIGQUIT)
         self.server.wait(timeout=30)
 
 
@@ -84,55 +89,75 @@ def main():
                "--data-dir", os.path.join(work, "data")] + store
     log = open(os.path.join(work, "serve.log"), "a")
 
+    try:
+        return run(args, videos, postgres, command, log, work)
+    finally:
+        if postgres:
+            postgres.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args, videos, postgres, command, log, work):
+    servers = []
+
     def start():
         server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
+        servers.append(server)
         line = server.stdout.readline()
         found = re.search(r"listening on (http://\S+)", line)
         if not found:
             raise SystemExit(f"serve did not start: {line}\n{open(os.path.join(work, 'serve.log')).read()[-2000:]}")
         return server, found.group(1)
 
-    rng = random.Random(args.seed)
-    points = sorted(rng.sample(range(1, args.videos), args.kills))
-    server, base = start()
-    job = http("POST", base + "/v1/jobs", {"pipeline": "moderation", "videos": videos})["id"]
-    started = time.time()
-    for n, point in enumerate(points, 1):
-        while True:
-            counts = http("GET", f"{base}/v1/jobs/{job}")["counts"]
-            if counts["ok"] + counts["failed"] >= point:
-                break
-            time.sleep(0.01)
-        server.send_signal(signal.SIGKILL)
-        server.wait()
-        done = counts["ok"] + counts["failed"]
+    try:
+        rng = random.Random(args.seed)
+        points = sorted(rng.sample(range(1, args.videos), args.kills))
         server, base = start()
-        print(f"kill {n}: SIGKILL after {done} results (point {point}); restarted")
-    while True:
-        status = http("GET", f"{base}/v1/jobs/{job}")
-        if status["state"] in ("done", "failed", "cancelled"):
-            break
-        time.sleep(0.1)
-    elapsed = time.time() - started
-    lines = http("GET", f"{base}/v1/jobs/{job}/results?limit=100000").splitlines()
-    results = [json.loads(l) for l in lines]
-    names = [r["video"] for r in results]
-    if postgres:
-        rows, distinct = postgres.count("SELECT COUNT(*), COUNT(DISTINCT video_id) FROM results")
-    else:
-        db = sqlite3.connect(os.path.join(work, "jobs.sqlite"))
-        rows, distinct = db.execute("SELECT COUNT(*), COUNT(DISTINCT video_id) FROM results").fetchone()
-    server.send_signal(signal.SIGTERM)
-    code = server.wait(timeout=60)
-    lost = len(set(videos) - set(names))
-    duplicated = rows - distinct + (len(names) - len(set(names)))
-    ok = sum(1 for r in results if r["status"] == "ok")
-    print(f"store {args.store}: {args.videos} videos, {args.kills} kills, job {status['state']} in {elapsed:.1f} s; "
-          f"results {len(results)} ({ok} ok), stored rows {rows}; lost {lost}, duplicated {duplicated}; last serve exited {code} on SIGTERM")
-    if postgres:
-        postgres.stop()
-    shutil.rmtree(work, ignore_errors=True)
-    return 0 if lost == 0 and duplicated == 0 and code == 0 else 1
+        job = http("POST", base + "/v1/jobs", {"pipeline": "moderation", "videos": videos})["id"]
+        started = time.time()
+        for n, point in enumerate(points, 1):
+            while True:
+                counts = http("GET", f"{base}/v1/jobs/{job}")["counts"]
+                if counts["ok"] + counts["failed"] >= point:
+                    break
+                time.sleep(0.01)
+            server.send_signal(signal.SIGKILL)
+            server.wait()
+            done = counts["ok"] + counts["failed"]
+            server, base = start()
+            print(f"kill {n}: SIGKILL after {done} results (point {point}); restarted")
+        while True:
+            status = http("GET", f"{base}/v1/jobs/{job}")
+            if status["state"] in ("done", "failed", "cancelled"):
+                break
+            time.sleep(0.1)
+        elapsed = time.time() - started
+        lines = []
+        while True:  # pages of at most 100 (the API's cap)
+            page = http("GET", f"{base}/v1/jobs/{job}/results?offset={len(lines)}&limit=100").splitlines()
+            lines += page
+            if len(page) < 100:
+                break
+        results = [json.loads(l) for l in lines]
+        names = [r["video"] for r in results]
+        if postgres:
+            rows, distinct = postgres.count("SELECT COUNT(*), COUNT(DISTINCT video_id) FROM results")
+        else:
+            db = sqlite3.connect(os.path.join(work, "jobs.sqlite"))
+            rows, distinct = db.execute("SELECT COUNT(*), COUNT(DISTINCT video_id) FROM results").fetchone()
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=60)
+        lost = len(set(videos) - set(names))
+        duplicated = rows - distinct + (len(names) - len(set(names)))
+        ok = sum(1 for r in results if r["status"] == "ok")
+        print(f"store {args.store}: {args.videos} videos, {args.kills} kills, job {status['state']} in {elapsed:.1f} s; "
+              f"results {len(results)} ({ok} ok), stored rows {rows}; lost {lost}, duplicated {duplicated}; last serve exited {code} on SIGTERM")
+        return 0 if lost == 0 and duplicated == 0 and code == 0 else 1
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
 
 
 if __name__ == "__main__":
