@@ -50,7 +50,9 @@ def main():
         probe = None
         if args.ui_screenshot:
             probe = subprocess.Popen([sys.executable, os.path.join(HERE, "python", "browser_probe.py"), base + "/ui",
-                                      "--until", "document.querySelector('tr.job') !== null && Number(document.body.getAttribute('data-updates') || 0) >= 1",
+                                      # once half the job's videos are done, while it still runs (the charts have data)
+                                      "--until", "(function () { var p = document.querySelector('tr.job progress');"
+                                                 " return p !== null && Number(p.getAttribute('value')) >= 50 && Number(document.body.getAttribute('data-updates') || 0) >= 1; })()",
                                       "--screenshot", args.ui_screenshot, "--dom", os.devnull, "--height", "1500", "--timeout", "120"])
         start = time.time()
         while True:

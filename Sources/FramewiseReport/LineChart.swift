@@ -31,12 +31,15 @@ public struct ChartMarker: Sendable, Equatable {
 /// Lines (or steps) over a shared x axis with a legend; each series is a `<path class="series"
 /// data-series=...>`, a marker a dashed `<line class="marker">`.
 public enum LineChart {
+    /// `xRange`: the x axis' extent whatever the points cover (e.g. a fixed time window).
     public static func svg(id: String, title: String, series: [ChartSeries], xLabel: String, yLabel: String, step: Bool = false,
-                           yMax: Double? = nil, marker: ChartMarker? = nil, xFormat: (Double) -> String = Markup.number) -> String {
+                           yMax: Double? = nil, marker: ChartMarker? = nil, xRange: ClosedRange<Double>? = nil,
+                           xFormat: (Double) -> String = Markup.number) -> String {
         let width = 560.0, height = 270.0, left = 52.0, right = width - 14, top = 50.0, bottom = height - 42
         let xs = series.flatMap { $0.points.map(\.x) } + (marker.map { [$0.x] } ?? [])
         let ys = series.flatMap { $0.points.map(\.y) }
-        let xAxis = AxisScale(lower: min(0, xs.min() ?? 0), upper: max(xs.max() ?? 1, 1e-9))
+        let xAxis = xRange.map { AxisScale(lower: $0.lowerBound, upper: max($0.upperBound, $0.lowerBound + 1e-9)) }
+            ?? AxisScale(lower: min(0, xs.min() ?? 0), upper: max(xs.max() ?? 1, 1e-9))
         let yAxis = AxisScale(upper: yMax ?? max(ys.max() ?? 1, 1e-9), count: 4)
         var w = SVGWriter()
         w.text(title, x: left, y: 14, size: 12)

@@ -15,23 +15,24 @@ enum LiveCharts {
             let i = count - 1 - Int(now.timeIntervalSince(f.at) / bucket)
             if i >= 0 && i < count { bins[i] += 1 }
         }
-        let points = bins.enumerated().map { ChartPoint(x: -Double(count - $0.offset) * bucket, y: Double($0.element)) }
-            + [ChartPoint(x: 0, y: Double(bins.last ?? 0))]
+        let points = bins.enumerated().map { ChartPoint(x: Double($0.offset) * bucket, y: Double($0.element)) }
+            + [ChartPoint(x: window, y: Double(bins.last ?? 0))]
         let rate = Double(bins.suffix(Int((60 / bucket).rounded())).reduce(0, +)) / 60
         return figure(LineChart.svg(id: "chart-throughput", title: String(format: "Videos finished per %.0f s (last minute: %.2f videos/s)", bucket, rate),
                                     series: [ChartSeries(name: "finished", points: points)], xLabel: "seconds before now", yLabel: "videos",
-                                    step: true, xFormat: seconds))
+                                    step: true, yMax: Double(max(1, bins.max() ?? 1)), xRange: 0...window, xFormat: { seconds($0 - window) }))
     }
 
     /// Videos in the engines and waiting in the store over the window.
     static func inFlight(_ samples: [RecentActivity.Sample], now: Date, window: TimeInterval) -> String {
         func series(_ name: String, _ value: (RecentActivity.Sample) -> Int) -> ChartSeries {
-            ChartSeries(name: name, points: samples.map { ChartPoint(x: -now.timeIntervalSince($0.at), y: Double(value($0))) })
+            ChartSeries(name: name, points: samples.map { ChartPoint(x: window - now.timeIntervalSince($0.at), y: Double(value($0))) })
         }
         let last = samples.last
+        let top = Double(max(1, samples.map { max($0.inFlight, $0.queued) }.max() ?? 1))
         return figure(LineChart.svg(id: "chart-inflight", title: "In flight \(last?.inFlight ?? 0), queued \(last?.queued ?? 0)",
                                     series: [series("in flight", \.inFlight), series("queued", \.queued)], xLabel: "seconds before now",
-                                    yLabel: "videos", step: true, xFormat: seconds))
+                                    yLabel: "videos", step: true, yMax: top, xRange: 0...window, xFormat: { seconds($0 - window) }))
     }
 
     /// The CDF of per-video latency, with the `slo` line when given.
@@ -63,8 +64,9 @@ enum LiveCharts {
         var bars = [StackedBar(label: "decode", values: [decode, 0, 0, 0, 0])]
         bars += stages.keys.sorted().map { StackedBar(label: $0, values: stages[$0] ?? []) }
         let measured = decode > 0 || stages.values.contains { $0.contains { $0 > 0 } }
-        return figure(StackedBarChart.svg(id: "chart-split", title: measured ? "Where time goes (queue: summed per frame)" : "Where time goes: nothing measured yet",
-                                          categories: ["decode", "queue", "preprocess", "inference", "postprocess"], bars: measured ? bars : []))
+        let title = measured ? "Where time goes (queue: summed per frame)" : "Where time goes: nothing measured yet"
+        return figure(StackedBarChart.svg(id: "chart-split", title: title, categories: ["decode", "queue", "preprocess", "inference", "postprocess"],
+                                          bars: measured ? bars : []), caption: title)
     }
 
     /// Mean items per batch of each stage over the window.
@@ -81,14 +83,16 @@ enum LiveCharts {
             return StackedBar(label: String(format: "%@ %.1f", name, mean), values: [mean])
         }
         return figure(StackedBarChart.svg(id: "chart-batches", title: "Mean batch size per stage", categories: ["items per batch"], bars: bars,
-                                          format: { String(format: "%.1f", $0) }))
+                                          format: { String(format: "%.1f", $0) }), caption: "Mean batch size per stage")
     }
 
-    /// A chart in the page's grid.
-    static func figure(_ svg: String) -> String { "<figure class=\"chart\">\(svg)</figure>" }
+    /// A chart in the page's grid, with a visible caption for charts that draw no title of their own.
+    static func figure(_ svg: String, caption: String? = nil) -> String {
+        "<figure class=\"chart\">" + (caption.map { "<figcaption>\(Markup.escape($0))</figcaption>" } ?? "") + svg + "</figure>"
+    }
 
     /// "-120 s" style ticks for an axis of seconds before now.
-    static func seconds(_ value: Double) -> String { value == 0 ? "now" : String(format: "%.0f s", value) }
+    static func seconds(_ value: Double) -> String { abs(value) < 0.5 ? "now" : String(format: "%.0f s", value) }
 
     static func escape(_ text: String) -> String { Markup.escape(text) }
 }

@@ -40,7 +40,7 @@ enum LivePage {
         h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.5em; }
         table { border-collapse: collapse; } th, td { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: left; }
         .grid { display: flex; flex-wrap: wrap; gap: 16px; }
-        figure.chart { margin: 0; border: 1px solid #ddd; padding: 8px; background: #fff; } svg.chart { max-width: 100%; height: auto; }
+        figure.chart { margin: 0; border: 1px solid #ddd; padding: 8px; background: #fff; } figcaption { font-weight: 600; font-size: 12px; margin: 2px 0 4px; } svg.chart { max-width: 100%; height: auto; }
         .state.failed { color: #c00; } .state.done { color: #080; } #status { color: #666; }
         </style></head>
         <body><h1>Framewise live</h1><p id="status">connecting…</p>
