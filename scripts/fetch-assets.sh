@@ -126,7 +126,8 @@ elif [[ "${FRAMEWISE_NO_ASSET_CACHE:-0}" != 1 && -s "$CONVERTED/efficientnet-lit
     cp "$CONVERTED/efficientnet-lite0.onnx" "$MODELS/efficientnet-lite0.onnx.tmp" && mv "$MODELS/efficientnet-lite0.onnx.tmp" "$MODELS/efficientnet-lite0.onnx"
     cp "$CONVERTED/efficientnet-lite2.onnx" "$MODELS/efficientnet-lite2.onnx.tmp" && mv "$MODELS/efficientnet-lite2.onnx.tmp" "$MODELS/efficientnet-lite2.onnx"
     cp "$CONVERTED/efficientnet-lite.check.jsonl" "$MODELS/efficientnet-lite.check.jsonl"
-    fetched+=("$MODELS/efficientnet-lite0.onnx (converted earlier on this machine: $CONVERTED)" "$MODELS/efficientnet-lite2.onnx")
+    echo "fetch-assets.sh: EfficientNet-Lite ONNX files converted earlier on this machine, copied from $CONVERTED" >&2
+    fetched+=("$MODELS/efficientnet-lite0.onnx" "$MODELS/efficientnet-lite2.onnx")
 else
     # PyTorch only here, in its own venv: the CPU wheel pip finds (torch==2.13.0+cpu on these machines).
     CONVERT=.venv-convert
