@@ -1,23 +1,12 @@
+import FramewiseCore
 import Testing
 @testable import FramewiseIndex
-
-/// Seeded generator (SplitMix64) so the synthetic clusters are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct ClusteringTests {
     /// Three well-separated directions in 16-d, 20 noisy frames each, interleaved in runs of 5
     /// (A A A A A B B B B B C ... A ...): the clusterer must recover exactly the three groups.
     @Test func recoversKnownClusters() {
-        var rng = SeededGenerator(state: 7)
+        var rng = SplitMix64(seed: 7)  // seeded: the same synthetic clusters on every run
         let centres: [[Float]] = (0..<3).map { c in (0..<16).map { $0 / 5 == c ? 1 : 0 } }
         var truth: [Int] = []
         var clusterer = IncrementalClusterer(configuration: ClusteringConfiguration(threshold: 0.5, maxSize: 1000, maxSpan: 1000))

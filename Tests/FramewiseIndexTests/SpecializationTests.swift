@@ -1,3 +1,4 @@
+import FramewiseCore
 import Testing
 @testable import FramewiseIndex
 
@@ -5,7 +6,7 @@ import Testing
     /// Three linearly separable groups in 4-d, plus a rare fourth: the head keeps the two most frequent
     /// classes plus OTHER, ranks each training frame's own class first and folds the rest into OTHER.
     @Test func headLearnsTheFrequentClassesAndOther() {
-        var rng = SeededGenerator(state: 3)
+        var rng = SplitMix64(seed: 3)
         var features: [[Float]] = []
         var labels: [Int] = []
         let centres: [(Int, [Float], Int)] = [(400, [1, 0, 0, 0], 12), (500, [0, 1, 0, 0], 10), (600, [0, 0, 1, 0], 4), (700, [0, 0, 0, 1], 2)]

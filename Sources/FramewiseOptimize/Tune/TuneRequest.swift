@@ -46,19 +46,6 @@ public struct TuneRequest: Sendable {
     }
 }
 
-/// A small seeded generator (SplitMix64): the same seed, the same sequence, on every platform.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The sampling policies tried: the pipeline's own first, then sparser ones.
 enum SamplingOptions {
     static func options(_ written: SamplingPolicy, divisors: [Int]) -> [SamplingPolicy] {

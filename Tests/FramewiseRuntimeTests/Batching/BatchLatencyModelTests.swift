@@ -1,3 +1,4 @@
+import FramewiseCore
 import FramewiseRuntime
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import FramewiseCore
 import FramewiseRuntime
 
 typealias BatchInstant = ContinuousClock.Instant
@@ -101,19 +102,6 @@ struct BatcherSimulation {
 /// `count` arrivals every `interval` milliseconds from `start`.
 func periodicArrivals(_ count: Int, every interval: Double, from start: Double = 0) -> [(BatchInstant, BatchInstant?)] {
     (0..<count).map { (tAt(start + Double($0) * interval), nil) }
-}
-
-/// A deterministic pseudo-random generator (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Exponentially distributed arrivals with mean gap `mean` milliseconds.
