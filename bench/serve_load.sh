@@ -7,7 +7,8 @@
 # 3. Light load (10% of that capacity) and 70% of it, open loop (Poisson), 30 s each: per-video
 #    latency p50/p99 from submission to result, and the API's own request times.
 # Prints a summary (medians) and writes the JSON reports to .build/bench/serve/. Records `uptime`
-# before and after: figures taken on a busy machine (load > 2) say so.
+# before and after: figures taken on a busy machine (load > 2) say so. Ends with bench/queue_bound.py:
+# the same loads on an ideal server at the measured capacity (what queueing alone costs the tail).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${B:-.build/release/framewise}
@@ -92,3 +93,6 @@ for name in ("light", "70"):
           f"latency p50 {lat['p50']:.3f}s p99 {lat['p99']:.3f}s; api ms p50/p99: "
           + ", ".join(f"{k} {v['p50']:.2f}/{v['p99']:.2f}" for k, v in sorted(req.items())))
 PY
+# The same loads on an ideal server at the measured capacity: how much of the tail queueing alone costs.
+read -r LIGHT_P99 LOAD_P99 < <(python3 -c "import json; print(*(json.load(open(f'$OUT/serve-{n}.json'))['latency_seconds']['p99'] for n in ('light', '70')))")
+python3 bench/queue_bound.py "$CAP" "$LIGHT" "$SEVENTY" "$DURATION" "$LIGHT_P99" "$LOAD_P99"

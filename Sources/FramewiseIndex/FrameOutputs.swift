@@ -3,7 +3,8 @@ import FramewiseCore
 /// Reads what the index needs from one video's results: each frame's class scores and feature
 /// vector, from the raw outputs of the index pipeline's stage.
 public enum FrameOutputs {
-    /// The video's frames (in time order) with their top-K and normalised features.
+    /// The video's frames (in time order) with their top-K (the specialised head's, OTHER included,
+    /// when the index has one) and normalised features.
     public static func frames(of result: VideoResult, settings: IndexSettings) throws(IndexError) -> [IndexedFrame] {
         try result.frames.sorted { $0.time < $1.time || ($0.time == $1.time && $0.index < $1.index) }.map { frame throws(IndexError) in
             guard let field = settings.stage.map({ s in frame.outputs.first { $0.key == s } }) ?? frame.outputs.first else {
@@ -12,9 +13,10 @@ public enum FrameOutputs {
             }
             let scores = try vector(field.value, settings.scoresOutput, video: result.video, stage: field.key)
             let features = try vector(field.value, settings.featuresOutput, video: result.video, stage: field.key)
-            return IndexedFrame(sampleIndex: frame.index, sourceIndex: frame.sourceIndex, time: frame.time,
-                                topK: TopK.select(scores, k: settings.topK, softmax: settings.softmax),
-                                feature: FeatureVector.normalized(features))
+            let feature = FeatureVector.normalized(features)
+            let topK = settings.specialization.map { $0.head.topK(feature, k: settings.topK, keepOther: true) }
+                ?? TopK.select(scores, k: settings.topK, softmax: settings.softmax)
+            return IndexedFrame(sampleIndex: frame.index, sourceIndex: frame.sourceIndex, time: frame.time, topK: topK, feature: feature)
         }
     }
 

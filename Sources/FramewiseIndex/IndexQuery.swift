@@ -3,6 +3,9 @@ import Foundation
 /// The answer to a class query: the matching frames and what it took.
 public struct QueryAnswer: Sendable {
     public var classID: Int
+    /// True when the index's specialised head does not know the class, so the candidates are the
+    /// clusters whose top-K held OTHER.
+    public var viaOther = false
     /// Clusters whose top-K held the class.
     public var candidates: Int
     /// Candidate clusters whose centroid the ground truth confirmed (all candidates without one).
@@ -21,8 +24,10 @@ public struct QueryAnswer: Sendable {
 public enum IndexQuery {
     /// Runs the query; without `groundTruth` every candidate cluster is returned unconfirmed.
     /// `topK`: a smaller K than the index keeps (nil: the index's).
+    /// With a specialised index, a class its head does not know is looked up under OTHER.
     public static func run(store: IndexStore, classID: Int, groundTruth: GroundTruthRunner?, topK: Int? = nil) async throws -> QueryAnswer {
-        let candidates = try store.candidates(classID: classID, topK: topK)
+        let viaOther = try store.settings()?.specialization.map { !$0.head.knows(classID) } ?? false
+        let candidates = try store.candidates(classID: viaOther ? SpecializedHead.otherClassID : classID, topK: topK)
         var confirmed = candidates
         var run = 0, cached = 0
         var seconds = 0.0
@@ -41,7 +46,7 @@ public enum IndexQuery {
             confirmed = candidates.filter { labels[$0.centroid.frameID]?.classID == classID }
         }
         let frames = try store.frames(ofClusters: confirmed.map(\.clusterID))
-        return QueryAnswer(classID: classID, candidates: candidates.count, confirmed: confirmed.count, centroidsRun: run,
+        return QueryAnswer(classID: classID, viaOther: viaOther, candidates: candidates.count, confirmed: confirmed.count, centroidsRun: run,
                            centroidsCached: cached, groundTruthSeconds: seconds,
                            frames: frames)
     }

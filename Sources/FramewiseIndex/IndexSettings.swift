@@ -14,6 +14,8 @@ public struct IndexSettings: Sendable, Equatable, Codable {
     public var softmax: Bool
     /// Class names by id (empty: ids only).
     public var labels: [String]
+    /// Focus' specialised head (nil: the cheap model's own top-K is stored).
+    public var specialization: IndexSpecialization?
 
     public init(topK: Int = 5, clustering: ClusteringConfiguration = ClusteringConfiguration(), stage: String? = nil,
                 scoresOutput: String = "logits", featuresOutput: String = "features", softmax: Bool = true, labels: [String] = []) {
@@ -24,5 +26,23 @@ public struct IndexSettings: Sendable, Equatable, Codable {
         self.featuresOutput = featuresOutput
         self.softmax = softmax
         self.labels = labels
+    }
+}
+
+/// A specialised head as an index keeps it: the head, the ground truth that labelled its training
+/// frames, and what training cost. Every frame added to the index stores the head's top-K.
+public struct IndexSpecialization: Sendable, Equatable, Codable {
+    public var head: SpecializedHead
+    /// The ground-truth pipeline's key (`GroundTruthRunner.key`).
+    public var groundTruth: String
+    /// Frames the ground truth labelled to train the head, and its seconds (part of the ingest cost).
+    public var trainFrames: Int
+    public var groundTruthSeconds: Double
+
+    public init(head: SpecializedHead, groundTruth: String, trainFrames: Int, groundTruthSeconds: Double) {
+        self.head = head
+        self.groundTruth = groundTruth
+        self.trainFrames = trainFrames
+        self.groundTruthSeconds = groundTruthSeconds
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// A linear softmax classifier on feature vectors, trained by plain full-batch gradient descent on
 /// the mean cross-entropy with L2 weight decay. Weights start at zero and the steps are fixed, so
 /// training is deterministic: the same data give the same head, run after run.
-public struct SoftmaxRegression: Sendable, Equatable {
+public struct SoftmaxRegression: Sendable, Equatable, Codable {
     /// How training runs.
     public struct Configuration: Sendable, Equatable {
         public var epochs: Int
@@ -64,7 +64,7 @@ public struct SoftmaxRegression: Sendable, Equatable {
 
 /// Focus' specialisation: a softmax head on the cheap model's features that predicts the stream's
 /// most frequent ground-truth classes plus OTHER, trained on a sample of frames labelled by the GT.
-public struct SpecializedHead: Sendable, Equatable {
+public struct SpecializedHead: Sendable, Equatable, Codable {
     /// The kept classes (ids of the GT's label space); output `classIDs.count` is OTHER.
     public let classIDs: [Int]
     public let model: SoftmaxRegression
@@ -80,10 +80,19 @@ public struct SpecializedHead: Sendable, Equatable {
                                   configuration: configuration)
     }
 
-    /// The frame's top-K among the head's outputs, OTHER dropped (so fewer than K when OTHER ranks).
-    public func topK(_ feature: [Float], k: Int) -> [ClassScore] {
+    /// The class id OTHER is stored under in an index (no GT class has a negative id).
+    public static let otherClassID = -1
+
+    /// The frame's top-K among the head's outputs: OTHER dropped (so fewer than K when OTHER ranks),
+    /// or kept as `otherClassID` with `keepOther`, so that queries for a class the head does not
+    /// know can still find the frames it put in OTHER.
+    public func topK(_ feature: [Float], k: Int, keepOther: Bool = false) -> [ClassScore] {
         TopK.select(model.probabilities(feature), k: k, softmax: false).compactMap { c in
-            c.classID < classIDs.count ? ClassScore(classID: classIDs[c.classID], score: c.score) : nil
+            if c.classID < classIDs.count { return ClassScore(classID: classIDs[c.classID], score: c.score) }
+            return keepOther ? ClassScore(classID: Self.otherClassID, score: c.score) : nil
         }
     }
+
+    /// True when the head predicts `classID` itself (otherwise the class is in OTHER).
+    public func knows(_ classID: Int) -> Bool { classIDs.contains(classID) }
 }

@@ -119,7 +119,8 @@ struct QueryCommand: AsyncParsableCommand {
             let gtText = runner == nil ? "no ground truth" : "ground truth on \(answer.centroidsRun + answer.centroidsCached) centroids ("
                 + "\(answer.centroidsRun) run, \(answer.centroidsCached) cached, " + String(format: "%.2f s)", answer.groundTruthSeconds)
             let seconds = (ContinuousClock.now - started).seconds
-            FileHandle.standardError.write(Data(("class \(classID)\(name): \(answer.candidates) candidate clusters, \(answer.confirmed) confirmed, "
+            let other = answer.viaOther ? " (the specialised head does not know this class: candidates are the clusters it put in OTHER)" : ""
+            FileHandle.standardError.write(Data(("class \(classID)\(name): \(answer.candidates) candidate clusters\(other), \(answer.confirmed) confirmed, "
                                                  + "\(answer.frames.count) frames; \(gtText); " + String(format: "%.2f s in all\n", seconds)).utf8))
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FramewiseIndex
 import FramewiseOptimize
 import FramewiseRuntime
 import Foundation
@@ -7,7 +8,7 @@ import Foundation
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate", abstract: "Check a pipeline file and its models; run nothing.",
-        discussion: "Loads each model and runs it once on a dummy batch (zeros), so a size or a join the model cannot take fails here, not on every video. A model that would run faster after `framewise optimize --variants clean` gets a note. With -v, also prints every resolved setting of every model and stage, defaults included.")
+        discussion: "Loads each model and runs it once on a dummy batch (zeros), so a size or a join the model cannot take fails here, not on every video. A model that would run faster after `framewise optimize --variants clean` gets a note. A stage with a raw head lists its outputs and which could be an index's feature vector. With -v, also prints every resolved setting of every model and stage, defaults included.")
 
     @Argument(help: "Pipeline YAML file.") var pipeline: String
     @OptionGroup var engine: EngineOptions
@@ -19,6 +20,11 @@ struct ValidateCommand: AsyncParsableCommand {
         for stage in loaded.stages {
             let inputs = stage.session.inputs.map(\.description).joined(separator: ", ")
             print("  \(stage.spec.name): model \(stage.model.name) [\(inputs)] -> \(stage.spec.postprocess.kind)")
+            if stage.spec.postprocess.kind == "raw" {
+                print("    outputs: " + stage.session.outputs.map(\.description).joined(separator: ", "))
+                let features = FeatureOutputs.candidates(stage.session.outputs).map(\.name)
+                if !features.isEmpty { print("    feature-vector candidates (index --features-output): " + features.joined(separator: ", ")) }
+            }
         }
         for model in loaded.spec.models where loaded.stages.contains(where: { $0.model.name == model.name }) {
             if let note = Self.cleanNote(model.name, path: model.path) { print(note) }

@@ -86,4 +86,49 @@ import Testing
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("unknown class"))
     }
+
+    /// `index --specialize`: the ground truth labels a sample, the head is kept in the index, every
+    /// frame stores its top-K (OTHER as -1), and a query for one of its classes confirms clusters.
+    @Test func specializedIndexStoresTheHeadsTopK() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("framewise-cli-special-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let video = try Fixtures.require(Fixtures.asset("videos/carphone_pristine.mp4"))
+        let noGT = try await Self.framewise(["index", "examples/index/cheap.yaml", video, "--index", dir, "--specialize", "2"])
+        #expect(noGT.status == 2)
+        #expect(noGT.stderr.contains("--gt"), "\(noGT.stderr)")
+        #expect(try IndexStore(directory: dir).settings() == nil, "a refused run leaves no settings behind")
+        let indexed = try await Self.framewise(["index", "examples/index/cheap.yaml", video, "--index", dir, "--top-k", "2", "--threshold", "0.3",
+                                                "--specialize", "2", "--gt", "examples/index/gt.yaml", "--train-every", "3",
+                                                "--labels", "assets/models/imagenet_classes.txt", "--worker-threads", "2"])
+        #expect(indexed.status == 0, "\(indexed.stderr)")
+        #expect(indexed.stdout.contains("specialised head: "), "\(indexed.stdout)")
+        #expect(indexed.stdout.contains("trained on 8 frames"), "\(indexed.stdout)")
+        let store = try IndexStore(directory: dir)
+        let special = try #require(try store.settings()?.specialization)
+        #expect(special.trainFrames == 8 && special.groundTruthSeconds > 0)
+        let known = Set(special.head.classIDs + [SpecializedHead.otherClassID])
+        let frames = try store.allFrames()
+        #expect(frames.count == 24)
+        #expect(frames.allSatisfy { f in !f.topK.isEmpty && f.topK.allSatisfy { known.contains($0.classID) } })
+        // The head's most frequent class, queried by id with the ground truth: confirmed clusters, no OTHER lookup.
+        let first = try #require(special.head.classIDs.first)
+        let query = try await Self.framewise(["query", "--index", dir, "--class", String(first), "--gt", "examples/index/gt.yaml", "--worker-threads", "2"])
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(!query.stderr.contains("OTHER"), "\(query.stderr)")
+        let candidates = query.stderr.firstMatch(of: /: (\d+) candidate clusters/).flatMap { Int($0.1) }
+        #expect((candidates ?? 0) > 0, "\(query.stderr)")
+        // A head of another size is refused on this index.
+        let refused = try await Self.framewise(["index", "examples/index/cheap.yaml", video, "--index", dir, "--specialize", "3", "--gt", "examples/index/gt.yaml"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--specialize"), "\(refused.stderr)")
+    }
+
+    /// `validate` on the index pipeline names its outputs and the feature-vector candidates.
+    @Test func validateListsFeatureVectorCandidates() async throws {
+        _ = try Fixtures.require(Fixtures.asset("models/efficientnet-lite0.onnx"))
+        let r = try await Self.framewise(["validate", "examples/index/cheap.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("outputs: logits: float32[batch,1000], features: float32[batch,1280]"), "\(r.stdout)")
+        #expect(r.stdout.contains("feature-vector candidates (index --features-output): features, logits"), "\(r.stdout)")
+    }
 }

@@ -53,6 +53,33 @@ import Testing
         #expect(reference.stage("cls")?.instances == 2)  // 10 x 20 x 7 ms = 1.4
     }
 
+    @Test func theEnginesOverheadPerFrameIsMeasuredOnTheReferenceAndPricedIntoEveryPlan() throws {
+        let target = TuneTarget(latency: 1, minAgreement: 0.99)
+        let bare = try TuneSearch(stages: [Self.oneStage], samplings: Self.oneSampling, target: target).reference()
+        // The reference run measured 0.04 core-s/video more than its profiles: 2 ms over each of its 20 frames.
+        let overhead = TuneSearch.engineOverheadPerFrame(measuredCostPerVideo: bare.costPerVideo + 0.04, reference: bare)
+        #expect(abs(overhead - 0.002) < 1e-12)
+        // Measured below the profiles (noise): no negative overhead.
+        #expect(TuneSearch.engineOverheadPerFrame(measuredCostPerVideo: bare.costPerVideo - 0.1, reference: bare) == 0)
+        let priced = TuneSearch(stages: [Self.oneStage], samplings: Self.oneSampling, target: target, engineOverheadPerFrame: overhead)
+        #expect(abs(try priced.reference().costPerVideo - (bare.costPerVideo + 0.04)) < 1e-9)
+        let tuned = try priced.search()
+        // int8 at batch 4 as before, plus 20 frames x 2 ms.
+        #expect(tuned.stage("cls")?.variant == "int8")
+        #expect(abs(tuned.costPerVideo - (0.15 + 0.04)) < 1e-9)
+    }
+
+    @Test func overheadPerFrameFavoursSparserSamplingOnlyByWhatItSaves() throws {
+        // fps 1 halves the frames; with 10 ms of overhead a frame the saving grows from 0.05 to 0.15 core-s.
+        let samplings = [TuneSampling(policy: "{fps: 2}", framesPerVideo: 20, decodeSeconds: 0.1, agreement: 1),
+                         TuneSampling(policy: "{fps: 1}", framesPerVideo: 10, decodeSeconds: 0.1, agreement: 1)]
+        let target = TuneTarget(latency: 1, minAgreement: 0.99)
+        let plain = try TuneSearch(stages: [Self.oneStage], samplings: samplings, target: target).search()
+        let priced = try TuneSearch(stages: [Self.oneStage], samplings: samplings, target: target, engineOverheadPerFrame: 0.01).search()
+        #expect(plain.sampling == "{fps: 1}" && priced.sampling == "{fps: 1}")
+        #expect(abs((priced.costPerVideo - plain.costPerVideo) - 10 * 0.01) < 1e-9)
+    }
+
     @Test func slackIsTheStagesShareOfTheLongestPathThroughIt() throws {
         // a -> b in series, c beside them: reference latencies 2 x 10, 2 x 30, 2 x 5 ms.
         let stages = [

@@ -5,7 +5,8 @@ import FramewisePlanner
 public struct MeasuredConfiguration: Sendable, Codable, Equatable {
     public var videos: Int
     /// The search's prediction for these videos: decode cost measured on them, each stage's cost per
-    /// item from its profile, times the frames these videos gave (core-seconds per video).
+    /// item from its profile plus the engine's overhead per frame (measured on the search videos),
+    /// times the frames these videos gave (core-seconds per video).
     public var predictedCostPerVideo: Double
     /// Process CPU seconds per video (decode, inference, everything).
     public var costPerVideo: Double

@@ -51,7 +51,14 @@ public struct Tuner: Sendable {
                                     itemsPerFrame: referenceSearch.itemsPerFrame(stage: loaded.spec.name), candidates: candidates,
                                     defaultCandidate: defaultIndex, defaultBatch: min(loaded.model.batchLimit, maxBatch)))
         }
-        let searcher = TuneSearch(stages: stages, samplings: samplings, target: request.target)
+        // The engine's own cost per frame, from the reference run on the search videos: what it
+        // measured beyond the reference as the profiles price it.
+        let unpriced = try TuneSearch(stages: stages, samplings: samplings, target: request.target).reference()
+        let overhead = TuneSearch.engineOverheadPerFrame(measuredCostPerVideo: referenceSearch.costPerVideo, reference: unpriced)
+        notes.append(String(format: "engine overhead: %.2f ms of CPU per frame beyond decoding and the profiled stages "
+                            + "(reference on the search videos: measured %.3f, profiles %.3f core-s/video); added to every prediction",
+                            overhead * 1000, referenceSearch.costPerVideo, unpriced.costPerVideo))
+        let searcher = TuneSearch(stages: stages, samplings: samplings, target: request.target, engineOverheadPerFrame: overhead)
         let referencePlan = try searcher.reference()
         var plan = try searcher.search()
 
@@ -90,12 +97,15 @@ public struct Tuner: Sendable {
         if fallbacks.isEmpty == false, plan == referencePlan { notes.append("every tuned choice fell back to the reference") }
         return TuneReport(pipeline: path, seed: request.seed, target: request.target, searchVideos: search, heldOutVideos: heldOut,
                           stages: stages, samplings: samplings, reference: referencePlan, tuned: plan,
-                          measuredReference: try measured(referenceHeld, plan: referencePlan, against: referenceHeld, spec: reference, videos: heldOut),
-                          measuredTuned: try measured(tunedRun, plan: plan, against: referenceHeld, spec: reference, videos: heldOut),
+                          measuredReference: try measured(referenceHeld, plan: referencePlan, against: referenceHeld, spec: reference,
+                                                          videos: heldOut, overheadPerFrame: overhead),
+                          measuredTuned: try measured(tunedRun, plan: plan, against: referenceHeld, spec: reference,
+                                                      videos: heldOut, overheadPerFrame: overhead),
                           fallbacks: fallbacks, notes: notes, tunedYAML: yaml)
     }
 
-    func measured(_ run: TuneRun, plan: TunePlan, against reference: TuneRun, spec: PipelineSpec, videos: [String]) throws -> MeasuredConfiguration {
+    func measured(_ run: TuneRun, plan: TunePlan, against reference: TuneRun, spec: PipelineSpec, videos: [String],
+                  overheadPerFrame: Double) throws -> MeasuredConfiguration {
         // The plan priced for these videos: stage costs scale with the frames they gave, decoding is measured on them.
         let policy = SamplingOptions.options(spec.sampling, divisors: request.samplingDivisors).first { SamplingOptions.yaml($0) == plan.sampling } ?? spec.sampling
         let decode: DecodeProfile
@@ -106,7 +116,8 @@ public struct Tuner: Sendable {
             throw OptimizeError("\(error)")
         }
         let scale = plan.framesPerVideo > 0 ? run.framesPerVideo / plan.framesPerVideo : 1
-        let predicted = (decode.videos > 0 ? decode.cpuSeconds / Double(decode.videos) : 0) + plan.stages.map(\.costPerVideo).reduce(0, +) * scale
+        let predicted = (decode.videos > 0 ? decode.cpuSeconds / Double(decode.videos) : 0)
+            + (plan.stages.map(\.costPerVideo).reduce(0, +) + overheadPerFrame * plan.framesPerVideo) * scale
         return MeasuredConfiguration(videos: run.videos, predictedCostPerVideo: predicted, costPerVideo: run.costPerVideo,
                               dollarsPer1000Videos: request.target.pricePerCoreHour.map { run.costPerVideo * 1000 / 3600 * $0 },
                               videosPerSecond: run.videosPerSecond, framesPerVideo: run.framesPerVideo,

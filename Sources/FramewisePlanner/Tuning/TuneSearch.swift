@@ -26,7 +26,7 @@ public struct TunePlan: Sendable, Codable, Equatable {
     public var framesPerVideo: Double
     public var samplingAgreement: Double
     public var stages: [TuneStageChoice]
-    /// Decode + every stage, core-seconds per video.
+    /// Decode + every stage + the engine's overhead per frame, core-seconds per video.
     public var costPerVideo: Double
     /// Dollars per 1,000 videos (nil without a price).
     public var dollarsPer1000Videos: Double?
@@ -55,12 +55,24 @@ public struct TuneSearch: Sendable {
     public var target: TuneTarget
     /// A configuration replaces an earlier one only when it is cheaper by more than this fraction.
     public var margin: Double
+    /// Core-seconds the engine itself spends per sampled frame beyond decoding and the stages'
+    /// profiled work (frame store, broker, batching, assembly); added to every plan's cost.
+    public var engineOverheadPerFrame: Double
 
-    public init(stages: [TuneStage], samplings: [TuneSampling], target: TuneTarget, margin: Double = 0.1) {
+    public init(stages: [TuneStage], samplings: [TuneSampling], target: TuneTarget, margin: Double = 0.1,
+                engineOverheadPerFrame: Double = 0) {
         self.stages = stages
         self.samplings = samplings
         self.target = target
         self.margin = margin
+        self.engineOverheadPerFrame = max(0, engineOverheadPerFrame.isFinite ? engineOverheadPerFrame : 0)
+    }
+
+    /// The engine's own cost per frame that makes `measuredCostPerVideo` (a run of the reference
+    /// configuration on the search videos) agree with the reference as priced without it; never negative.
+    public static func engineOverheadPerFrame(measuredCostPerVideo: Double, reference: TunePlan) -> Double {
+        guard reference.framesPerVideo > 0, measuredCostPerVideo.isFinite else { return 0 }
+        return max(0, (measuredCostPerVideo - reference.costPerVideo) / reference.framesPerVideo)
     }
 
     /// The reference configuration (the first sampling, each stage's default) as the search prices it.
@@ -207,7 +219,7 @@ public struct TuneSearch: Sendable {
             finish[i] = start + choices[i].latency
         }
         let latency = finish.max() ?? 0
-        let cost = sampling.decodeSeconds + choices.map(\.costPerVideo).reduce(0, +)
+        let cost = sampling.decodeSeconds + engineOverheadPerFrame * sampling.framesPerVideo + choices.map(\.costPerVideo).reduce(0, +)
         return TunePlan(sampling: sampling.policy, framesPerVideo: sampling.framesPerVideo, samplingAgreement: sampling.agreement, stages: choices,
                         costPerVideo: cost, dollarsPer1000Videos: target.pricePerCoreHour.map { cost * 1000 / 3600 * $0 },
                         latency: latency, meetsTarget: latency <= target.latency + 1e-12)

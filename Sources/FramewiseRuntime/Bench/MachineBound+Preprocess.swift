@@ -1,0 +1,72 @@
+import Foundation
+import FramewiseCore
+import FramewiseMedia
+
+extension MachineBound {
+    /// Seconds of preprocessing per video: for each image stage, items per video over the items per
+    /// second its `Preprocessor` reaches alone with one preprocessor per core, on frames decoded
+    /// from `videos` with the pipeline's sampling (crop stages crop the centre half of each frame,
+    /// as the profiler does). Stages fed tensors cost nothing here.
+    static func preprocessSeconds(pipeline: LoadedPipeline, videos: [String], itemsPerVideo: [String: Double],
+                                  cores: Int, seconds: Double) async throws -> Double {
+        let frames = sampleFrames(videos: videos, sampling: pipeline.spec.sampling, limit: 32)
+        guard !frames.isEmpty else { return 0 }
+        var total = 0.0
+        var seen = Set<String>()
+        for stage in pipeline.stages where seen.insert(stage.spec.name).inserted {
+            let items = itemsPerVideo[stage.spec.name] ?? 0
+            guard items > 0, case let .image(_, spec) = stage.feed else { continue }
+            let isCrop: Bool = if case .crops = stage.spec.input { true } else { false }
+            let rate = try await preprocessedPerSecond(spec: spec, frames: frames, crop: isCrop, parallel: cores, seconds: seconds)
+            if rate > 0 { total += items / rate }
+        }
+        return total
+    }
+
+    /// Up to `limit` frames, taken round-robin from the videos' first sampled frames.
+    static func sampleFrames(videos: [String], sampling: SamplingPolicy, limit: Int) -> [VideoFrame] {
+        let perVideo = max(1, limit / max(1, videos.count))
+        var frames: [VideoFrame] = []
+        for video in videos where frames.count < limit {
+            guard let decoder = try? VideoDecoder(path: video, sampling: sampling, threads: 1) else { continue }
+            var taken = 0
+            while taken < perVideo, frames.count < limit, let frame = try? decoder.next() {
+                frames.append(frame)
+                taken += 1
+            }
+        }
+        return frames
+    }
+
+    /// Items per second of one preprocessing spec with `parallel` preprocessors running at once.
+    static func preprocessedPerSecond(spec: PreprocessSpec, frames: [VideoFrame], crop: Bool, parallel: Int,
+                                      seconds: Double) async throws -> Double {
+        let pool = BlockingPool(name: "bound-preprocess", threads: parallel)
+        defer { pool.shutdown() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start.advanced(by: .milliseconds(Int(seconds * 1000)))
+        let count = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<parallel {
+                group.addTask {
+                    try await pool.run {
+                        let preprocessor = Preprocessor(spec: spec)
+                        let buffer = UnsafeMutableRawPointer.allocate(byteCount: spec.itemByteCount, alignment: 64)
+                        defer { buffer.deallocate() }
+                        var n = 0
+                        repeat {
+                            let frame = frames[(worker + n) % frames.count]
+                            let region = crop ? Rect(x: Double(frame.width) / 4, y: Double(frame.height) / 4,
+                                                     width: Double(frame.width) / 2, height: Double(frame.height) / 2) : nil
+                            try preprocessor.process(frame, crop: region, into: buffer)
+                            n += 1
+                        } while ContinuousClock.now < deadline
+                        return n
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return Double(count) / (clock.now - start).seconds
+    }
+}
