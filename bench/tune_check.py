@@ -1,6 +1,6 @@
 """The shipped and the tuned pipeline side by side (bench/tune_ocr.sh's runs).
 
-    python3 bench/tune_check.py OUT ROUNDS TEXT_STAGE
+    python3 bench/tune_check.py OUT ROUNDS TEXT_STAGE|none
 
 Reads OUT/{shipped,tuned}-R.{json,jsonl,time} for R = 1..ROUNDS: videos/s (`run --json`), process CPU
 per video (`/usr/bin/time` user + system), and, on the first round's outputs, the tuned run's exact
@@ -44,6 +44,8 @@ print("| config | videos/s per round | median | process CPU core-s/video (median
 print(f"| shipped | {', '.join(f'{v:.2f}' for v, _ in shipped)} | {s_vps:.2f} | {s_cpu:.3f} |")
 print(f"| tuned | {', '.join(f'{v:.2f}' for v, _ in tuned)} | **{t_vps:.2f} ({t_vps / s_vps:.2f}x)** | {t_cpu:.3f} |")
 
+if stage == "none":
+    sys.exit(0)
 a, b = results("shipped"), results("tuned")
 lines = matched = frames_compared = 0
 videos_equal = 0

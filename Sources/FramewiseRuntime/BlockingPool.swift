@@ -11,11 +11,14 @@ public final class BlockingPool: @unchecked Sendable {
     /// Number of threads.
     public let threadCount: Int
 
-    /// Starts `threads` threads named `name-N`.
-    public init(name: String, threads: Int) {
+    /// Starts `threads` threads named `name-N`, each `niceness` below normal priority (`ThreadPriority`).
+    public init(name: String, threads: Int, niceness: Int = 0) {
         threadCount = max(1, threads)
         for i in 0..<threadCount {
-            let thread = Thread { [self] in self.loop() }
+            let thread = Thread { [self] in
+                ThreadPriority.lowerCurrentThread(by: niceness)
+                self.loop()
+            }
             thread.name = "\(name)-\(i)"
             thread.stackSize = 4 << 20
             thread.start()

@@ -28,10 +28,14 @@ final class DecodeWorker: @unchecked Sendable {
         return _media
     }
 
-    /// Starts decoding `path` on a new thread (`allowAnyDemuxer`: see `DecoderOptions`).
-    func start(path: String, sampling: SamplingPolicy, threads: Int, allowAnyDemuxer: Bool = false) {
+    /// Starts decoding `path` on a new thread (`allowAnyDemuxer`: see `DecoderOptions`), `niceness`
+    /// below normal priority (the codec's own threads inherit it).
+    func start(path: String, sampling: SamplingPolicy, threads: Int, allowAnyDemuxer: Bool = false, niceness: Int = 0) {
         let options = DecoderOptions(threads: threads, allowAnyDemuxer: allowAnyDemuxer)
-        let thread = Thread { [self] in self.decode(path: path, sampling: sampling, options: options) }
+        let thread = Thread { [self] in
+            ThreadPriority.lowerCurrentThread(by: niceness)
+            self.decode(path: path, sampling: sampling, options: options)
+        }
         thread.name = "decode"
         thread.stackSize = 4 << 20
         thread.start()

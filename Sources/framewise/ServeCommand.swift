@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("decode-slots"),
             help: "Admitted videos decoding at once, oldest first: 1 gives the lowest tail latency when inputs never stall (default: every admitted video).")
     var decodeSlots: Int?
+    @Option(name: .customLong("engine-nice"), parsing: .unconditional,
+            help: "Nice value added to the engine's decode and inference threads, so requests are answered at once under load (0: off).")
+    var engineNice = 10
     @Option(help: "Write one trace per video here, one span per JSON line (read by `framewise report --trace`).") var trace: String?
     @Option(help: ArgumentHelp("Where the stages run: memory (in this process) or redis://[:password@]host:port[/db] (on `framewise worker` processes, as `run --broker`; "
             + "--data-dir must then be on storage the workers see, for uploads and downloads)."))
@@ -58,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         if pipelines.isEmpty { throw ValidationError("give at least one pipeline file") }
         if allowRoots.isEmpty { throw ValidationError("give --allow-root DIR: the folders whose videos clients may submit") }
         if maxQueued < 1 { throw ValidationError("--max-queued must be at least 1") }
+        if !(0...19).contains(engineNice) { throw ValidationError("--engine-nice must be within 0...19, got \(engineNice)") }
         if let m = maxInFlight, m < 1 { throw ValidationError("--max-in-flight must be at least 1") }
         if retentionDays < 0 { throw ValidationError("--retention-days must not be negative") }
         if drainSeconds < 0 { throw ValidationError("--drain-seconds must not be negative") }
@@ -86,7 +90,12 @@ struct ServeCommand: AsyncParsableCommand {
                 dataDirectory: dataDir, maxUploadBytes: maxUpload.bytes, allowPrivateURLs: allowPrivateURLs, maxDownloadBytes: maxDownload.bytes,
                 allowedRoots: allowRoots, maxQueued: maxQueued,
                 maxInFlight: maxInFlight, retentionDays: retentionDays, drainTimeout: .seconds(drainSeconds), ortLibrary: engine.ortLibrary,
-                engine: { var e = EngineConfiguration(workerThreads: workerThreads); e.decodeSlots = decodeSlots; return e }())
+                engine: {
+                    var e = EngineConfiguration(workerThreads: workerThreads)
+                    e.decodeSlots = decodeSlots
+                    e.computeNiceness = engineNice
+                    return e
+                }())
             config.tracer = traceFile.map { RecordingTracer(exporter: $0) }
             // --reclaim-after was checked in validate(); settings() cannot fail here.
             if cluster.isRedis { config.cluster = try? cluster.settings() }

@@ -80,6 +80,22 @@ import Testing
         #expect(abs((priced.costPerVideo - plain.costPerVideo) - 10 * 0.01) < 1e-9)
     }
 
+    /// Per-item cost nearly flat from batch 4 up (6.6 / 6.4 / 6.5 ms an item at 4 / 8 / 16): the largest
+    /// batch within the margin of the cheapest is chosen, and noise of a few percent does not move it.
+    @Test(arguments: [(26.4, 51.2, 104.0), (25.4, 52.9, 101.0), (27.5, 50.1, 106.5)] as [(Double, Double, Double)])
+    func batchLimitIsStableUnderNoise(b4: Double, b8: Double, b16: Double) throws {
+        let stage = TuneStage(name: "cls", candidates: [
+            TuneCandidate(variant: "original", profile: Self.profile("o", [1: 20, 2: 39, 4: 78, 8: 164, 16: 330]), agreement: 1),
+            TuneCandidate(variant: "int8", profile: Self.profile("q", [1: 7.9, 2: 15.0, 4: b4, 8: b8, 16: b16]), agreement: 1),
+        ], defaultBatch: 8)
+        let plan = try TuneSearch(stages: [stage], samplings: Self.oneSampling, target: TuneTarget(latency: 2, minAgreement: 0.99)).search()
+        #expect(plan.stage("cls")?.variant == "int8")
+        #expect(plan.stage("cls")?.batch == 16)
+        // A tight target leaves only the small batches: the largest that fits (2 x 15 ms = 30 ms).
+        let tight = try TuneSearch(stages: [stage], samplings: Self.oneSampling, target: TuneTarget(latency: 0.035, minAgreement: 0.99)).search()
+        #expect(tight.stage("cls")?.batch == 2)
+    }
+
     @Test func slackIsTheStagesShareOfTheLongestPathThroughIt() throws {
         // a -> b in series, c beside them: reference latencies 2 x 10, 2 x 30, 2 x 5 ms.
         let stages = [

@@ -46,8 +46,9 @@ public enum TuneSearchError: Error, Sendable, Equatable, CustomStringConvertible
 /// The tuner's search, as Llama does it: each stage gets a slack from the latency target (its
 /// share, under the reference configuration, of the longest path through it), then the cheapest
 /// candidate and batch limit that meets its slack and the accuracy floor; the sampling is the
-/// cheapest accurate enough one. Options are taken in a fixed order and a later one must be cheaper
-/// by more than `margin`, so the same measurements (and nearly the same) give the same choice.
+/// cheapest accurate enough one. Candidates are taken in a fixed order and a later one must be
+/// cheaper by more than `margin`; the batch limit is the largest within `margin` of the chosen
+/// candidate's cheapest, so the same measurements (and nearly the same) give the same choice.
 /// Pure: profiles and measured agreements in, choices out.
 public struct TuneSearch: Sendable {
     public var stages: [TuneStage]
@@ -193,18 +194,20 @@ public struct TuneSearch: Sendable {
                 options.append(try evaluate(stage, candidate: i, batch: b, framesPerVideo: framesPerVideo, slack: slack))
             }
         }
-        // The reference configuration first (the incumbent), then the reference model's other batch
-        // sizes, then the other candidates in order, batches ascending; a later option wins only when
-        // it is cheaper by more than `margin`, so measurement noise cannot flip the choice and a
-        // choice never costs more than the reference when the reference fits its slack.
-        func order(_ o: TuneStageChoice) -> (Int, Int, Int) {
-            if o.candidate == stage.defaultCandidate { return (o.batch == stage.defaultBatch ? 0 : 1, -1, o.batch) }
-            return (2, o.candidate, o.batch)
-        }
-        let fitting = options.filter(\.meetsSlack).sorted { order($0) < order($1) }
-        if var best = fitting.first {
-            for option in fitting.dropFirst() where option.costPerVideo < best.costPerVideo * (1 - margin) { best = option }
-            return best
+        // Candidates are compared by their cheapest fitting batch: the reference model first (the
+        // incumbent), then the other candidates in order; a later one wins only when it is cheaper by
+        // more than `margin`, so measurement noise cannot flip the choice. Within the chosen candidate
+        // the batch limit is the largest fitting one within `margin` of its cheapest: per-item cost
+        // is nearly flat across the larger batches, and taking the largest of them keeps the choice
+        // the same from run to run.
+        let fitting = options.filter(\.meetsSlack)
+        var cheapest: [Int: TuneStageChoice] = [:]
+        for o in fitting where o.costPerVideo < (cheapest[o.candidate]?.costPerVideo ?? .infinity) { cheapest[o.candidate] = o }
+        let ordered = cheapest.values.sorted { ($0.candidate == stage.defaultCandidate ? -1 : $0.candidate) < ($1.candidate == stage.defaultCandidate ? -1 : $1.candidate) }
+        if var best = ordered.first {
+            for option in ordered.dropFirst() where option.costPerVideo < best.costPerVideo * (1 - margin) { best = option }
+            let floor = best.costPerVideo * (1 + margin)
+            return fitting.filter { $0.candidate == best.candidate && $0.costPerVideo <= floor }.max { $0.batch < $1.batch } ?? best
         }
         if let fastest = options.min(by: { ($0.latency, $0.costPerVideo, $0.candidate, $0.batch) < ($1.latency, $1.costPerVideo, $1.candidate, $1.batch) }) {
             return fastest

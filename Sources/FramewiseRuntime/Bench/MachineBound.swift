@@ -94,11 +94,12 @@ public struct MachineBound: Sendable {
         let runs = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<workers {
                 group.addTask {
+                    // At least one run each, however late the worker starts on a busy machine.
                     var n = 0
-                    while ContinuousClock.now < deadline {
+                    repeat {
                         _ = try await pool.run { try session.run(inputs) }
                         n += 1
-                    }
+                    } while ContinuousClock.now < deadline
                     return n
                 }
             }
