@@ -140,7 +140,7 @@ struct IndexCommand: AsyncParsableCommand {
                 if !quiet {
                     let names = specialization.head.classIDs.map { $0 < settings.labels.count ? settings.labels[$0] : (
                         $0 < runner.labels.count ? runner.labels[$0] : String($0)) }
-                    StandardOutput.write("specialised head: \(names.joined(separator: ", ")) + OTHER, trained on "
+                    StandardOutput.write("specialised head: \(names.joined(separator: "; ")); OTHER; trained on "
                                          + "\(specialization.trainFrames) frames labelled by \(gt) (" + String(format: "%.1f s of ground truth)\n",
                                                                                                   specialization.groundTruthSeconds))
                 }
