@@ -89,6 +89,21 @@ extension CLITests {
         var decode = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: decodeFile)) as? [String: Any])
         decode["cpuSeconds"] = (decode["videoSeconds"] as? Double ?? 4) * 0.01
         try JSONSerialization.data(withJSONObject: decode).write(to: decodeFile)
+        // And the model's cost pinned too (0.1 ms an item), so a busy machine's profile cannot fill every worker.
+        let modelFile = dir.appendingPathComponent("cnn.onnx.profile-test-cpu.json")
+        var model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: modelFile)) as? [String: Any])
+        let entries = try #require(model["entries"] as? [[String: Any]])
+        model["entries"] = entries.map { entry -> [String: Any] in
+            var e = entry
+            let seconds = Double(e["batchSize"] as? Int ?? 1) * 0.0001
+            e["latencyMean"] = seconds
+            e["latencyP99"] = seconds
+            e["latencyStd"] = 0.0
+            return e
+        }
+        model["preprocessSeconds"] = 0.00005
+        model["postprocessSeconds"] = 0.00001
+        try JSONSerialization.data(withJSONObject: model).write(to: modelFile)
         let r = try Self.framewise(["plan", pipeline, "--rate", "1000/s", "--slo", "2s", "--device", "test-cpu", "--device-kind", "cpu"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
