@@ -23,14 +23,4 @@ cp "$W/moderation.yaml" "$W/shipped.yaml"
 "$B" tune "$W/moderation.yaml" "$W"/videos/vtest_{1..7}.mp4 "$V/bigbuckbunny.mp4" "$V/carphone_pristine.mp4" \
   --latency 2s --min-agreement 0.99 --seed 1 --price 0.05 --out "$W/tuned.yaml" --json > "$W/tune.json"
 python3 bench/tune_summary.py "$W/tune.json"
-HELD=$(python3 -c "import json; print(' '.join(json.load(open('$W/tune.json'))['heldOutVideos']))")
-LIST=""
-for _ in 1 2 3 4 5; do LIST="$LIST $HELD"; done
-for r in $(seq 1 "$ROUNDS"); do
-  for c in shipped tuned; do
-    /usr/bin/time -f "%U %S" -o "$W/out/$c-$r.time" \
-      "$B" run "$W/$c.yaml" $LIST -o "$W/out/$c-$r.jsonl" --json "$W/out/$c-$r.json" --quiet
-  done
-done
-echo "uptime after: $(uptime)"
-python3 bench/tune_check.py "$W/out" "$ROUNDS" none
+B="$B" bench/tune_side_by_side.sh "$W" "$ROUNDS" 5 none

@@ -46,14 +46,4 @@ cp "$W/ocr.yaml" "$W/shipped.yaml"
 "$B" optimize "$W/ocr.yaml" --calibrate "${CAL[@]}" --variants int8 --output "$W/models" --json "$W/optimize.json"
 "$B" tune "$W/ocr.yaml" "${TUNE[@]}" --latency 2s --min-agreement 0.95 --seed 1 --price 0.05 --out "$W/tuned.yaml" --json > "$W/tune.json"
 python3 bench/tune_summary.py "$W/tune.json"
-HELD=$(python3 -c "import json; print(' '.join(json.load(open('$W/tune.json'))['heldOutVideos']))")
-LIST=""
-for _ in 1 2 3 4; do LIST="$LIST $HELD"; done
-for r in $(seq 1 "$ROUNDS"); do
-  for c in shipped tuned; do
-    /usr/bin/time -f "%U %S" -o "$W/out/$c-$r.time" \
-      "$B" run "$W/$c.yaml" $LIST -o "$W/out/$c-$r.jsonl" --json "$W/out/$c-$r.json" --quiet
-  done
-done
-echo "uptime after: $(uptime)"
-python3 bench/tune_check.py "$W/out" "$ROUNDS" text
+B="$B" bench/tune_side_by_side.sh "$W" "$ROUNDS" 4 text
