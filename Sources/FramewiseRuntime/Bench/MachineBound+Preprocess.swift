@@ -16,8 +16,7 @@ extension MachineBound {
         for stage in pipeline.stages where seen.insert(stage.spec.name).inserted {
             let items = itemsPerVideo[stage.spec.name] ?? 0
             guard items > 0, case let .image(_, spec) = stage.feed else { continue }
-            let isCrop: Bool = if case .crops = stage.spec.input { true } else { false }
-            let rate = try await preprocessedPerSecond(spec: spec, frames: frames, crop: isCrop, parallel: cores, seconds: seconds)
+            let rate = try await preprocessedPerSecond(stage: stage, spec: spec, frames: frames, parallel: cores, seconds: seconds)
             if rate > 0 { total += items / rate }
         }
         return total
@@ -38,8 +37,9 @@ extension MachineBound {
         return frames
     }
 
-    /// Items per second of one preprocessing spec with `parallel` preprocessors running at once.
-    static func preprocessedPerSecond(spec: PreprocessSpec, frames: [VideoFrame], crop: Bool, parallel: Int,
+    /// Items per second of `stage`'s preprocessing (`spec`; crops as `StageProfiler.standInCrop`) with
+    /// `parallel` preprocessors running at once.
+    static func preprocessedPerSecond(stage: LoadedStage, spec: PreprocessSpec, frames: [VideoFrame], parallel: Int,
                                       seconds: Double) async throws -> Double {
         let pool = BlockingPool(name: "bound-preprocess", threads: parallel)
         defer { pool.shutdown() }
@@ -56,8 +56,7 @@ extension MachineBound {
                         var n = 0
                         repeat {
                             let frame = frames[(worker + n) % frames.count]
-                            let region = crop ? Rect(x: Double(frame.width) / 4, y: Double(frame.height) / 4,
-                                                     width: Double(frame.width) / 2, height: Double(frame.height) / 2) : nil
+                            let region = StageProfiler.standInCrop(for: stage, of: frame)
                             try preprocessor.process(frame, crop: region, into: buffer)
                             n += 1
                         } while ContinuousClock.now < deadline

@@ -67,6 +67,13 @@ public struct StageProfiler: Sendable {
         return StageMeasurement(profile: profile, modelPath: stage.model.path, stage: stage.spec.name, preprocessSource: source)
     }
 
+    /// What a crop stage is timed on when no detector has run: the centre half of the frame (nil for
+    /// stages fed whole frames or tensors). The profiler and the machine's bound both use it.
+    static func standInCrop(for stage: LoadedStage, of frame: VideoFrame) -> Rect? {
+        guard case .crops = stage.spec.input else { return nil }
+        return Rect(x: Double(frame.width) / 4, y: Double(frame.height) / 4, width: Double(frame.width) / 2, height: Double(frame.height) / 2)
+    }
+
     /// Preprocessing and post-processing seconds per item.
     private func perItemSeconds(stage: LoadedStage, frames: [VideoFrame], frameSource: String) throws -> (Double, Double, String) {
         let clock = ContinuousClock()
@@ -75,10 +82,7 @@ public struct StageProfiler: Sendable {
         case let .image(input, spec):
             guard !frames.isEmpty else { throw StageError(stage: stage.spec.name, model: stage.model.name, message: "no frames to profile on") }
             let preprocessor = Preprocessor(spec: spec)
-            let isCrop: Bool = if case .crops = stage.spec.input { true } else { false }
-            func crop(_ f: VideoFrame) -> Rect? {
-                isCrop ? Rect(x: Double(f.width) / 4, y: Double(f.height) / 4, width: Double(f.width) / 2, height: Double(f.height) / 2) : nil
-            }
+            func crop(_ f: VideoFrame) -> Rect? { Self.standInCrop(for: stage, of: f) }
             let tensor = Tensor(elementType: spec.elementType, shape: [batch] + spec.itemShape)
             var transforms: [ImageTransform?] = Array(repeating: nil, count: batch)
             // Warm the scaler cache, then time `items` items, cycling through the frames.
