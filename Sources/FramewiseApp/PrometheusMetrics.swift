@@ -16,6 +16,12 @@ public final class PrometheusMetrics: Sendable {
             .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
             .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
         ]
+        // Request times are milliseconds: fine buckets there, so a p99 of a few ms can be read off.
+        factory.durationHistogramBuckets["framewise_http_request_duration_seconds"] = [
+            .microseconds(250), .microseconds(500), .microseconds(750), .milliseconds(1), .microseconds(1500), .milliseconds(2),
+            .milliseconds(3), .milliseconds(4), .milliseconds(5), .microseconds(7500), .milliseconds(10), .milliseconds(15),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5),
+        ]
         self.registry = registry
         self.factory = factory
     }

@@ -11,12 +11,13 @@ public final class BlockingPool: @unchecked Sendable {
     /// Number of threads.
     public let threadCount: Int
 
-    /// Starts `threads` threads named `name-N`, each `niceness` below normal priority (`ThreadPriority`).
-    public init(name: String, threads: Int, niceness: Int = 0) {
+    /// Starts `threads` threads named `name-N`, each at `priority` (`ThreadPriority`).
+    public init(name: String, threads: Int, priority: ComputePriority = .normal) {
         threadCount = max(1, threads)
         for i in 0..<threadCount {
             let thread = Thread { [self] in
-                ThreadPriority.lowerCurrentThread(by: niceness)
+                ThreadPriority.nameCurrentThread("\(name)-\(i)")
+                ThreadPriority.lowerCurrentThread(to: priority)
                 self.loop()
             }
             thread.name = "\(name)-\(i)"

@@ -28,12 +28,13 @@ final class DecodeWorker: @unchecked Sendable {
         return _media
     }
 
-    /// Starts decoding `path` on a new thread (`allowAnyDemuxer`: see `DecoderOptions`), `niceness`
-    /// below normal priority (the codec's own threads inherit it).
-    func start(path: String, sampling: SamplingPolicy, threads: Int, allowAnyDemuxer: Bool = false, niceness: Int = 0) {
+    /// Starts decoding `path` on a new thread named `decode` (`allowAnyDemuxer`: see
+    /// `DecoderOptions`) at `priority` (the codec's own threads inherit it).
+    func start(path: String, sampling: SamplingPolicy, threads: Int, allowAnyDemuxer: Bool = false, priority: ComputePriority = .normal) {
         let options = DecoderOptions(threads: threads, allowAnyDemuxer: allowAnyDemuxer)
         let thread = Thread { [self] in
-            ThreadPriority.lowerCurrentThread(by: niceness)
+            ThreadPriority.nameCurrentThread("decode")
+            ThreadPriority.lowerCurrentThread(to: priority)
             self.decode(path: path, sampling: sampling, options: options)
         }
         thread.name = "decode"

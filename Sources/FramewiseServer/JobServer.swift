@@ -48,15 +48,17 @@ public final class JobServer: Sendable {
                           drainTimeout: configuration.drainTimeout, logger: logger, activity: activity)
         }
         let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: RequestTimingMiddleware(factory: metrics.factory))
         router.add(middleware: JSONErrorMiddleware(retryAfter: { [repository] excess in await Self.retryAfter(excess: excess, repository) }))
         HealthRoutes(repository: repository, pipelines: pipelines, housekeeping: housekeeping, metrics: metrics,
                      broker: configuration.cluster).register(on: router)
-        let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback))
+        let gate = TokenGate()
+        let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback, gate: gate))
         JobRoutes(repository: repository, pipelines: Dictionary(uniqueKeysWithValues: dispatchers.map { ($0.pipelineName, $0) }),
                   paths: PathPolicy(roots: configuration.allowedRoots), maxQueued: configuration.maxQueued, changes: changes,
                   housekeeping: housekeeping, uploads: uploads, maxUploadBytes: configuration.maxUploadBytes,
                   allowPrivateURLs: configuration.allowPrivateURLs).register(on: v1)
-        let ui = router.group().add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback, browser: true))
+        let ui = router.group().add(middleware: BearerAuthMiddleware(tokens: repository, alwaysRequired: !configuration.bind.isLoopback, gate: gate, browser: true))
         UIRoutes(repository: repository, activity: activity, housekeeping: housekeeping,
                  inFlight: { dispatchers.reduce(0) { $0 + $1.inFlight } }, slo: configuration.engine.slo?.seconds).register(on: ui)
         let bind = configuration.bind

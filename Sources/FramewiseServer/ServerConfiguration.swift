@@ -12,6 +12,9 @@ public struct ServerConfiguration: Sendable {
     public var bind: ListenAddress
     /// The SQLite database (jobs, results, tokens), unless `postgres` is set.
     public var databasePath: String
+    /// When an SQLite commit is on disk (`--store-sync`): at checkpoints (default: a crash of the
+    /// server loses nothing), or each commit flushed (a power cut loses nothing either).
+    public var sqliteSync: SQLiteJobRepository.Sync = .normal
     /// A PostgreSQL database to keep jobs in instead (several servers can share it).
     public var postgres: PostgresURL?
     /// The server's own files: uploaded videos (`uploads/<job>`, removed with their job) and the
@@ -62,7 +65,7 @@ public struct ServerConfiguration: Sendable {
     /// Opens the job store this configuration names.
     public func openStore() async throws(JobRepositoryError) -> any ServerStore {
         if let postgres { return try await PostgresJobRepository(url: postgres, instance: instanceName, lease: lease) }
-        return try SQLiteJobRepository(path: databasePath)
+        return try SQLiteJobRepository(path: databasePath, sync: sqliteSync)
     }
 
     public init(pipelines: [String], bind: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), databasePath: String = "framewise.sqlite",

@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Argument(help: "Pipeline YAML files; clients name each by its `name`.") var pipelines: [String]
     @Option(help: "HOST:PORT to listen on (port 0: any free port).") var bind: String = "127.0.0.1:8080"
     @Option(help: "SQLite database of jobs, results and tokens.") var db: String = "framewise.sqlite"
+    @Option(name: .customLong("store-sync"),
+            help: "When an SQLite commit is on disk: normal (flushed at checkpoints: a crash or kill -9 of the server loses nothing, a power cut may lose the last commits) or full (each job accepted and each result flushed before it is acknowledged; slower).")
+    var storeSync: SQLiteJobRepository.Sync = .normal
     @Option(help: "Keep jobs in PostgreSQL instead of --db: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (several servers may share it).")
     var store: String?
     @Option(help: "With --store: this server's name in the leases on its running videos (default: host name and --data-dir). A restarted server takes its own videos back at once; another server's are taken over once their lease expires.")
@@ -46,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("engine-nice"), parsing: .unconditional,
             help: "Nice value added to the engine's decode and inference threads, so requests are answered at once under load (0: off).")
     var engineNice = 10
+    @Flag(name: .customLong("engine-idle"), inversion: .prefixedNo,
+          help: "Run the engine's decode and inference threads under SCHED_IDLE as well (Linux): a request thread preempts them at once. They still use every idle core, but get almost nothing while other processes keep the cores busy.")
+    var engineIdle = true
     @Option(help: "Write one trace per video here, one span per JSON line (read by `framewise report --trace`).") var trace: String?
     @Option(help: ArgumentHelp("Where the stages run: memory (in this process) or redis://[:password@]host:port[/db] (on `framewise worker` processes, as `run --broker`; "
             + "--data-dir must then be on storage the workers see, for uploads and downloads)."))
@@ -93,9 +99,10 @@ struct ServeCommand: AsyncParsableCommand {
                 engine: {
                     var e = EngineConfiguration(workerThreads: workerThreads)
                     e.decodeSlots = decodeSlots
-                    e.computeNiceness = engineNice
+                    e.computePriority = ComputePriority(niceness: engineNice, idlePolicy: engineIdle)
                     return e
                 }())
+            config.sqliteSync = storeSync
             config.tracer = traceFile.map { RecordingTracer(exporter: $0) }
             // --reclaim-after was checked in validate(); settings() cannot fail here.
             if cluster.isRedis { config.cluster = try? cluster.settings() }
@@ -118,3 +125,4 @@ struct ServeCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("serve: stopped\n".utf8))
     }
 }
+extension SQLiteJobRepository.Sync: ExpressibleByArgument {}

@@ -176,6 +176,11 @@ struct StoreUnderTest: Sendable {
             #expect(try await repository.jobs(owner: "tok_a", offset: 0, limit: 10).jobs.map(\.id) == [mine.id])
             await #expect(throws: JobRepositoryError.forbidden(job: theirs.id)) { try await repository.job(theirs.id, owner: "tok_a") }
             await #expect(throws: JobRepositoryError.forbidden(job: theirs.id)) { try await repository.cancel(theirs.id, owner: "tok_a") }
+            await #expect(throws: JobRepositoryError.forbidden(job: theirs.id)) {
+                try await repository.results(job: theirs.id, owner: "tok_a", offset: 0, limit: 10)
+            }
+            await #expect(throws: JobRepositoryError.notFound(job: "job_none")) { try await repository.results(job: "job_none", owner: nil, offset: 0, limit: 10) }
+            #expect(try await repository.results(job: mine.id, owner: "tok_a", offset: 0, limit: 10).total == 0)
             #expect(try await repository.jobs(owner: nil, offset: 0, limit: 10).total == 2, "without tokens: every job")
         }
     }
@@ -214,6 +219,8 @@ struct StoreUnderTest: Sendable {
         defer { store.remove() }
         let repository = try SQLiteJobRepository(path: store.sqlitePath)
         #expect(try await repository.journalMode() == "wal")
+        #expect(try await repository.synchronousLevel() == 1, "by default commits are flushed at checkpoints (NORMAL)")
+        #expect(try await SQLiteJobRepository(path: store.sqlitePath, sync: .full).synchronousLevel() == 2, "--store-sync full")
         let secret = try await repository.createToken(name: "ci").secret
         // Nowhere in the files (database and its WAL) is the secret itself.
         for file in try FileManager.default.contentsOfDirectory(atPath: store.dir.path) {

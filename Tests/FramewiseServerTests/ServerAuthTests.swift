@@ -43,6 +43,26 @@ import Testing
         try await running.stop()
     }
 
+    @Test func aTokenMadeWhileALoopbackServerRunsIsRequiredSoonAfter() async throws {
+        let fixture = try ServerFixture(videos: 1)
+        defer { fixture.remove() }
+        let running = try await RunningServer.start(fixture.configuration())
+        let client = running.client
+        #expect(try await client.send("GET", "/v1/jobs").status == 200, "no token yet: none needed on loopback")
+        let secret = try await SQLiteJobRepository(path: fixture.database).createToken(name: "late").secret
+        // The server asks the store again at most a second later: poll with a deadline.
+        let deadline = ContinuousClock.now + .seconds(10)
+        var status = 200
+        while ContinuousClock.now < deadline {
+            status = try await client.send("GET", "/v1/jobs").status
+            if status == 401 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(status == 401, "a request without a token is refused once a token exists")
+        #expect(try await client.send("GET", "/v1/jobs", token: secret).status == 200)
+        try await running.stop()
+    }
+
     @Test func beyondLoopbackWithoutTokensTheServerRefusesToStart() async throws {
         let fixture = try ServerFixture(videos: 1)
         defer { fixture.remove() }

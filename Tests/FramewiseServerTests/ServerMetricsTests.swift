@@ -32,4 +32,27 @@ import Testing
         #expect(!after.body.contains(URL(fileURLWithPath: fixture.videos[0]).lastPathComponent), "no paths in labels")
         try await running.stop()
     }
+
+    @Test func requestsAreTimedByRoutePatternNeverByID() async throws {
+        let fixture = try ServerFixture(videos: 1)
+        defer { fixture.remove() }
+        let running = try await RunningServer.start(fixture.configuration())
+        let client = running.client
+        let accepted = try await client.submit(fixture.videos)
+        let id = try #require(accepted.json["id"] as? String)
+        _ = try await client.waitUntilFinal(id)
+        for _ in 0..<3 { #expect(try await client.send("GET", "/v1/jobs/\(id)/results").status == 200) }
+        #expect(try await client.send("GET", "/v1/jobs/job_unknown").status == 404)
+        let text = try await client.send("GET", "/metrics").body
+        func count(_ route: String, _ method: String, _ status: Int) -> Double {
+            Self.value(text, "framewise_http_request_duration_seconds_count{route=\"\(route)\",method=\"\(method)\",status=\"\(status)\"}")
+        }
+        #expect(count("/v1/jobs", "POST", 202) == 1)
+        #expect(count("/v1/jobs/{id}/results", "GET", 200) == 3)
+        #expect(count("/v1/jobs/{id}", "GET", 404) == 1, "errors are timed with the status they are answered with")
+        #expect(Self.value(text, "framewise_http_requests_total{route=\"/v1/jobs/{id}/results\",method=\"GET\",status=\"200\"}") == 3)
+        #expect(Self.value(text, "framewise_http_request_duration_seconds_sum{route=\"/v1/jobs/{id}/results\"") > 0)
+        #expect(!text.contains(id), "no job id in a label")
+        try await running.stop()
+    }
 }

@@ -36,10 +36,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var latePolicy: LatePolicy = .drop
     /// Decode files FFmpeg reads with a demuxer that is not a video container (`DecoderOptions.allowAnyDemuxer`).
     public var allowAnyDemuxer = false
-    /// Nice value added to the engine's compute threads (decoders, preprocessing, inference; 0:
-    /// none). `framewise serve` sets it so that its request threads are not kept waiting behind
-    /// a busy engine (`ThreadPriority`).
-    public var computeNiceness = 0
+    /// Priority of the engine's compute threads (decoders, preprocessing, inference; default:
+    /// normal). `framewise serve` lowers it so that its request threads are not kept waiting
+    /// behind a busy engine (`ThreadPriority`).
+    public var computePriority = ComputePriority.normal
 
     /// Nexus' early drop, or run late and say so.
     public enum LatePolicy: String, Sendable, Equatable, Codable, CaseIterable {

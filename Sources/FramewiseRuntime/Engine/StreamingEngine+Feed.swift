@@ -27,7 +27,7 @@ extension StreamingEngine {
     public func serve(feed: AsyncStream<FeedVideo>, onResult: @escaping @Sendable (FeedVideo, VideoResult) async -> Void) async {
         let (stream, continuation) = AsyncStream.makeStream(of: VideoTracker.Finished.self)
         let broker = makeBroker()
-        let pool = BlockingPool(name: "framewise-feed", threads: configuration.workerThreads, niceness: configuration.computeNiceness)
+        let pool = BlockingPool(name: "framewise-feed", threads: configuration.workerThreads, priority: configuration.computePriority)
         defer { pool.shutdown() }
         let gate = AdmissionGate(total: nil, maxInFlight: configuration.decoders, frameBudget: frameBudget)
         let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation, gate: gate,

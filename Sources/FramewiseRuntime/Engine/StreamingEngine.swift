@@ -59,7 +59,7 @@ public final class StreamingEngine: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: VideoTracker.Finished.self)
         let inProcess = brokerOverride == nil ? makeBroker() : nil
         guard let broker: any Broker<FrameMessage> = brokerOverride ?? inProcess else { return RunReport() }
-        let pool = BlockingPool(name: "framewise-engine", threads: configuration.workerThreads, niceness: configuration.computeNiceness)
+        let pool = BlockingPool(name: "framewise-engine", threads: configuration.workerThreads, priority: configuration.computePriority)
         defer { pool.shutdown() }
         let gate = AdmissionGate(total: videos.count, maxInFlight: configuration.decoders, frameBudget: frameBudget)
         let context = EngineContext(pipeline: pipeline, configuration: configuration, broker: broker, finished: continuation, gate: gate,
@@ -203,7 +203,7 @@ public final class StreamingEngine: Sendable {
         let worker = DecodeWorker(readAhead: max(1, pipeline.spec.decode.readAhead))
         worker.start(path: local, sampling: pipeline.spec.sampling,
                      threads: pipeline.spec.decode.threads > 0 ? pipeline.spec.decode.threads : threads,
-                     allowAnyDemuxer: configuration.allowAnyDemuxer, niceness: configuration.computeNiceness)
+                     allowAnyDemuxer: configuration.allowAnyDemuxer, priority: configuration.computePriority)
         var slot = 0
         var failure: String?
         let roots = context.rootStages

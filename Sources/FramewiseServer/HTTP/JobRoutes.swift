@@ -123,9 +123,8 @@ struct JobRoutes: Sendable {
 
     private func results(_ request: Request, context: ServerRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        _ = try await repository.job(id, owner: context.owner)
         let (offset, limit) = try paging(request, defaultLimit: 100)
-        let page = try await repository.results(job: id, offset: offset, limit: limit)
+        let page = try await repository.results(job: id, owner: context.owner, offset: offset, limit: limit)
         var headers: HTTPFields = [.contentType: "application/x-ndjson"]
         headers[.init("X-Total-Count")!] = "\(page.total)"
         if offset + page.lines.count < page.total { headers[.init("X-Next-Offset")!] = "\(offset + page.lines.count)" }

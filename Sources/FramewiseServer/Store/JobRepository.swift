@@ -16,8 +16,9 @@ public protocol JobRepository: Sendable {
     func job(_ id: String, owner: String?) async throws(JobRepositoryError) -> JobSnapshot
     /// Jobs visible to `owner` (nil: all), newest first.
     func jobs(owner: String?, offset: Int, limit: Int) async throws(JobRepositoryError) -> (jobs: [JobSnapshot], total: Int)
-    /// Stored results of a job in video order, and how many there are in all.
-    func results(job: String, offset: Int, limit: Int) async throws(JobRepositoryError) -> (lines: [String], total: Int)
+    /// Stored results of a job in video order, and how many there are in all, as `owner` sees
+    /// them (nil owner: any job; `.notFound` / `.forbidden` otherwise), in one read.
+    func results(job: String, owner: String?, offset: Int, limit: Int) async throws(JobRepositoryError) -> (lines: [String], total: Int)
     /// Results stored after result sequence number `after`, in the order they were stored.
     func results(job: String, after: Int64) async throws(JobRepositoryError) -> [StoredResult]
     /// Cancels a job: its pending videos and stored results are removed; it stays listed as cancelled.
@@ -57,6 +58,11 @@ extension JobRepository {
     }
 
     public func close() async {}
+
+    /// Stored results of a job in video order, whoever owns it.
+    public func results(job: String, offset: Int, limit: Int) async throws(JobRepositoryError) -> (lines: [String], total: Int) {
+        try await results(job: job, owner: nil, offset: offset, limit: limit)
+    }
 
     /// A store one server owns has no leases: nothing to renew.
     public func renewLeases() async throws(JobRepositoryError) -> Int { 0 }

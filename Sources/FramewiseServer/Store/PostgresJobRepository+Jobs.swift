@@ -55,9 +55,10 @@ extension PostgresJobRepository {
         }
     }
 
-    public func results(job: String, offset: Int, limit: Int) async throws(JobRepositoryError) -> (lines: [String], total: Int) {
+    public func results(job: String, owner: String?, offset: Int, limit: Int) async throws(JobRepositoryError) -> (lines: [String], total: Int) {
         let logger = logger
         return try await read { connection in
+            try await Self.checkOwner(connection, job: job, owner: owner, logger: logger)
             let total = try await connection.query("SELECT COUNT(*) FROM results WHERE job_id = \(job)", logger: logger)
                 .collect().first?.decode(Int.self) ?? 0
             let lines = try await connection.query("""

@@ -48,8 +48,9 @@ extension SQLiteJobRepository {
         }
     }
 
-    public func results(job: String, offset: Int, limit: Int) async throws(JobRepositoryError) -> (lines: [String], total: Int) {
+    public func results(job: String, owner: String?, offset: Int, limit: Int) async throws(JobRepositoryError) -> (lines: [String], total: Int) {
         try await read { db in
+            try Self.checkOwner(db, job: job, owner: owner)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results WHERE job_id = ?", arguments: [job]) ?? 0
             let lines = try String.fetchAll(db, sql: "SELECT json FROM results WHERE job_id = ? ORDER BY position LIMIT ? OFFSET ?",
                                             arguments: [job, limit, offset])

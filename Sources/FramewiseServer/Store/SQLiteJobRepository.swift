@@ -8,8 +8,21 @@ public final class SQLiteJobRepository: JobRepository, TokenRepository {
     /// The database file.
     public let path: String
 
+    /// When a commit is on disk (SQLite's `synchronous` in WAL mode).
+    public enum Sync: String, Sendable, CaseIterable {
+        /// Each commit waits for the disk (fsync of the log): nothing acknowledged is lost, even
+        /// to a power cut; each job accepted and each result then waits for a flush (on this
+        /// project's VM: 0.5 ms median, 2.6 ms p99, occasionally 90 ms).
+        case full
+        /// Commits reach the OS at once and the disk at each checkpoint: a crash or `kill -9` of
+        /// the server loses nothing, a power cut or OS crash may lose the last commits (the file
+        /// stays consistent). The default (GRDB's for WAL, and SQLite's advice for WAL): the bar
+        /// this store keeps is that `kill -9` of the server loses no accepted video.
+        case normal
+    }
+
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String) throws(JobRepositoryError) {
+    public init(path: String, sync: Sync = .normal) throws(JobRepositoryError) {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -17,6 +30,8 @@ public final class SQLiteJobRepository: JobRepository, TokenRepository {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            // After GRDB's own WAL set-up (which sets NORMAL); only the writer's setting matters.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(sync.rawValue.uppercased())") }
         } catch {
             throw .storage("\(path): \(error)")
         }
@@ -46,6 +61,11 @@ public final class SQLiteJobRepository: JobRepository, TokenRepository {
 
     public func ping() async -> Bool {
         (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// SQLite's `synchronous` setting of the writer (1: NORMAL, 2: FULL).
+    public func synchronousLevel() async throws(JobRepositoryError) -> Int {
+        try await write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The journal mode SQLite reports ("wal").

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The API's own cost per request with the models faked, client and server side, in one command:
+#   bench/api_overhead.sh [RATE=3.6] [DURATION=20] [REPEATS=3] [-- extra serve arguments]
+# Serves examples/synthetic/pipeline.yaml (three models of ~0.1 ms a frame) over a fresh SQLite
+# store, drives it with `framewise load` open loop (Poisson, RATE jobs/s, one cached 4-frame clip
+# per job) for DURATION seconds, REPEATS times with a fresh server each. Prints per repeat and as
+# medians: submit / status / results p50 and p99 as the client saw them (loopback, the load
+# generator on the same cores), and p99 inside the server from its /metrics histogram
+# (framewise_http_request_duration_seconds: router in to last byte written). JSON in .build/bench/api/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=${B:-.build/release/framewise}
+RATE=${1:-3.6}
+DURATION=${2:-20}
+REPEATS=${3:-3}
+shift $(( $# < 3 ? $# : 3 ))
+[[ "${1:-}" == "--" ]] && shift
+EXTRA=("$@")
+PIPELINE=${PIPELINE:-examples/synthetic/pipeline.yaml}
+CLIP=${CLIP:-assets/videos/carphone_pristine.mp4}
+OUT=.build/bench/api
+WORK=$(mktemp -d /tmp/fw-api-XXXXXX)
+SERVER=""
+cleanup() {
+  if [[ -n "$SERVER" ]] && kill -0 "$SERVER" 2>/dev/null; then kill -TERM "$SERVER"; wait "$SERVER" || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+mkdir -p "$OUT" "$WORK/media"
+ext="${CLIP##*.}"
+for i in $(seq -w 1 40); do cp "$CLIP" "$WORK/media/v$i.$ext"; done
+echo "uptime before: $(uptime)"
+for i in $(seq 1 "$REPEATS"); do
+  rm -rf "$WORK/db.sqlite"* "$WORK/data"
+  LOG="$WORK/serve-$i.log"
+  "$B" serve "$PIPELINE" --bind 127.0.0.1:0 --db "$WORK/db.sqlite" --data-dir "$WORK/data" --allow-root "$WORK/media" \
+    --max-in-flight 4 --max-queued 100000 "${EXTRA[@]}" >"$LOG" 2>&1 &
+  SERVER=$!
+  URL=""
+  for _ in $(seq 1 600); do
+    URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$LOG" | head -1)
+    [[ -n "$URL" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$URL" ]] || { echo "serve did not start: $(cat "$LOG")" >&2; exit 1; }
+  "$B" load "$URL" --rate "$RATE" --duration "$DURATION" --videos "$WORK/media" --seed "$i" --json >"$OUT/load-$i.json"
+  curl -sf "$URL/metrics" >"$OUT/metrics-$i.txt"
+  kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=""
+  cp "$LOG" "$OUT/serve-$i.log"
+done
+echo "uptime after: $(uptime)"
+python3 bench/api_summary.py "$OUT" "$REPEATS"
