@@ -19,33 +19,15 @@ EXTRA=("$@")
 PIPELINE=${PIPELINE:-examples/synthetic/pipeline.yaml}
 CLIP=${CLIP:-assets/videos/carphone_pristine.mp4}
 OUT=.build/bench/api
-WORK=$(mktemp -d /tmp/fw-api-XXXXXX)
-SERVER=""
-cleanup() {
-  if [[ -n "$SERVER" ]] && kill -0 "$SERVER" 2>/dev/null; then kill -TERM "$SERVER"; wait "$SERVER" || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-mkdir -p "$OUT" "$WORK/media"
-ext="${CLIP##*.}"
-for i in $(seq -w 1 40); do cp "$CLIP" "$WORK/media/v$i.$ext"; done
+mkdir -p "$OUT"
+source bench/serve_common.sh
+copy_clips 40
 echo "uptime before: $(uptime)"
 for i in $(seq 1 "$REPEATS"); do
-  rm -rf "$WORK/db.sqlite"* "$WORK/data"
-  LOG="$WORK/serve-$i.log"
-  "$B" serve "$PIPELINE" --bind 127.0.0.1:0 --db "$WORK/db.sqlite" --data-dir "$WORK/data" --allow-root "$WORK/media" \
-    --max-in-flight 4 --max-queued 100000 "${EXTRA[@]}" >"$LOG" 2>&1 &
-  SERVER=$!
-  URL=""
-  for _ in $(seq 1 600); do
-    URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$LOG" | head -1)
-    [[ -n "$URL" ]] && break
-    sleep 0.1
-  done
-  [[ -n "$URL" ]] || { echo "serve did not start: $(cat "$LOG")" >&2; exit 1; }
+  start_server "${EXTRA[@]}"
   "$B" load "$URL" --rate "$RATE" --duration "$DURATION" --videos "$WORK/media" --seed "$i" --json >"$OUT/load-$i.json"
   curl -sf "$URL/metrics" >"$OUT/metrics-$i.txt"
-  kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=""
+  stop_server
   cp "$LOG" "$OUT/serve-$i.log"
 done
 echo "uptime after: $(uptime)"

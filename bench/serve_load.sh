@@ -18,16 +18,9 @@ DURATION=${DURATION:-30}
 PIPELINE=${PIPELINE:-examples/moderation/pipeline.yaml}
 CLIP=${CLIP:-assets/videos/carphone_pristine.mp4}
 OUT=.build/bench/serve
-WORK=$(mktemp -d /tmp/fw-serve-load-XXXXXX)
-SERVER=""
-cleanup() {
-  if [[ -n "$SERVER" ]] && kill -0 "$SERVER" 2>/dev/null; then kill -TERM "$SERVER"; wait "$SERVER" || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-mkdir -p "$OUT" "$WORK/media"
-ext="${CLIP##*.}"
-for i in $(seq -w 1 "$N"); do cp "$CLIP" "$WORK/media/v$i.$ext"; done
+mkdir -p "$OUT"
+source bench/serve_common.sh
+copy_clips "$N"
 echo "uptime before: $(uptime)"
 LOAD1=$(cut -d' ' -f1 /proc/loadavg)
 if python3 -c "import sys; sys.exit(0 if float('$LOAD1') > 2 else 1)"; then
@@ -39,24 +32,6 @@ for i in $(seq 1 "$REPEATS"); do
   "$B" run "$PIPELINE" "$WORK/media" --max-in-flight 4 --quiet -o /dev/null --json "$OUT/run-$i.json"
 done
 
-STARTS=0
-start_server() {
-  rm -rf "$WORK/db.sqlite"* "$WORK/data"
-  STARTS=$((STARTS + 1))
-  LOG="$WORK/serve-$STARTS.log"
-  : >"$LOG"
-  "$B" serve "$PIPELINE" --bind 127.0.0.1:0 --db "$WORK/db.sqlite" --data-dir "$WORK/data" --allow-root "$WORK/media" \
-    --max-in-flight 4 --max-queued 100000 >>"$LOG" 2>&1 &
-  SERVER=$!
-  for _ in $(seq 1 600); do
-    URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$LOG" | head -1)
-    [[ -n "$URL" ]] && return 0
-    sleep 0.1
-  done
-  echo "serve did not start: $(cat "$LOG")" >&2
-  exit 1
-}
-stop_server() { kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=""; }
 
 echo "## framewise serve, $N one-video jobs at once (capacity)"
 for i in $(seq 1 "$REPEATS"); do
