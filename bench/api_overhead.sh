@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The API's own cost per request with the models faked, client and server side, in one command:
-#   bench/api_overhead.sh [RATE=3.6] [DURATION=20] [REPEATS=3] [-- extra serve arguments]
+#   bench/api_overhead.sh [RATE=3.6] [DURATION=20] [REPEATS=3] [-- extra serve arguments, e.g. --engine-idle]
 # Serves examples/synthetic/pipeline.yaml (three models of ~0.1 ms a frame) over a fresh SQLite
 # store, drives it with `framewise load` open loop (Poisson, RATE jobs/s, one cached 4-frame clip
 # per job) for DURATION seconds, REPEATS times with a fresh server each. Prints per repeat and as

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `framewise serve` under open-loop load vs `framewise run` on the same videos, in one command:
-#   bench/serve_load.sh [VIDEOS=40] [REPEATS=3]
+#   [SERVE_ARGS='--engine-idle ...'] bench/serve_load.sh [VIDEOS=40] [REPEATS=3]
 # 1. `framewise run` on N copies of one clip at 4 in flight (its engine wall): the reference throughput.
 # 2. `framewise serve` (same 4 in flight, SQLite store) fed by `framewise load` with all N jobs at once
 #    (--rate 1000): throughput through the server (submission to last result), REPEATS times.
@@ -35,7 +35,7 @@ done
 
 echo "## framewise serve, $N one-video jobs at once (capacity)"
 for i in $(seq 1 "$REPEATS"); do
-  start_server
+  start_server ${SERVE_ARGS:-}
   "$B" load "$URL" --rate 1000 --jobs "$N" --videos "$WORK/media" --json >"$OUT/serve-capacity-$i.json"
   stop_server
 done
@@ -43,7 +43,7 @@ CAP=$(python3 -c "import json,statistics,sys; print(statistics.median(json.load(
 LIGHT=$(python3 -c "print(round($CAP * 0.1, 3))")
 SEVENTY=$(python3 -c "print(round($CAP * 0.7, 3))")
 echo "## open loop: light ($LIGHT/s) and 70% of capacity ($SEVENTY/s), $DURATION s each"
-start_server
+start_server ${SERVE_ARGS:-}
 "$B" load "$URL" --rate "$LIGHT" --duration "$DURATION" --videos "$WORK/media" --json >"$OUT/serve-light.json"
 "$B" load "$URL" --rate "$SEVENTY" --duration "$DURATION" --videos "$WORK/media" --json >"$OUT/serve-70.json"
 stop_server

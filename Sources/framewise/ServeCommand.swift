@@ -49,9 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("engine-nice"), parsing: .unconditional,
             help: "Nice value added to the engine's decode and inference threads, so requests are answered at once under load (0: off).")
     var engineNice = 10
-    @Flag(name: .customLong("engine-idle"), inversion: .prefixedNo,
-          help: "Run the engine's decode and inference threads under SCHED_IDLE as well (Linux): a request thread preempts them at once. They still use every idle core, but get almost nothing while other processes keep the cores busy.")
-    var engineIdle = true
+    @Flag(name: .customLong("engine-idle"),
+          help: "On a machine of its own: run the engine's decode and inference threads under SCHED_IDLE as well (Linux), so a request thread preempts them at once. They still use every idle core, but get almost nothing while other processes keep the cores busy.")
+    var engineIdle = false
     @Option(help: "Write one trace per video here, one span per JSON line (read by `framewise report --trace`).") var trace: String?
     @Option(help: ArgumentHelp("Where the stages run: memory (in this process) or redis://[:password@]host:port[/db] (on `framewise worker` processes, as `run --broker`; "
             + "--data-dir must then be on storage the workers see, for uploads and downloads)."))

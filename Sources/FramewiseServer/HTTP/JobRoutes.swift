@@ -28,6 +28,7 @@ struct JobRoutes: Sendable {
             let id = try context.parameters.require("id")
             let cancelled = try await repository.cancel(id, owner: context.owner)
             uploads.remove(job: id)
+            changes.notify(job: id)
             return Response.json(cancelled.json)
         }
         group.get("jobs/:id/results") { request, context in try await results(request, context: context) }
@@ -107,7 +108,7 @@ struct JobRoutes: Sendable {
             throw APIError(.unprocessableContent, field: "videos", "\(job.videos.count) videos is more than the queue holds (\(maxQueued)); split the job")
         }
         let stored = try await repository.submit(job, maxQueued: maxQueued, queueOf: pipelines.keys.sorted())
-        changes.notify()
+        changes.notifyQueued()
         return Response.json(.object(["id": .string(stored.id), "state": .string(stored.state.rawValue), "total": .number(Double(stored.total))]),
                              status: .accepted, headers: [.location: "/v1/jobs/\(stored.id)"])
     }
@@ -142,7 +143,7 @@ struct JobRoutes: Sendable {
         let start = request.headers[.init("Last-Event-ID")!].flatMap { Int64($0) } ?? 0
         let repository = repository, changes = changes, housekeeping = housekeeping
         let body = ResponseBody { writer in
-            let (subscription, wakeups) = changes.subscribe()
+            let (subscription, wakeups) = changes.subscribe(job: id)
             defer { changes.cancel(subscription) }
             var last = start
             for await _ in wakeups {

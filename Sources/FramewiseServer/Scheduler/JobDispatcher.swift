@@ -95,8 +95,8 @@ final class JobDispatcher: Service {
             logger.error("cannot store a result; the video is queued again", metadata: ["pipeline": "\(pipelineName)", "error": "\(error)"])
             try? await repository.requeue(videos: [video])
         }
-        outstanding.withLock { _ = $0.removeValue(forKey: video) }
-        changes.notify()
+        let job = outstanding.withLock { $0.removeValue(forKey: video) }?.job
+        if let job { changes.notify(job: job) } else { changes.notify() }
     }
 
     /// Waits for the videos in the engine to finish, at most `drainTimeout`; whether they did.
