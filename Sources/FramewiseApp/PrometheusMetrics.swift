@@ -5,6 +5,12 @@ import Prometheus
 /// The engine's metrics in Prometheus' text format: one registry, and the swift-metrics factory
 /// that records into it (batch sizes in power-of-two buckets, latencies in seconds).
 public final class PrometheusMetrics: Sendable {
+    /// The request metrics `serve` records (named here so that their buckets can be set here).
+    public enum HTTPName {
+        public static let requestDuration = "framewise_http_request_duration_seconds"
+        public static let requests = "framewise_http_requests_total"
+    }
+
     public let registry: PrometheusCollectorRegistry
     public let factory: PrometheusMetricsFactory
 
@@ -17,7 +23,7 @@ public final class PrometheusMetrics: Sendable {
             .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
         ]
         // Request times are milliseconds: fine buckets there, so a p99 of a few ms can be read off.
-        factory.durationHistogramBuckets["framewise_http_request_duration_seconds"] = [
+        factory.durationHistogramBuckets[HTTPName.requestDuration] = [
             .microseconds(250), .microseconds(500), .microseconds(750), .milliseconds(1), .microseconds(1500), .milliseconds(2),
             .milliseconds(3), .milliseconds(4), .milliseconds(5), .microseconds(7500), .milliseconds(10), .milliseconds(15),
             .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5),

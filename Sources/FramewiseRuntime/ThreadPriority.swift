@@ -41,8 +41,7 @@ public enum ThreadPriority {
     }
 
     /// Adds `niceness` (0...19) to the calling thread's nice value; returns false where it could not.
-    @discardableResult
-    public static func lowerCurrentThread(by niceness: Int) -> Bool {
+    private static func lowerCurrentThread(by niceness: Int) -> Bool {
         guard niceness > 0 else { return true }
         #if os(Linux)
         let tid: id_t = 0  // Linux: 0 is the calling thread (its task), not the whole process

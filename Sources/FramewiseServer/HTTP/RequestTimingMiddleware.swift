@@ -1,5 +1,6 @@
 import CoreMetrics
 import Dispatch
+import FramewiseApp
 import Hummingbird
 import Synchronization
 
@@ -10,12 +11,6 @@ import Synchronization
 /// are answered with.
 struct RequestTimingMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
-    /// Metric names.
-    enum Name {
-        static let duration = "framewise_http_request_duration_seconds"
-        static let requests = "framewise_http_requests_total"
-    }
-
     private let series: SeriesCache
 
     init(factory: any MetricsFactory) {
@@ -56,8 +51,8 @@ struct RequestTimingMiddleware: RouterMiddleware {
             let (timer, counter) = made.withLock { made in
                 if let existing = made[key] { return existing }
                 let labels = [("route", route), ("method", method), ("status", String(status))]
-                let pair = (Timer(label: Name.duration, dimensions: labels, factory: factory),
-                            Counter(label: Name.requests, dimensions: labels, factory: factory))
+                let pair = (Timer(label: PrometheusMetrics.HTTPName.requestDuration, dimensions: labels, factory: factory),
+                            Counter(label: PrometheusMetrics.HTTPName.requests, dimensions: labels, factory: factory))
                 made[key] = pair
                 return pair
             }
