@@ -4,6 +4,7 @@ import FramewiseCore
 import FramewiseDownloader
 import Hummingbird
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -71,13 +72,24 @@ public final class JobServer: Sendable {
                 port.value.withLock { $0 = actual }
                 onListening(ListenAddress(host: bind.host, port: actual).description)
             },
+            eventLoopGroupProvider: .shared(Self.httpLoops),
             logger: logger)
+        // Requests are handled on the event loop that reads them, not on Swift's global executor,
+        // and so are the dispatchers' claims: a submission wakes its dispatcher on the same thread,
+        // after the answer is written, instead of waking (and at times yielding the core to) another.
+        let loop = EventLoopTaskExecutor(loop: Self.httpLoops.next())
+        let pinned: [any Service] = (dispatchers as [any Service] + [app]).map { ExecutorPinnedService(base: $0, executor: loop) }
         // Graceful shutdown runs in reverse order: housekeeping marks the server draining (event
         // streams end), the HTTP server stops accepting and finishes its requests, then the
         // dispatchers finish their engine runs.
-        group = ServiceGroup(configuration: .init(services: dispatchers + [app, housekeeping], gracefulShutdownSignals: [.sigterm, .sigint],
+        group = ServiceGroup(configuration: .init(services: pinned + [housekeeping], gracefulShutdownSignals: [.sigterm, .sigint],
                                                   logger: logger))
     }
+
+    /// The HTTP servers' one event-loop thread (per process): connections are read and written,
+    /// and their requests handled, there (`EventLoopTaskExecutor`); store calls are short, and
+    /// the engine runs on threads of its own.
+    static let httpLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// Serves until a graceful shutdown completes, then closes the downloader and the store.
     public func run() async throws {

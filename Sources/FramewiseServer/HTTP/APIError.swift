@@ -33,4 +33,17 @@ extension Response {
         fields[.contentType] = "application/json"
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: value.jsonText + "\n")))
     }
+
+    /// This response, then `after` once its body is written: for work the client need not wait
+    /// for, such as waking the dispatchers (a woken dispatcher's claim, run at once on this core,
+    /// would otherwise delay the answer).
+    func then(_ after: @escaping @Sendable () -> Void) -> Response {
+        var response = self
+        let body = response.body
+        response.body = ResponseBody(contentLength: body.contentLength) { writer in
+            defer { after() }
+            try await body.write(writer)
+        }
+        return response
+    }
 }

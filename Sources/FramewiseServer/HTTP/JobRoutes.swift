@@ -28,8 +28,7 @@ struct JobRoutes: Sendable {
             let id = try context.parameters.require("id")
             let cancelled = try await repository.cancel(id, owner: context.owner)
             uploads.remove(job: id)
-            changes.notify(job: id)
-            return Response.json(cancelled.json)
+            return Response.json(cancelled.json).then { [changes] in changes.notify(job: id) }
         }
         group.get("jobs/:id/results") { request, context in try await results(request, context: context) }
         group.get("jobs/:id/events") { request, context in try await events(request, context: context) }
@@ -108,9 +107,9 @@ struct JobRoutes: Sendable {
             throw APIError(.unprocessableContent, field: "videos", "\(job.videos.count) videos is more than the queue holds (\(maxQueued)); split the job")
         }
         let stored = try await repository.submit(job, maxQueued: maxQueued, queueOf: pipelines.keys.sorted())
-        changes.notifyQueued()
         return Response.json(.object(["id": .string(stored.id), "state": .string(stored.state.rawValue), "total": .number(Double(stored.total))]),
                              status: .accepted, headers: [.location: "/v1/jobs/\(stored.id)"])
+            .then { [changes] in changes.notifyQueued() }
     }
 
     private func list(_ request: Request, context: ServerRequestContext) async throws -> Response {

@@ -3,6 +3,7 @@ import Foundation
 import FramewiseCore
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// An open-loop load generator for a running `framewise serve`: jobs of one video each arrive
 /// at Poisson times whatever the server answers (a refused one is counted, not retried); each
@@ -23,18 +24,20 @@ public struct LoadGenerator: Sendable {
     }
 
     /// Offers the load and reports. Throws `LoadError` when the server cannot be reached at all.
+    /// The client runs on one event-loop thread of its own, and so do its tasks (the way
+    /// `serve` handles requests): a request's time is then the server's and the network's, not
+    /// thread wake-ups inside the measuring client.
     public func run() async throws -> LoadReport {
         var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
         pool.concurrentHTTP1ConnectionsPerHostSoftLimit = 10_000
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: pool))
-        do {
-            let report = try await run(client)
-            try? await client.shutdown()
-            return report
-        } catch {
-            try? await client.shutdown()
-            throw error
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let client = HTTPClient(eventLoopGroupProvider: .shared(loops), configuration: .init(connectionPool: pool))
+        let result = await withTaskExecutorPreference(EventLoopTaskExecutor(loop: loops.next())) {
+            do { return Result<LoadReport, any Error>.success(try await run(client)) } catch { return .failure(error) }
         }
+        try? await client.shutdown()
+        try? await loops.shutdownGracefully()
+        return try result.get()
     }
 
     private func run(_ client: HTTPClient) async throws -> LoadReport {

@@ -4,7 +4,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// The server's clock work: wakes waiters every second (so streams notice a finished job or a
-/// shutdown even without a result), renews this server's leases on its running videos and puts
+/// shutdown even without a result) and lets the store do its upkeep (`maintain`), renews this server's leases on its running videos and puts
 /// back in the queue those of dead servers (a shared store) every `leaseInterval`, deletes
 /// finished jobs past their retention every hour, and on graceful shutdown marks the server
 /// draining first (it runs last, so it stops first).
@@ -45,6 +45,7 @@ final class ServerHousekeeping: Service {
                     await deleteExpired()
                 }
                 changes.notify()
+                await repository.maintain()
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             }
         } onGracefulShutdown: {

@@ -44,6 +44,9 @@ public protocol JobRepository: Sendable {
     func load(window: Double) async throws(JobRepositoryError) -> (queued: Int, recentResults: Int)
     /// Whether the store answers.
     func ping() async -> Bool
+    /// Upkeep the store wants done off the request path; the server calls it every second
+    /// (SQLite: copying its write-ahead log into the database file; others: nothing).
+    func maintain() async
     /// Releases connections (a no-op for an embedded store); call once when done.
     func close() async
 }
@@ -58,6 +61,8 @@ extension JobRepository {
     }
 
     public func close() async {}
+
+    public func maintain() async {}
 
     /// Stored results of a job in video order, whoever owns it.
     public func results(job: String, offset: Int, limit: Int) async throws(JobRepositoryError) -> (lines: [String], total: Int) {
@@ -135,6 +140,15 @@ public struct JobSnapshot: Sendable, Equatable {
     public var progress: Double { total == 0 ? 1 : Double(ok + failed) / Double(total) }
     /// Whether nothing more will happen to the job.
     public var isFinal: Bool { state == .done || state == .failed || state == .cancelled }
+}
+
+extension JobSnapshot {
+    /// A job as it is the moment it is stored: nothing run yet (a store need not read it back).
+    init(accepted job: NewJob, id: String, at seconds: Double) {
+        self.init(id: id, pipeline: job.pipeline, state: JobState.derived(cancelled: false, ok: 0, failed: 0, running: 0, total: job.videos.count),
+                  priority: job.priority, slo: job.slo, createdAt: Date(timeIntervalSince1970: seconds), finishedAt: nil,
+                  ok: 0, failed: 0, running: 0, total: job.videos.count)
+    }
 }
 
 /// A queued video handed to the scheduler.

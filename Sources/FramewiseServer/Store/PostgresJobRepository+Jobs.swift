@@ -28,7 +28,7 @@ extension PostgresJobRepository {
                 SELECT \(id), p, v, \(job.pipeline), \(job.priority), \(job.slo), 'queued', \(now)
                 FROM unnest(\(positions)::INTEGER[], \(job.videos)::TEXT[]) AS t(p, v)
                 """, logger: logger)
-            return try await Self.snapshot(connection, id: id, logger: logger)
+            return JobSnapshot(accepted: job, id: id, at: now)
         }
     }
 

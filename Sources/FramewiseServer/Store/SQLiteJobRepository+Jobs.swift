@@ -8,25 +8,25 @@ extension SQLiteJobRepository {
             let queued: Int
             if let pipelines {
                 let marks = Array(repeating: "?", count: pipelines.count).joined(separator: ", ")
-                queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM videos WHERE state = 'queued' AND pipeline IN (\(marks))",
+                queued = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM videos WHERE state = 'queued' AND pipeline IN (\(marks))"),
                                           arguments: StatementArguments(pipelines)) ?? 0
             } else {
-                queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM videos WHERE state = 'queued'") ?? 0
+                queued = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM videos WHERE state = 'queued'")) ?? 0
             }
             guard queued + job.videos.count <= maxQueued else {
                 throw JobRepositoryError.queueFull(queued: queued, adding: job.videos.count, limit: maxQueued)
             }
             let now = Self.now
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO jobs (id, pipeline, owner, priority, slo, total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, job.pipeline, job.owner, job.priority, job.slo, job.videos.count, now])
-            let insert = try db.makeStatement(sql: """
+                """).execute(arguments: [id, job.pipeline, job.owner, job.priority, job.slo, job.videos.count, now])
+            let insert = try db.cachedStatement(sql: """
                 INSERT INTO videos (job_id, position, path, pipeline, priority, slo, state, accepted_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)
                 """)
             for (position, path) in job.videos.enumerated() {
                 try insert.execute(arguments: [id, position, path, job.pipeline, job.priority, job.slo, now])
             }
-            return try Self.snapshot(db, id: id)
+            return JobSnapshot(accepted: job, id: id, at: now)
         }
     }
 
