@@ -34,9 +34,10 @@ extension Response {
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: value.jsonText + "\n")))
     }
 
-    /// This response, then `after` once its body is written: for work the client need not wait
-    /// for, such as waking the dispatchers (a woken dispatcher's claim, run at once on this core,
-    /// would otherwise delay the answer).
+    /// This response, then `after` once its body is written (or failed to be: a client gone
+    /// mid-answer): for work the client need not wait for, such as waking the dispatchers (a woken
+    /// dispatcher's claim, run at once on this core, would otherwise delay the answer). Should the
+    /// body never be written at all, housekeeping's once-a-second wake-up still reaches them.
     func then(_ after: @escaping @Sendable () -> Void) -> Response {
         var response = self
         let body = response.body

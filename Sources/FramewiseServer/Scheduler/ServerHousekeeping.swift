@@ -4,10 +4,10 @@ import ServiceLifecycle
 import Synchronization
 
 /// The server's clock work: wakes waiters every second (so streams notice a finished job or a
-/// shutdown even without a result) and lets the store do its upkeep (`maintain`), renews this server's leases on its running videos and puts
-/// back in the queue those of dead servers (a shared store) every `leaseInterval`, deletes
-/// finished jobs past their retention every hour, and on graceful shutdown marks the server
-/// draining first (it runs last, so it stops first).
+/// shutdown even without a result) and lets the store do its upkeep (`maintain`), renews this
+/// server's leases on its running videos and puts back in the queue those of dead servers (a
+/// shared store) every `leaseInterval`, deletes finished jobs past their retention every hour,
+/// and on graceful shutdown marks the server draining first (it runs last, so it stops first).
 final class ServerHousekeeping: Service {
     let repository: any JobRepository
     let changes: ChangeSignal
