@@ -15,7 +15,7 @@ public struct VariantReport: Sendable, Codable {
 public struct ModelReport: Sendable, Codable {
     public var model: String
     public var file: String
-    /// The stage whose preprocessing fed calibration and comparison (nil: no frame stage).
+    /// The stage whose preprocessing fed calibration and comparison (nil: no stage feeds the model images).
     public var stage: String?
     public var batch: Int
     public var calibrationFrames: Int
@@ -52,16 +52,22 @@ public struct ModelOptimizer: Sendable {
         for model in pipeline.spec.models {
             let stages = pipeline.stages.filter { $0.model.name == model.name }
             guard let any = stages.first else { continue }
-            let framed = stages.first { stage in
-                if case .frame = stage.spec.input, case .image = stage.feed { return true }
-                return false
+            // Calibrated on what the model is fed: whole frames where a stage gives it them, else crops.
+            func fed(_ stage: LoadedStage, crops: Bool) -> Bool {
+                guard case .image = stage.feed else { return false }
+                switch stage.spec.input {
+                case .frame: return !crops
+                case .crops: return crops
+                case .tensors: return false
+                }
             }
-            reports.append(try optimize(model: model, stage: framed ?? any, framed: framed != nil, sampling: pipeline.spec.sampling, backend: backend))
+            let imaged = stages.first { fed($0, crops: false) } ?? stages.first { fed($0, crops: true) }
+            reports.append(try optimize(model: model, stage: imaged ?? any, imaged: imaged != nil, pipeline: pipeline, backend: backend))
         }
         return reports
     }
 
-    func optimize(model: ModelSpec, stage: LoadedStage, framed: Bool, sampling: SamplingPolicy,
+    func optimize(model: ModelSpec, stage: LoadedStage, imaged: Bool, pipeline: LoadedPipeline,
                   backend: any InferenceBackend) throws -> ModelReport {
         // Variants are made from, and measured against, the model's own file even when a variant runs.
         let source = model.originalPath.isEmpty ? model.path : model.originalPath
@@ -70,18 +76,22 @@ public struct ModelOptimizer: Sendable {
         let dir = output ?? URL(fileURLWithPath: source).deletingLastPathComponent().path
         let fixed = stage.session.inputs.first?.shape.first ?? -1
         let batch = fixed > 0 ? fixed : self.batch
-        var report = ModelReport(model: model.name, file: source, stage: framed ? stage.spec.name : nil, batch: batch,
+        var report = ModelReport(model: model.name, file: source, stage: imaged ? stage.spec.name : nil, batch: batch,
                                  calibrationFrames: 0, heldOutFrames: 0, clean: [:], notes: [], variants: [])
         var wanted = variants
         var frames: CalibrationFrames?
         var inputName: String?
-        if framed, case let .image(input, pre) = stage.feed, !videos.isEmpty {
-            frames = try CalibrationFrames.collect(videos: videos, sampling: sampling, pre: pre, holdOutEvery: holdOutEvery, limit: calibrationLimit)
+        if imaged, case let .image(input, pre) = stage.feed, !videos.isEmpty {
+            frames = try CalibrationFrames.collect(videos: videos, sampling: pipeline.spec.sampling, stage: stage.spec.name, pipeline: pipeline,
+                                                   pre: pre, holdOutEvery: holdOutEvery, limit: calibrationLimit)
             inputName = input
+            if case .crops = stage.spec.input {
+                report.notes.append("calibrated on the crops of stage '\(stage.spec.name)': the pipeline's own upstream stages ran on the calibration videos")
+            }
         } else if wanted.contains("int8") {
             wanted.removeAll { $0 == "int8" }
             report.notes.append(videos.isEmpty ? "int8 skipped: give --calibrate VIDEOS"
-                                : "int8 skipped: no stage feeds this model whole frames (crops and tensor joins are not calibrated yet)")
+                                : "int8 skipped: no stage feeds this model images (tensor joins are not calibrated yet)")
         }
         guard !wanted.isEmpty else { return report }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("framewise-calibration-\(UUID().uuidString)")

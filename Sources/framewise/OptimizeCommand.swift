@@ -16,11 +16,12 @@ struct OptimizeCommand: AsyncParsableCommand {
             own tools (scripts/python/optimize_model.py in the project's .venv). clean: initializers removed from the \
             graph inputs, unused initializers dropped, opset raised to 13 where lower. fp32-opt: the clean model after \
             ONNX Runtime's offline graph optimization. int8: static QDQ quantization, per channel, calibrated on the \
-            --calibrate videos decoded with the pipeline's own sampling and preprocessing. fp16: weights and arithmetic in \
+            --calibrate videos decoded with the pipeline's own sampling and preprocessing (a model fed crops: on the crops \
+            of the boxes the pipeline's own upstream stages find on them). fp16: weights and arithmetic in \
             float16 with float32 inputs and outputs, for GPU execution providers (checked on CPU, not faster there). Every --hold-out-every'th \
             frame is held out of calibration; each variant is compared with the original on those frames: raw outputs \
             (max and mean |Δ|), classify heads (|Δscore|, top-label agreement), detection heads (F1 at IoU 0.5, count \
-            agreement), and timed on one batch. Each variant is registered in the pipeline file under \
+            agreement), CTC heads (exact text), and timed on one batch. Each variant is registered in the pipeline file under \
             `models.M.variants` (only those lines change; --no-register to leave the file alone); a stage runs one \
             with `variant: NAME`. A bare MODEL.onnx is optimized as a one-stage pipeline fed whole frames (its fixed \
             input size, stretched), and nothing is registered.
@@ -33,8 +34,8 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(help: "Variants to make, comma-separated: clean, fp32-opt, int8, fp16 (for GPUs; checked on CPU).") var variants = "clean,fp32-opt,int8"
     @Option(help: "Write variant files in this folder instead of beside each model.") var output: String?
     @Option(help: "Write the report as JSON to this file.") var json: String?
-    @Option(name: .customLong("calibration-frames"), help: "Most frames per model to calibrate on.") var calibrationFrames = 64
-    @Option(name: .customLong("hold-out-every"), help: "Hold out every Nth sampled frame for the accuracy report.") var holdOutEvery = 4
+    @Option(name: .customLong("calibration-frames"), help: "Most frames (or crops, for a model fed crops) per model to calibrate on.") var calibrationFrames = 64
+    @Option(name: .customLong("hold-out-every"), help: "Hold out every Nth sampled frame (or crop) for the accuracy report.") var holdOutEvery = 4
     @Option(help: "Batch size for the comparison and the timing (a model's fixed batch size wins).") var batch = 4
     @OptionGroup var engine: EngineOptions
 
@@ -119,20 +120,21 @@ enum OptimizeTable {
         func f(_ v: Double?, _ format: String = "%.4f") -> String { v.map { String(format: format, $0) } ?? "-" }
         var lines: [String] = []
         for r in reports {
-            lines.append("model \(r.model) (\(r.file)): \(r.calibrationFrames) calibration / \(r.heldOutFrames) held-out frames"
+            let unit = r.notes.contains { $0.hasPrefix("calibrated on the crops") } ? "crops" : "frames"
+            lines.append("model \(r.model) (\(r.file)): \(r.calibrationFrames) calibration / \(r.heldOutFrames) held-out \(unit)"
                          + (r.stage.map { " through stage \($0)" } ?? "") + ", batch \(r.batch), original \(f(r.originalMsPerBatch, "%.1f")) ms per batch")
             let changed = ["initializers_as_inputs", "unused_initializers"].compactMap { k in r.clean[k].flatMap { $0 > 0 ? "\(Int($0)) \(k.replacingOccurrences(of: "_", with: " "))" : nil } }
             if let from = r.clean["opset_from"], let to = r.clean["opset_to"] {
                 lines.append("  clean: " + (changed + ["opset \(Int(from)) -> \(Int(to))"]).joined(separator: ", "))
             }
             for note in r.notes { lines.append("  note: \(note)") }
-            lines.append("  variant     ms/batch  speed-up  max|Δ|    mean|Δ|   mean|Δscore| max|Δscore| agree   F1      counts")
+            lines.append("  variant     ms/batch  speed-up  max|Δ|    mean|Δ|   mean|Δscore| max|Δscore| agree   F1      counts    text")
             for v in r.variants {
                 let a = v.accuracy
                 let speed = (r.originalMsPerBatch ?? 0) > 0 && (v.msPerBatch ?? 0) > 0 ? (r.originalMsPerBatch ?? 0) / (v.msPerBatch ?? 1) : nil
                 lines.append("  " + v.variant.padded(10) + " " + f(v.msPerBatch, "%8.1f") + "  " + f(speed, "%7.2fx") + "  "
                              + [f(a?.maxAbsDelta), f(a?.meanAbsDelta), f(a?.meanAbsScoreDelta), f(a?.maxAbsScoreDelta), f(a?.decisionAgreement, "%.3f"),
-                                f(a?.detectionF1, "%.3f"), f(a?.countAgreement, "%.3f")].map { $0.padded(9) }.joined(separator: " "))
+                                f(a?.detectionF1, "%.3f"), f(a?.countAgreement, "%.3f"), f(a?.textMatchRate, "%.3f")].map { $0.padded(9) }.joined(separator: " "))
             }
             for v in r.variants { lines.append("  \(v.variant): \(v.file)") }
         }

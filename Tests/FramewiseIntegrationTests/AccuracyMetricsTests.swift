@@ -71,3 +71,31 @@ import Testing
         #expect(!OutputAgreement.frameAgrees(.array([text("STOP")]), .array([text("STOP"), text("EXIT")])))
     }
 }
+
+/// The input sizes the tuner tries, by the model's free axes and its head.
+@Suite struct InputSizeCandidatesTests {
+    @Test func sizesFollowTheFreeAxesAndTheHead() throws {
+        let ctc = Head.ctc(try CTCHead(spec: CTCSpec(characters: ["a", "b"]), metadata: [:]))
+        let classify = Head.classify(ClassifyHead(spec: ClassifySpec()))
+        let factors = [1, 0.75, 0.5, 0.5, 0.01]
+        // (shape, layout, head, written) -> expected candidates
+        let table: [([Int], TensorLayout, Head, [Int], [[Int]])] = [
+            // A recogniser with free height and width: the width only (480 x 0.75 = 360 -> 352; x 0.5 = 240 -> 224; tiny -> 32).
+            ([-1, 3, -1, -1], .nchw, ctc, [480, 48], [[352, 48], [224, 48], [32, 48]]),
+            ([-1, 3, 48, -1], .nchw, ctc, [480, 48], [[352, 48], [224, 48], [32, 48]]),
+            // A detector with both axes free: both scale.
+            ([-1, 3, -1, -1], .nchw, classify, [640, 384], [[480, 288], [320, 192], [32, 32]]),
+            // Only the width free: the width only; NHWC reads axes 1 and 2.
+            ([-1, 3, 224, -1], .nchw, classify, [224, 224], [[160, 224], [96, 224], [32, 224]]),
+            ([-1, -1, -1, 3], .nhwc, classify, [256, 256], [[192, 192], [128, 128], [32, 32]]),
+            // Fixed sizes, a free height alone, or no image input: nothing to try.
+            ([-1, 3, 224, 224], .nchw, classify, [224, 224], []),
+            ([-1, 3, -1, 224], .nchw, classify, [224, 224], []),
+            ([-1, 10], .nchw, classify, [224, 224], []),
+        ]
+        for (shape, layout, head, written, expected) in table {
+            let got = InputSizeCandidates.sizes(written: written, shape: shape, layout: layout, head: head, factors: factors)
+            #expect(got == expected, "\(shape) \(layout) \(written)")
+        }
+    }
+}

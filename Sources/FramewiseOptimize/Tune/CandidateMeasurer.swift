@@ -1,17 +1,24 @@
 import FramewiseCore
 import FramewiseMedia
 import FramewisePlanner
+import FramewisePostprocess
 import FramewiseRuntime
 
 /// Measures a stage's candidates: each registered variant at each input size (dynamic spatial
-/// axes only) and thread count is profiled as the engine runs it (`StageProfiler`), and its
-/// outputs on the search videos' frames are compared with the reference model's at the written size.
+/// axes only; the width only for a text recogniser) and thread count is profiled as the engine runs
+/// it (`StageProfiler`), and its outputs on what the stage is fed on the search videos' frames (the
+/// frames, or the crops the reference's upstream stages cut from them) are compared with the
+/// reference model's at the written size.
 struct CandidateMeasurer {
     let reference: PipelineSpec
+    /// The reference loaded: its upstream stages cut the crops crop stages are compared on.
+    let referencePipeline: LoadedPipeline
     let backend: any InferenceBackend
     let request: TuneRequest
     /// Frames of the search videos, sampled as the pipeline samples them.
     let frames: [VideoFrame]
+    /// Crops compared per crop stage, at most.
+    var cropLimit = 96
 
     /// The stage's candidates (the reference first) and notes on what was not tried.
     func measure(stage name: String, referenceStage: LoadedStage) throws -> (candidates: [TuneCandidate], notes: [String]) {
@@ -22,22 +29,27 @@ struct CandidateMeasurer {
         var variants = [PipelineSpec.originalVariant]
         var sizes: [[Int]?] = [nil]
         var framed: (input: String, pre: PreprocessSpec)?
-        if case .frame = stage.input, case let .image(input, pre) = referenceStage.feed {
-            framed = (input, pre)
-            variants += model.variants.keys.sorted()
-            if Self.hasDynamicSpatialAxes(referenceStage.session.inputs.first(where: { $0.name == input })?.shape ?? [], layout: pre.layout), model.preprocess != nil {
-                for f in request.sizeFactors where f != 1 && f > 0 {
-                    let size = [Self.round32(Double(pre.width) * f), Self.round32(Double(pre.height) * f)]
-                    if size != [pre.width, pre.height], !sizes.contains(size) { sizes.append(size) }
+        var samples: [ImageSample] = []
+        if case let .image(input, pre) = referenceStage.feed {
+            samples = try StageInputSampler.images(for: name, in: referencePipeline, frames: frames, limit: cropLimit)
+            if samples.isEmpty {
+                notes.append("stage '\(name)': its upstream stages found nothing to crop on the search videos; it keeps the original")
+            } else {
+                framed = (input, pre)
+                variants += model.variants.keys.sorted()
+                let shape = referenceStage.session.inputs.first(where: { $0.name == input })?.shape ?? []
+                if model.preprocess != nil {
+                    sizes += InputSizeCandidates.sizes(written: [pre.width, pre.height], shape: shape, layout: pre.layout,
+                                                       head: referenceStage.head, factors: request.sizeFactors)
                 }
             }
         } else if !model.variants.isEmpty {
-            notes.append("stage '\(name)': variants are measured on whole frames only; this stage keeps the original")
+            notes.append("stage '\(name)': variants are measured on images only (not tensor joins); this stage keeps the original")
         }
         let batch = Self.comparisonBatch(referenceStage)
         // The threads the pipeline runs the model with are always among the candidates: the reference is one of them.
         let threadCounts = Array(Set(request.threads + [model.resolvedSession.intraOpThreads])).sorted()
-        let referenceFrames = try framed.map { try Self.prepare(frames, $0.pre) }
+        let referenceFrames = try framed.map { try ImageSamples.prepare(samples, $0.pre) }
         var out: [TuneCandidate] = []
         for variant in variants {
             for size in sizes {
@@ -48,7 +60,7 @@ struct CandidateMeasurer {
                     guard let candidate = loaded.stages.first(where: { $0.spec.name == name }) else { continue }
                     if k == 0, variant != PipelineSpec.originalVariant || size != nil, let framed, let referenceFrames,
                        case let .image(_, pre) = candidate.feed {
-                        let variantFrames = size == nil ? nil : try Self.prepare(frames, pre)
+                        let variantFrames = size == nil ? nil : try ImageSamples.prepare(samples, pre)
                         let accuracy = try VariantAccuracy.measure(
                             original: referenceStage.session, variant: candidate.session, input: framed.input, frames: referenceFrames,
                             itemShape: framed.pre.itemShape, batch: batch, head: referenceStage.head,
@@ -91,34 +103,10 @@ struct CandidateMeasurer {
         return spec
     }
 
-    /// True when the model's image input has free height and width.
-    static func hasDynamicSpatialAxes(_ shape: [Int], layout: TensorLayout) -> Bool {
-        guard shape.count == 4 else { return false }
-        let (h, w) = layout == .nchw ? (2, 3) : (1, 2)
-        return shape[h] <= 0 && shape[w] <= 0
-    }
-
-    static func round32(_ v: Double) -> Int { max(32, Int(v / 32) * 32) }
-
     /// The model's fixed batch size, else 4 (at most its batch limit).
     static func comparisonBatch(_ stage: LoadedStage) -> Int {
         if let fixed = stage.session.inputs.first?.shape.first, fixed > 0 { return fixed }
         return max(1, min(4, stage.model.batchLimit))
-    }
-
-    /// `frames` preprocessed by the engine's `Preprocessor` with `pre`.
-    static func prepare(_ frames: [VideoFrame], _ pre: PreprocessSpec) throws -> [PreparedFrame] {
-        guard pre.elementType == .float32 else { throw OptimizeError("preprocess element type \(pre.elementType.rawValue) is not float32") }
-        let preprocessor = Preprocessor(spec: pre)
-        let count = Tensor.elementCount(of: pre.itemShape)
-        return try frames.map { frame in
-            var values = [Float](repeating: 0, count: count)
-            let transform = try values.withUnsafeMutableBytes { bytes in
-                guard let base = bytes.baseAddress else { throw OptimizeError("model input of shape \(pre.itemShape) is empty") }
-                return try preprocessor.process(frame, into: base)
-            }
-            return PreparedFrame(values: values, transform: transform)
-        }
     }
 
     /// Up to `limit` frames from `videos`, spread over them, sampled with `sampling`.

@@ -1,0 +1,32 @@
+import FramewiseCore
+import FramewisePostprocess
+
+/// The input sizes the tuner tries for a model besides the written one: each factor times the
+/// written size, rounded down to a multiple of 32, on the axes the model leaves free. A text
+/// recogniser (CTC head) keeps its height, the one it was trained at, and varies its width only.
+public enum InputSizeCandidates {
+    /// Which image axes may change: both when height and width are free, the width alone when only
+    /// it is free or the head reads text. Nil: neither (a fixed-size model).
+    public static func resizableAxes(_ shape: [Int], layout: TensorLayout, head: Head) -> (width: Bool, height: Bool)? {
+        guard shape.count == 4 else { return nil }
+        let (h, w) = layout == .nchw ? (2, 3) : (1, 2)
+        guard shape[w] <= 0 else { return nil }
+        if case .ctc = head { return (true, false) }
+        return (true, shape[h] <= 0)
+    }
+
+    /// [width, height] candidates other than `written`, in the order of `factors`, without repeats.
+    public static func sizes(written: [Int], shape: [Int], layout: TensorLayout, head: Head, factors: [Double]) -> [[Int]] {
+        guard written.count == 2, let axes = resizableAxes(shape, layout: layout, head: head) else { return [] }
+        var out: [[Int]] = []
+        for f in factors where f != 1 && f > 0 {
+            let size = [axes.width ? round32(Double(written[0]) * f) : written[0],
+                        axes.height ? round32(Double(written[1]) * f) : written[1]]
+            if size != written, !out.contains(size) { out.append(size) }
+        }
+        return out
+    }
+
+    /// Down to a multiple of 32, at least 32.
+    static func round32(_ v: Double) -> Int { max(32, Int(v / 32) * 32) }
+}

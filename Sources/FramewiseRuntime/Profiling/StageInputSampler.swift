@@ -1,0 +1,69 @@
+import FramewiseCore
+import FramewiseMedia
+
+/// One image a stage's model is fed: a whole frame, or the box an upstream stage found on it
+/// (padded as the stage asks) and whether its orientation stage turned it upside down.
+public struct ImageSample: Sendable {
+    public var frame: VideoFrame
+    public var crop: Rect?
+    public var rotate180: Bool
+
+    public init(frame: VideoFrame, crop: Rect? = nil, rotate180: Bool = false) {
+        self.frame = frame
+        self.crop = crop
+        self.rotate180 = rotate180
+    }
+}
+
+/// What a crop stage sees on given frames: the pipeline's own upstream stages (detector,
+/// orientation) run on the frames, synchronously, and their boxes cut as the engine cuts them
+/// (`StageItemBuilder`). Calibration and the tuner's accuracy measure crop models on these, not on
+/// stand-ins. Blocking: call it from a CLI or a dedicated thread.
+public enum StageInputSampler {
+    /// Up to `limit` images `stage` is fed over `frames`, in frame order: the frames themselves for a
+    /// stage fed whole frames, the crops of its upstream boxes for a stage fed `crops:`.
+    public static func images(for stage: String, in pipeline: LoadedPipeline, frames: [VideoFrame], limit: Int) throws -> [ImageSample] {
+        guard let target = pipeline.stages.first(where: { $0.spec.name == stage }) else {
+            throw StageError(stage: stage, model: "", message: "no stage named '\(stage)' in pipeline '\(pipeline.spec.name)'")
+        }
+        switch target.spec.input {
+        case .frame: return frames.prefix(max(0, limit)).map { ImageSample(frame: $0) }
+        case .crops: break
+        case .tensors: throw StageError(stage: stage, model: target.model.name, message: "the stage is fed tensors, not images")
+        }
+        var needed = Set<String>()
+        var queue = target.spec.dependencies
+        while let next = queue.popLast() {
+            guard needed.insert(next).inserted, let s = pipeline.spec.stage(named: next) else { continue }
+            queue += s.dependencies
+        }
+        let upstream = pipeline.levels.flatMap { $0 }.filter { needed.contains($0.spec.name) }
+        let pool = BlockingPool(name: "framewise-sampler", threads: 1)
+        defer { pool.shutdown() }
+        let runners = upstream.map { StageRunner(stage: $0, pool: pool) }
+        var out: [ImageSample] = []
+        let chunkSize = 8
+        var start = 0
+        while start < frames.count, out.count < limit {
+            let chunk = Array(frames[start..<min(start + chunkSize, frames.count)])
+            start += chunk.count
+            var outputs: [String: [Int: StageFrameOutput]] = [:]
+            for runner in runners {
+                let items = try StageItemBuilder.items(for: runner.stage, chunk: chunk, outputs: outputs)
+                var results: [StageItemResult] = []
+                var from = 0
+                while from < items.count {
+                    let batch = Array(items[from..<min(from + runner.batchLimit, items.count)])
+                    from += batch.count
+                    results += try runner.runBatch(batch).0
+                }
+                outputs[runner.stage.spec.name] = StageItemBuilder.group(results, for: runner.stage, frames: chunk.count)
+            }
+            for item in try StageItemBuilder.items(for: target, chunk: chunk, outputs: outputs) {
+                guard let frame = item.frame, let crop = item.crop, out.count < limit else { continue }
+                out.append(ImageSample(frame: frame, crop: crop, rotate180: item.rotate180))
+            }
+        }
+        return out
+    }
+}
