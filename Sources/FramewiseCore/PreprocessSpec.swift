@@ -133,6 +133,11 @@ public struct PreprocessSpec: Sendable, Codable, Equatable {
     public var mean: [Float]
     public var std: [Float]
     public var resize: ResizeMode
+    /// Nil: every item is `width` wide. N: a batch is as wide as its widest item letterboxed to the
+    /// model's height (aspect kept), rounded up to a multiple of N and at most `width`; narrower
+    /// items are padded. A text recogniser then computes over the text, not over padding (PaddleOCR
+    /// batches this way). Needs a letterbox resize and a model with a free width axis.
+    public var dynamicWidth: Int?
 
     public init(
         width: Int, height: Int, layout: TensorLayout = .nchw, channelOrder: ChannelOrder = .rgb,
@@ -156,6 +161,22 @@ public struct PreprocessSpec: Sendable, Codable, Equatable {
     public var itemShape: [Int] { layout == .nchw ? [3, height, width] : [height, width, 3] }
     /// Bytes of one preprocessed image.
     public var itemByteCount: Int { 3 * width * height * elementType.byteSize }
+
+    /// The spec one batch runs at, given its items' source sizes (frames or crops, in pixels): with
+    /// `dynamicWidth`, `width` becomes the widest item's width at the model's height, rounded up
+    /// to a multiple of `dynamicWidth` and kept within it..`width`; otherwise the spec itself.
+    public func fitted(to sizes: [(width: Double, height: Double)]) -> PreprocessSpec {
+        guard let multiple = dynamicWidth, multiple > 0 else { return self }
+        var widest = 1.0
+        for s in sizes where s.width > 0 && s.height > 0 {
+            widest = max(widest, (Double(height) * s.width / s.height).rounded(.up))
+        }
+        let needed = Int(min(widest, Double(width)))
+        var fitted = self
+        fitted.width = min(width, max(multiple, (needed + multiple - 1) / multiple * multiple))
+        fitted.dynamicWidth = nil
+        return fitted
+    }
 }
 
 /// A rectangle in source-frame pixels.

@@ -2,7 +2,7 @@ import Yams
 
 extension SpecParser {
     mutating func parsePreprocess(_ node: Node, _ field: String) -> PreprocessSpec? {
-        reader.rejectUnknownKeys(node, field, allowed: ["size", "layout", "channels", "dtype", "scale", "mean", "std", "resize"])
+        reader.rejectUnknownKeys(node, field, allowed: ["size", "layout", "channels", "dtype", "scale", "mean", "std", "resize", "dynamic_width"])
         _ = reader.entries(node, field)
         guard let size = reader.numbers(node["size"], "\(field).size", count: 2) else {
             if node["size"] == nil { reader.fail("\(field).size", "missing required field [width, height]", at: node) }
@@ -42,6 +42,14 @@ extension SpecParser {
             }
         }
         if let r = node["resize"] { spec.resize = parseResize(r, "\(field).resize", target: spec.size) }
+        if let multiple = reader.int(node["dynamic_width"], "\(field).dynamic_width", min: 1) {
+            if case .letterbox(_, _, nil) = spec.resize.step, !spec.resize.centerCrop {
+                spec.dynamicWidth = multiple
+            } else {
+                reader.fail("\(field).dynamic_width", "a batch's width can follow its items only when they are letterboxed into the model's size "
+                            + "(resize: {letterbox: ...}), not with \(spec.resize)", at: node["dynamic_width"])
+            }
+        }
         return spec
     }
 

@@ -63,6 +63,16 @@ public enum OutputAgreement {
         }
     }
 
+    /// One stage's output on one frame as items compared: a frame stage's output is one item; a crop
+    /// stage's is one per crop (the larger count of the two), paired in order when both found as many
+    /// crops, none agreeing otherwise. The candidate's and the search's measures then count alike
+    /// (a recogniser is judged per text line, as the tuner's floor is checked on crops).
+    public static func itemsAgreeing(_ a: JSONValue, _ b: JSONValue, tolerance: Double = defaultTolerance) -> (items: Int, agreeing: Int) {
+        guard case let .array(xs) = a, case let .array(ys) = b else { return (1, frameAgrees(a, b, tolerance: tolerance) ? 1 : 0) }
+        guard xs.count == ys.count else { return (max(xs.count, ys.count), 0) }
+        return (xs.count, zip(xs, ys).filter { frameAgrees($0, $1, tolerance: tolerance) }.count)
+    }
+
     /// Per summary field, whether a video's summary agrees with the reference's: counts
     /// (`count`, `count_nonzero`) equal, `max`/`min`/`mean`/`sum` within `tolerance`, `unique` the same set.
     public static func summaryFields(_ reference: [JSONField], _ candidate: [JSONField], reductions: [String: Reduction],

@@ -24,10 +24,12 @@ public struct VariantAccuracy: Sendable, Codable, Equatable {
     /// Compares `variant` with `original` on `frames`, run in batches of `batch`, through `head`.
     /// With `variantFrames` (the same frames preprocessed at another input size, shape
     /// `variantItemShape`) the variant runs on those: raw outputs are then not compared, heads are
-    /// (their boxes are in frame pixels either way).
+    /// (their boxes are in frame pixels either way). `variantBatchShapes`: the item shape of each
+    /// batch of `variantFrames` when it differs per batch (a dynamic width).
     public static func measure(original: any InferenceSession, variant: any InferenceSession, input: String,
                                frames: [PreparedFrame], itemShape: [Int], batch: Int, head: Head,
-                               variantFrames: [PreparedFrame]? = nil, variantItemShape: [Int]? = nil) throws -> VariantAccuracy {
+                               variantFrames: [PreparedFrame]? = nil, variantItemShape: [Int]? = nil,
+                               variantBatchShapes: [[Int]]? = nil) throws -> VariantAccuracy {
         var result = VariantAccuracy()
         var sumAbs = 0.0, sumOriginal = 0.0, values = 0, broken = false
         var scoreSum = 0.0, scoreCount = 0, scoreMax = 0.0, agree = 0
@@ -41,8 +43,9 @@ public struct VariantAccuracy: Sendable, Codable, Equatable {
             let chunk = Array(frames[range])
             let variantChunk = variantFrames.map { Array($0[range]) } ?? chunk
             let tensor = try BatchTensor.make(chunk.map(\.values), itemShape: itemShape, batch: batch)
+            let batchShape = variantBatchShapes.flatMap { start / batch < $0.count ? $0[start / batch] : nil }
             let variantTensor = variantFrames == nil ? tensor
-                : try BatchTensor.make(variantChunk.map(\.values), itemShape: variantItemShape ?? itemShape, batch: batch)
+                : try BatchTensor.make(variantChunk.map(\.values), itemShape: batchShape ?? variantItemShape ?? itemShape, batch: batch)
             let a = try ordered(original, try original.run([input: tensor]))
             let b = try ordered(variant, try variant.run([input: variantTensor]))
             guard a.count == b.count else { throw OptimizeError("the variant has \(b.count) outputs, the original \(a.count)") }

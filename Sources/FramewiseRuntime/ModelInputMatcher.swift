@@ -45,6 +45,9 @@ enum ModelInputMatcher {
         for (axis, (declared, produced)) in zip(dims, expected).enumerated() where axis > 0 && declared >= 0 && declared != produced {
             throw issue("\(field).preprocess", "model input \(info) does not accept \(pre.layout.rawValue.uppercased()) \(pre.width)x\(pre.height) images: axis \(axis) is \(declared), preprocessing gives \(produced)")
         }
+        if pre.dynamicWidth != nil, dims[pre.layout == .nchw ? 3 : 2] > 0 {
+            throw issue("\(field).preprocess.dynamic_width", "model input \(info) has a fixed width; dynamic_width needs a free width axis")
+        }
         if dims[0] > 0 && dims[0] < model.batchLimit {
             throw issue("\(field).batch", "model input \(info) has a fixed batch of \(dims[0]); set batch: \(dims[0]) or export the model with a dynamic batch")
         }

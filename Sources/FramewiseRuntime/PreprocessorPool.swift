@@ -23,3 +23,24 @@ final class PreprocessorPool: @unchecked Sendable {
         return try body(p)
     }
 }
+
+/// Preprocessor pools for one model's input by the width a batch runs at (one pool unless the
+/// preprocessing has a dynamic width: then one per width met, at most `width / dynamicWidth`).
+final class PreprocessorPools: @unchecked Sendable {
+    let spec: PreprocessSpec
+    private let lock = NSLock()
+    private var pools: [Int: PreprocessorPool] = [:]
+
+    init(spec: PreprocessSpec) { self.spec = spec }
+
+    /// The pool for batches whose items have these source sizes, and the spec they run at.
+    func pool(for sizes: [(width: Double, height: Double)]) -> PreprocessorPool {
+        let fitted = spec.fitted(to: sizes)
+        lock.lock()
+        defer { lock.unlock() }
+        if let pool = pools[fitted.width] { return pool }
+        let pool = PreprocessorPool(spec: fitted)
+        pools[fitted.width] = pool
+        return pool
+    }
+}

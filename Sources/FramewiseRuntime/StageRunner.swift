@@ -10,13 +10,13 @@ final class StageRunner: Sendable {
     let pool: BlockingPool
     /// Largest batch this runner forms (the model's limit unless overridden).
     let batchLimit: Int
-    private let preprocessors: PreprocessorPool?
+    private let preprocessors: PreprocessorPools?
 
     init(stage: LoadedStage, pool: BlockingPool, batchLimit: Int? = nil) {
         self.stage = stage
         self.pool = pool
         self.batchLimit = max(1, batchLimit ?? stage.model.batchLimit)
-        if case let .image(_, spec) = stage.feed { preprocessors = PreprocessorPool(spec: spec) } else { preprocessors = nil }
+        if case let .image(_, spec) = stage.feed { preprocessors = PreprocessorPools(spec: spec) } else { preprocessors = nil }
     }
 
     /// Results for `items`, in the same order.
@@ -52,10 +52,16 @@ final class StageRunner: Sendable {
         var inputs: [String: Tensor] = [:]
         var transforms: [ImageTransform?] = Array(repeating: nil, count: items.count)
         switch stage.feed {
-        case let .image(input, spec):
+        case .image(let input, _):
+            guard let pools = preprocessors else { throw fail("no preprocessor") }
+            // The batch's own width when it follows its items (`dynamicWidth`), else the model's.
+            let sizes = items.map { item in
+                item.crop.map { (width: $0.width, height: $0.height) } ?? (width: Double(item.frame?.width ?? 0), height: Double(item.frame?.height ?? 0))
+            }
+            let pool = pools.pool(for: sizes)
+            let spec = pool.spec
             let tensor = Tensor(elementType: spec.elementType, shape: [items.count] + spec.itemShape)
-            guard let preprocessors else { throw fail("no preprocessor") }
-            try preprocessors.withPreprocessor { p in
+            try pool.withPreprocessor { p in
                 for (i, item) in items.enumerated() {
                     guard let frame = item.frame else { throw fail("image item without a frame") }
                     let dst = tensor.buffer.baseAddress + i * spec.itemByteCount

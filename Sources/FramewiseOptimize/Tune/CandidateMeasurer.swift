@@ -27,7 +27,7 @@ struct CandidateMeasurer {
         }
         var notes: [String] = []
         var variants = [PipelineSpec.originalVariant]
-        var sizes: [[Int]?] = [nil]
+        var shapes: [CandidateShape] = [.written]
         var framed: (input: String, pre: PreprocessSpec)?
         var samples: [ImageSample] = []
         if case let .image(input, pre) = referenceStage.feed {
@@ -39,8 +39,11 @@ struct CandidateMeasurer {
                 variants += model.variants.keys.sorted()
                 let shape = referenceStage.session.inputs.first(where: { $0.name == input })?.shape ?? []
                 if model.preprocess != nil {
-                    sizes += InputSizeCandidates.sizes(written: [pre.width, pre.height], shape: shape, layout: pre.layout,
-                                                       head: referenceStage.head, factors: request.sizeFactors)
+                    shapes += InputSizeCandidates.sizes(written: [pre.width, pre.height], shape: shape, layout: pre.layout,
+                                                        head: referenceStage.head, factors: request.sizeFactors).map { .fixed($0) }
+                    if let multiple = InputSizeCandidates.dynamicWidth(written: pre, shape: shape, head: referenceStage.head) {
+                        shapes.append(.dynamic(multiple))
+                    }
                 }
             }
         } else if !model.variants.isEmpty {
@@ -52,28 +55,71 @@ struct CandidateMeasurer {
         let referenceFrames = try framed.map { try ImageSamples.prepare(samples, $0.pre) }
         var out: [TuneCandidate] = []
         for variant in variants {
-            for size in sizes {
+            for shape in shapes {
                 var agreement = 1.0
+                // A dynamic width is profiled at the width the search videos' batches had on average.
+                var dynamic: (frames: [PreparedFrame], shapes: [[Int]], meanWidth: Int)?
+                if case let .dynamic(multiple) = shape, let framed {
+                    dynamic = try Self.prepareDynamic(samples, framed.pre, multiple: multiple, batch: batch)
+                }
+                let size: [Int]? = switch shape {
+                case .written: nil
+                case let .fixed(s): s
+                case .dynamic: dynamic.flatMap { d in framed.map { [d.meanWidth, $0.pre.height] } }
+                }
                 for (k, threads) in threadCounts.enumerated() {
                     let spec = try candidateSpec(stage: stage, variant: variant, size: size, threads: threads)
                     let loaded = try LoadedPipeline(spec: spec, backend: backend)
                     guard let candidate = loaded.stages.first(where: { $0.spec.name == name }) else { continue }
-                    if k == 0, variant != PipelineSpec.originalVariant || size != nil, let framed, let referenceFrames,
+                    if k == 0, variant != PipelineSpec.originalVariant || shape != .written, let framed, let referenceFrames,
                        case let .image(_, pre) = candidate.feed {
-                        let variantFrames = size == nil ? nil : try ImageSamples.prepare(samples, pre)
+                        let variantFrames = try dynamic?.frames ?? (size == nil ? nil : ImageSamples.prepare(samples, pre))
                         let accuracy = try VariantAccuracy.measure(
                             original: referenceStage.session, variant: candidate.session, input: framed.input, frames: referenceFrames,
                             itemShape: framed.pre.itemShape, batch: batch, head: referenceStage.head,
-                            variantFrames: variantFrames, variantItemShape: pre.itemShape)
+                            variantFrames: variantFrames, variantItemShape: pre.itemShape, variantBatchShapes: dynamic?.shapes)
                         agreement = accuracy.agreement ?? 0
                     }
                     let profiler = StageProfiler(configuration: .init(batches: nil, iterations: request.iterations, items: 16))
                     let profile = try profiler.profile(stage: candidate, frames: frames, frameSource: "the search videos", device: request.device).profile
-                    out.append(TuneCandidate(variant: variant, inputSize: size, threads: threads, profile: profile, agreement: agreement))
+                    if case let .dynamic(multiple) = shape {
+                        out.append(TuneCandidate(variant: variant, dynamicWidth: multiple, threads: threads, profile: profile, agreement: agreement))
+                    } else {
+                        out.append(TuneCandidate(variant: variant, inputSize: size, threads: threads, profile: profile, agreement: agreement))
+                    }
                 }
             }
         }
         return (out, notes)
+    }
+
+    /// What a candidate changes about the model's input.
+    enum CandidateShape: Equatable {
+        case written
+        case fixed([Int])
+        /// The written size as the most, each batch as wide as its widest item (multiples of N).
+        case dynamic(Int)
+    }
+
+    /// `samples` batched in order as the engine batches them (`batch` at a time), each batch
+    /// preprocessed at its own width (`PreprocessSpec.fitted`): the frames, each batch's item shape,
+    /// and the mean width over the items (rounded up to the multiple).
+    static func prepareDynamic(_ samples: [ImageSample], _ written: PreprocessSpec, multiple: Int,
+                               batch: Int) throws -> (frames: [PreparedFrame], shapes: [[Int]], meanWidth: Int) {
+        var spec = written
+        spec.dynamicWidth = multiple
+        var frames: [PreparedFrame] = [], shapes: [[Int]] = [], widths = 0.0
+        for start in stride(from: 0, to: samples.count, by: max(1, batch)) {
+            let chunk = Array(samples[start..<min(start + max(1, batch), samples.count)])
+            let fitted = spec.fitted(to: chunk.map { s in
+                s.crop.map { (width: $0.width, height: $0.height) } ?? (width: Double(s.frame.width), height: Double(s.frame.height))
+            })
+            frames += try ImageSamples.prepare(chunk, fitted)
+            shapes.append(fitted.itemShape)
+            widths += Double(fitted.width * chunk.count)
+        }
+        let mean = Int((widths / Double(max(1, samples.count))).rounded(.up))
+        return (frames, shapes, min(written.width, max(multiple, (mean + multiple - 1) / multiple * multiple)))
     }
 
     /// The stage, the stages it depends on and their models, with the candidate's changes.

@@ -27,6 +27,14 @@ public enum InputSizeCandidates {
         return out
     }
 
+    /// The dynamic-width multiple to try (32), or nil: only for a text recogniser (CTC head) with a
+    /// free width axis whose batches are letterboxed at a fixed width as written.
+    public static func dynamicWidth(written: PreprocessSpec, shape: [Int], head: Head) -> Int? {
+        guard case .ctc = head, written.dynamicWidth == nil, case .letterbox(_, _, nil) = written.resize.step, !written.resize.centerCrop,
+              resizableAxes(shape, layout: written.layout, head: head)?.width == true else { return nil }
+        return 32
+    }
+
     /// Down to a multiple of 32, at least 32.
     static func round32(_ v: Double) -> Int { max(32, Int(v / 32) * 32) }
 }

@@ -67,7 +67,8 @@ public enum RunComparison {
         return total > 0 ? Double(agree) / Double(total) : 1
     }
 
-    /// Per stage, the fraction of frames (matched by their number in the stream) whose output agrees.
+    /// Per stage, the fraction of items agreeing over the frames matched by their number in the stream:
+    /// a frame is one item, a crop stage counts each crop (`OutputAgreement.itemsAgreeing`).
     public static func stageAgreement(_ reference: [VideoResult], _ candidate: [VideoResult], stages: [String]) -> [String: Double] {
         var agree: [String: Int] = [:], total: [String: Int] = [:]
         for (a, b) in zip(reference, candidate) {
@@ -77,8 +78,9 @@ public enum RunComparison {
                 for stage in stages {
                     guard let x = frame.outputs.first(where: { $0.key == stage })?.value,
                           let y = match.outputs.first(where: { $0.key == stage })?.value else { continue }
-                    total[stage, default: 0] += 1
-                    if OutputAgreement.frameAgrees(x, y) { agree[stage, default: 0] += 1 }
+                    let (n, alike) = OutputAgreement.itemsAgreeing(x, y)
+                    total[stage, default: 0] += n
+                    agree[stage, default: 0] += alike
                 }
             }
         }

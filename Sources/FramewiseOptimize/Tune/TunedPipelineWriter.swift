@@ -32,6 +32,10 @@ enum TunedPipelineWriter {
             if let size = choice.inputSize, let pre = model.preprocess {
                 edits.append((["models", model.name, "preprocess", "size"], "[\(size[0]), \(size[1])]", "was [\(pre.width), \(pre.height)]"))
             }
+            if let multiple = choice.dynamicWidth, model.preprocess?.dynamicWidth != multiple {
+                edits.append((["models", model.name, "preprocess", "dynamic_width"], String(multiple),
+                              "was " + (model.preprocess?.dynamicWidth.map(String.init) ?? "a fixed width")))
+            }
             for (i, edit) in edits.enumerated() {
                 try editor.set(edit.path, to: edit.value, comment: i == 0 ? "\(edit.note); \(comment)" : "tuned, \(edit.note)")
             }

@@ -44,7 +44,7 @@ public struct Tuner: Sendable {
             log("stage \(loaded.spec.name): profiling and comparing its candidates")
             let (candidates, stageNotes) = try measurer.measure(stage: loaded.spec.name, referenceStage: loaded)
             notes += stageNotes
-            let defaultIndex = candidates.firstIndex { $0.variant == PipelineSpec.originalVariant && $0.inputSize == nil
+            let defaultIndex = candidates.firstIndex { $0.variant == PipelineSpec.originalVariant && $0.inputSize == nil && $0.dynamicWidth == nil
                 && $0.threads == loaded.model.resolvedSession.intraOpThreads } ?? 0
             let maxBatch = candidates[defaultIndex].profile.maxBatch
             stages.append(TuneStage(name: loaded.spec.name, inputs: loaded.spec.dependencies,

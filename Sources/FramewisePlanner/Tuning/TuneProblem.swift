@@ -8,23 +8,27 @@ public struct TuneCandidate: Sendable, Codable, Equatable {
     public var variant: String
     /// Input size `[width, height]` (nil: as the pipeline writes it).
     public var inputSize: [Int]?
+    /// Set: each batch as wide as its widest item, in multiples of this (`preprocess.dynamic_width`);
+    /// the profile is then measured at the width batches of the search videos had on average.
+    public var dynamicWidth: Int?
     public var threads: Int
     /// Measured with `threads` intra-op threads; per-item pre/post-processing included.
     public var profile: ModelProfile
     /// Fraction of held-out frames (or crops) whose head output agrees with the reference's, 0...1.
     public var agreement: Double
 
-    public init(variant: String, inputSize: [Int]? = nil, threads: Int = 1, profile: ModelProfile, agreement: Double) {
+    public init(variant: String, inputSize: [Int]? = nil, dynamicWidth: Int? = nil, threads: Int = 1, profile: ModelProfile, agreement: Double) {
         self.variant = variant
         self.inputSize = inputSize
+        self.dynamicWidth = dynamicWidth
         self.threads = threads
         self.profile = profile
         self.agreement = agreement
     }
 
-    /// A short name, e.g. `int8@256x192/t1`.
+    /// A short name, e.g. `int8@256x192/t1`, `original~32/t1` (dynamic width in multiples of 32).
     public var label: String {
-        variant + (inputSize.map { "@" + $0.map(String.init).joined(separator: "x") } ?? "") + "/t\(threads)"
+        variant + (inputSize.map { "@" + $0.map(String.init).joined(separator: "x") } ?? "") + (dynamicWidth.map { "~\($0)" } ?? "") + "/t\(threads)"
     }
 }
 

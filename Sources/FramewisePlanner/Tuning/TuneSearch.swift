@@ -6,6 +6,8 @@ public struct TuneStageChoice: Sendable, Codable, Equatable {
     public var candidate: Int
     public var variant: String
     public var inputSize: [Int]?
+    /// The batch width's multiple when it follows the items (nil: fixed width).
+    public var dynamicWidth: Int?
     public var threads: Int
     public var batch: Int
     public var instances: Int
@@ -180,7 +182,7 @@ public struct TuneSearch: Sendable {
         let cost = items * mean / Double(batch) * Double(c.threads)
         var instances = 1
         if let rate = target.rate, rate > 0 { instances = max(1, Int((rate * items * mean / Double(batch)).rounded(.up))) }
-        return TuneStageChoice(stage: stage.name, candidate: candidate, variant: c.variant, inputSize: c.inputSize, threads: c.threads,
+        return TuneStageChoice(stage: stage.name, candidate: candidate, variant: c.variant, inputSize: c.inputSize, dynamicWidth: c.dynamicWidth, threads: c.threads,
                                batch: batch, instances: instances, slack: slack, latency: latency, costPerVideo: cost,
                                agreement: candidate == stage.defaultCandidate ? 1 : c.agreement, meetsSlack: latency <= slack + 1e-12)
     }
