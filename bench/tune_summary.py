@@ -13,7 +13,8 @@ print("\n| stage | candidate | ms at " + " / ".join(f"b={e['batchSize']}" for e 
       + " | agreement |\n| --- | --- | --- | ---: |")
 for s in r["stages"]:
     for c in s["candidates"]:
-        label = c["variant"] + (f" {c['inputSize'][0]}x{c['inputSize'][1]}" if c.get("inputSize") else "") + f" {c['threads']}t"
+        label = (c["variant"] + (f" {c['inputSize'][0]}x{c['inputSize'][1]}" if c.get("inputSize") else "")
+                 + (f" dynamic width ~{c['dynamicWidth']}" if c.get("dynamicWidth") else "") + f" {c['threads']}t")
         ms = " / ".join(f"{e['latencyMean'] * 1000:.1f}" for e in c["profile"]["entries"])
         print(f"| {s['name']} | {label} | {ms} | {c['agreement']:.3f} |")
 print("\n| sampling | frames/video | decode s/video | summary agreement |\n| --- | ---: | ---: | ---: |")
@@ -21,6 +22,7 @@ for s in r["samplings"]:
     print(f"| {s['policy']} | {s['framesPerVideo']:.1f} | {s['decodeSeconds']:.3f} | {s['agreement']:.3f} |")
 def choices(p):
     return "; ".join(f"{c['stage']}: {c['variant']}" + (f" {c['inputSize'][0]}x{c['inputSize'][1]}" if c.get("inputSize") else "")
+                     + (f" dynamic width ~{c['dynamicWidth']}" if c.get("dynamicWidth") else "")
                      + f" batch {c['batch']}" for c in p["stages"]) + f"; sampling {p['sampling']}"
 print(f"\nreference: {choices(r['reference'])}\ntuned:     {choices(r['tuned'])}")
 print("\n| config | predicted core-s/video (search) | predicted ms/frame | predicted core-s/video (held-out) | measured core-s/video "

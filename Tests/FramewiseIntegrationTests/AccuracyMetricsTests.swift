@@ -99,3 +99,39 @@ import Testing
         }
     }
 }
+
+/// Verification counts a crop stage per crop, a frame stage per frame.
+@Suite struct ItemAgreementTests {
+    static func line(_ text: String) -> JSONValue { .object([JSONField("box", .array([.number(0), .number(0), .number(9), .number(9)])), JSONField("text", .string(text))]) }
+
+    @Test func cropsCountOneByOne() {
+        // Same count: paired in order, 2 of 3 alike.
+        let a = JSONValue.array([Self.line("A"), Self.line("B"), Self.line("C")])
+        let b = JSONValue.array([Self.line("A"), Self.line("X"), Self.line("C")])
+        let paired = OutputAgreement.itemsAgreeing(a, b)
+        #expect(paired.items == 3 && paired.agreeing == 2)
+        // Different counts: the larger count, none agreeing.
+        let unequal = OutputAgreement.itemsAgreeing(a, .array([Self.line("A")]))
+        #expect(unequal.items == 3 && unequal.agreeing == 0)
+        // No crops on either side: nothing to count.
+        let none = OutputAgreement.itemsAgreeing(.array([]), .array([]))
+        #expect(none.items == 0 && none.agreeing == 0)
+        // A frame stage: one item.
+        let top = JSONValue.object([JSONField("top", .array([.object([JSONField("label", .string("x"))])])), JSONField("scores", .object([JSONField("x", .number(0.9))]))])
+        let frame = OutputAgreement.itemsAgreeing(top, top)
+        #expect(frame.items == 1 && frame.agreeing == 1)
+    }
+
+    @Test func dynamicWidthIsTriedOnRecognisersOnly() throws {
+        let ctc = Head.ctc(try CTCHead(spec: CTCSpec(characters: ["a"]), metadata: [:]))
+        let classify = Head.classify(ClassifyHead(spec: ClassifySpec()))
+        let letterbox = PreprocessSpec(width: 480, height: 48, resize: .letterbox(anchor: .topLeft, pad: 0))
+        #expect(InputSizeCandidates.dynamicWidth(written: letterbox, shape: [-1, 3, 48, -1], head: ctc) == 32)
+        #expect(InputSizeCandidates.dynamicWidth(written: letterbox, shape: [-1, 3, 48, 480], head: ctc) == nil)  // fixed width
+        #expect(InputSizeCandidates.dynamicWidth(written: letterbox, shape: [-1, 3, -1, -1], head: classify) == nil)
+        #expect(InputSizeCandidates.dynamicWidth(written: PreprocessSpec(width: 480, height: 48), shape: [-1, 3, 48, -1], head: ctc) == nil)  // stretched
+        var already = letterbox
+        already.dynamicWidth = 32
+        #expect(InputSizeCandidates.dynamicWidth(written: already, shape: [-1, 3, 48, -1], head: ctc) == nil)
+    }
+}

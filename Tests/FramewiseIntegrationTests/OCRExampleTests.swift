@@ -1,5 +1,6 @@
 import Foundation
 import FramewiseCore
+import FramewiseOptimize
 import FramewiseRuntime
 import FramewiseTesting
 import Testing
@@ -29,5 +30,35 @@ import Testing
             }
             #expect(Double(crops.count) == det)
         }
+    }
+
+    /// The recogniser with `dynamic_width`: each batch only as wide as its widest crop. It reads the
+    /// same rendered words, and the same text on nearly every crop, as the fixed 480-wide input.
+    @Test func aDynamicWidthReadsTheSameWords() async throws {
+        let path = Examples.pipelinePath("ocr")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("      size: [480, 48]\n"))
+        let yaml = text.replacingOccurrences(of: "      size: [480, 48]\n", with: "      size: [480, 48]\n      dynamic_width: 32\n")
+        let spec = try PipelineLoader.parse(yaml: yaml, file: path, baseDirectory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        #expect(spec.model(named: "rec")?.preprocess?.dynamicWidth == 32)
+        let dynamic = try LoadedPipeline(spec: spec, backend: Examples.backend())
+        let video = try Fixtures.require(Fixtures.asset("videos/ocr_text.mp4"))
+        let words = try String(contentsOfFile: Fixtures.require(Fixtures.asset("videos/ocr_text.txt")), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).map(String.init)
+        let fixed = try #require(try await Examples.run(try Examples.load("ocr"), [video]).first)
+        let r = try #require(try await Examples.run(dynamic, [video]).first)
+        #expect(r.status == .ok, "\(r.error ?? "")")
+        guard case let .array(texts)? = r.summaryValue("texts") else { Issue.record("no texts summary"); return }
+        let read = texts.compactMap { if case let .string(s) = $0 { s } else { nil } }
+        for word in words { #expect(read.contains(word), "read \(read), expected \(word)") }
+        var lines = 0, alike = 0
+        for (a, b) in zip(fixed.frames, r.frames) {
+            guard let x = a.outputs.first(where: { $0.key == "text" })?.value, let y = b.outputs.first(where: { $0.key == "text" })?.value else { continue }
+            let n = OutputAgreement.itemsAgreeing(x, y)
+            lines += n.items
+            alike += n.agreeing
+        }
+        #expect(lines >= words.count)
+        #expect(Double(alike) >= 0.9 * Double(lines), "\(alike) of \(lines) lines read alike")
     }
 }
