@@ -1,3 +1,5 @@
+import Foundation
+
 /// The element type of a tensor, named as ONNX names them.
 public enum ElementType: String, Sendable, Codable, CaseIterable {
     case float32, float16, double, uint8, int8, uint16, int16, int32, int64, bool, string
@@ -137,5 +139,50 @@ public struct TensorInfo: Sendable, Codable, Equatable, CustomStringConvertible 
             d >= 0 ? String(d) : (i < symbolicDims.count && !symbolicDims[i].isEmpty ? symbolicDims[i] : "?")
         }
         return "\(name): \(elementType.rawValue)[\(dims.joined(separator: ","))]"
+    }
+}
+
+/// Tensor buffers of one size kept for reuse, so that a stage's batch inputs are not allocated
+/// (their pages faulted in and zeroed) batch after batch: a batch of any size up to the buffer's
+/// runs on a reused buffer. A reused buffer holds what the last batch wrote: only for tensors whose
+/// every byte is written before they are read.
+public final class TensorBufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [TensorBuffer] = []
+    /// Bytes of each pooled buffer: the largest tensor it serves.
+    public let bufferBytes: Int
+    /// Most buffers kept idle.
+    public let capacity: Int
+
+    public init(bufferBytes: Int, capacity: Int = 4) {
+        self.bufferBytes = bufferBytes
+        self.capacity = capacity
+    }
+
+    /// A tensor of `shape` on a reused buffer, or on a new one (pooled when it fits `bufferBytes`).
+    public func tensor(elementType: ElementType, shape: [Int]) -> Tensor {
+        let bytes = Tensor.elementCount(of: shape) * elementType.byteSize
+        guard bytes <= bufferBytes else { return Tensor(elementType: elementType, shape: shape) }
+        lock.lock()
+        let reused = idle.popLast()
+        lock.unlock()
+        let buffer = reused ?? TensorBuffer(byteCount: bufferBytes)
+        return (try? Tensor(elementType: elementType, shape: shape, buffer: buffer)) ?? Tensor(elementType: elementType, shape: shape)
+    }
+
+    /// Gives `tensor`'s buffer back for reuse (dropped when it is not one of this pool's size or the
+    /// pool is full). The caller must hold no other reference to it and not use the tensor afterwards.
+    public func recycle(_ tensor: Tensor) {
+        guard tensor.buffer.byteCount == bufferBytes else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if idle.count < capacity { idle.append(tensor.buffer) }
+    }
+
+    /// Buffers waiting for reuse.
+    public var idleCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return idle.count
     }
 }

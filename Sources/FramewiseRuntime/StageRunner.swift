@@ -11,12 +11,18 @@ final class StageRunner: Sendable {
     /// Largest batch this runner forms (the model's limit unless overridden).
     let batchLimit: Int
     private let preprocessors: PreprocessorPools?
+    /// Image batch buffers reused from batch to batch (preprocessing writes every byte), each large
+    /// enough for a full batch at the model's written size.
+    private let inputBuffers: TensorBufferPool
 
     init(stage: LoadedStage, pool: BlockingPool, batchLimit: Int? = nil) {
         self.stage = stage
         self.pool = pool
         self.batchLimit = max(1, batchLimit ?? stage.model.batchLimit)
         if case let .image(_, spec) = stage.feed { preprocessors = PreprocessorPools(spec: spec) } else { preprocessors = nil }
+        var itemBytes = 0
+        if case let .image(_, spec) = stage.feed { itemBytes = spec.itemByteCount }
+        inputBuffers = TensorBufferPool(bufferBytes: self.batchLimit * itemBytes)
     }
 
     /// Results for `items`, in the same order.
@@ -51,6 +57,12 @@ final class StageRunner: Sendable {
         if let submitted { time.queueWaitSeconds = (t0 - submitted).seconds * Double(items.count) }
         var inputs: [String: Tensor] = [:]
         var transforms: [ImageTransform?] = Array(repeating: nil, count: items.count)
+        // The image batch's buffer goes back to the pool once the model has run (nothing keeps it).
+        var recycled: Tensor?
+        defer {
+            inputs = [:]
+            if let recycled { inputBuffers.recycle(recycled) }
+        }
         switch stage.feed {
         case .image(let input, _):
             guard let pools = preprocessors else { throw fail("no preprocessor") }
@@ -60,7 +72,8 @@ final class StageRunner: Sendable {
             }
             let pool = pools.pool(for: sizes)
             let spec = pool.spec
-            let tensor = Tensor(elementType: spec.elementType, shape: [items.count] + spec.itemShape)
+            let tensor = inputBuffers.tensor(elementType: spec.elementType, shape: [items.count] + spec.itemShape)
+            recycled = tensor
             try pool.withPreprocessor { p in
                 for (i, item) in items.enumerated() {
                     guard let frame = item.frame else { throw fail("image item without a frame") }

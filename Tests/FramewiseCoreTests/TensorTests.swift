@@ -87,3 +87,31 @@ struct TensorTests {
         #expect(info.description == "images: float32[batch,3,?,640]")
     }
 }
+
+/// Batch buffers reused across batches of any size up to the pool's.
+@Suite struct TensorBufferPoolTests {
+    @Test func aRecycledBufferServesTheNextBatchOfAnySizeThatFits() throws {
+        let pool = TensorBufferPool(bufferBytes: 4 * 3 * 4 * 4, capacity: 2)  // 4 items of [3, 4, 4] bytes
+        let full = pool.tensor(elementType: .uint8, shape: [4, 3, 4, 4])
+        #expect(full.buffer.byteCount == pool.bufferBytes && full.byteCount == pool.bufferBytes)
+        full.buffer.baseAddress.storeBytes(of: 7, as: UInt8.self)
+        pool.recycle(full)
+        #expect(pool.idleCount == 1)
+        // A smaller batch gets the same buffer, its shape only as large as asked.
+        let partial = pool.tensor(elementType: .uint8, shape: [2, 3, 4, 4])
+        #expect(partial.buffer === full.buffer)
+        #expect(partial.byteCount == 2 * 3 * 4 * 4 && partial.shape == [2, 3, 4, 4])
+        #expect(pool.idleCount == 0)
+        pool.recycle(partial)
+        // Too large for the pool: a buffer of its own, never pooled.
+        let large = pool.tensor(elementType: .float32, shape: [4, 3, 4, 4])
+        #expect(large.buffer.byteCount == 4 * 3 * 4 * 4 * 4)
+        pool.recycle(large)
+        #expect(pool.idleCount == 1)
+        // At most `capacity` kept.
+        for _ in 0..<3 { pool.recycle(pool.tensor(elementType: .uint8, shape: [1, 3, 4, 4]) ) }
+        let a = pool.tensor(elementType: .uint8, shape: [1]), b = pool.tensor(elementType: .uint8, shape: [1]), c = pool.tensor(elementType: .uint8, shape: [1])
+        for t in [a, b, c] { pool.recycle(t) }
+        #expect(pool.idleCount == 2)
+    }
+}
