@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The API's own cost per request with the models faked, client and server side, in one command:
 #   bench/api_overhead.sh [RATE=3.6] [DURATION=20] [REPEATS=3] [-- extra serve arguments, e.g. --engine-idle]
+#   LOAD_ARGS="--connections 4" bench/api_overhead.sh ...   (extra `framewise load` arguments)
 # Serves examples/synthetic/pipeline.yaml (three models of ~0.1 ms a frame) over a fresh SQLite
 # store, drives it with `framewise load` open loop (Poisson, RATE jobs/s, one cached 4-frame clip
 # per job) for DURATION seconds, REPEATS times with a fresh server each. Prints per repeat and as
@@ -25,7 +26,7 @@ copy_clips 40
 echo "uptime before: $(uptime)"
 for i in $(seq 1 "$REPEATS"); do
   start_server "${EXTRA[@]}"
-  "$B" load "$URL" --rate "$RATE" --duration "$DURATION" --videos "$WORK/media" --seed "$i" --json >"$OUT/load-$i.json"
+  "$B" load "$URL" --rate "$RATE" --duration "$DURATION" --videos "$WORK/media" --seed "$i" ${LOAD_ARGS:-} --json >"$OUT/load-$i.json"
   curl -sf "$URL/metrics" >"$OUT/metrics-$i.txt"
   stop_server
   cp "$LOG" "$OUT/serve-$i.log"

@@ -27,6 +27,8 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Per-video SLO sent with each job, e.g. 2s.") var slo: String?
     @Option(help: "Seed of the Poisson arrivals.") var seed: UInt64 = 1
     @Option(name: .customLong("result-timeout"), help: "Seconds a job may take to its result before it counts as timed out.") var resultTimeout: Double = 600
+    @Option(help: "Keep-alive connections to open before the first arrival (as wrk -c), so request times exclude connection set-up.")
+    var connections = 0
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {
@@ -36,6 +38,7 @@ struct LoadCommand: AsyncParsableCommand {
         if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0") }
         if jobs != nil, duration != nil { throw ValidationError("give --duration or --jobs, not both") }
         if !(resultTimeout > 0) { throw ValidationError("--result-timeout must be above 0") }
+        if connections < 0 || connections > 1000 { throw ValidationError("--connections must be within 0...1000, got \(connections)") }
         _ = try parsedRate()
     }
 
@@ -57,9 +60,10 @@ struct LoadCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: no videos found in \(videos.joined(separator: ", "))\n".utf8))
             throw ExitCode(2)
         }
-        let configuration = LoadConfiguration(base: url, pipeline: pipeline, videos: list, rate: try parsedRate(),
+        var configuration = LoadConfiguration(base: url, pipeline: pipeline, videos: list, rate: try parsedRate(),
                                               duration: jobs == nil ? (duration ?? 10) : nil, jobs: jobs, token: token, slo: slo,
                                               seed: seed, resultTimeout: resultTimeout)
+        configuration.connections = connections
         let report: LoadReport
         do { report = try await LoadGenerator(configuration: configuration).run() } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

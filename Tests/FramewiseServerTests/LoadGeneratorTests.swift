@@ -21,6 +21,22 @@ import Testing
         try await running.stop()
     }
 
+    /// `connections: 3` opens three keep-alive connections up front, one `/healthz` each, then offers the load.
+    @Test func connectionsAreOpenedBeforeTheFirstArrival() async throws {
+        let fixture = try ServerFixture(videos: 1)
+        defer { fixture.remove() }
+        let running = try await RunningServer.start(fixture.configuration())
+        var configuration = LoadConfiguration(base: running.client.base, videos: fixture.videos, rate: 20, jobs: 2)
+        configuration.connections = 3
+        let report = try await LoadGenerator(configuration: configuration).run()
+        #expect(report.submitted == 2 && report.completed == 2, "\(report.text)")
+        let metrics = try await running.client.send("GET", "/metrics").body
+        let healthz = metrics.split(separator: "\n").filter { $0.hasPrefix("framewise_http_requests_total{") && $0.contains("/healthz") }
+        let count = healthz.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+        #expect(count >= 3, "\(healthz)")
+        try await running.stop()
+    }
+
     @Test func aFullQueueShowsAs429sNotErrors() async throws {
         let fixture = try ServerFixture(videos: 1)
         defer { fixture.remove() }

@@ -22,6 +22,10 @@ public struct LoadConfiguration: Sendable {
     public var seed: UInt64
     /// How long a job may take from submission to its result before it counts as timed out.
     public var resultTimeout: Double
+    /// Keep-alive connections opened before the first arrival (as `wrk -c` does), so that the
+    /// per-request figures measure requests rather than the TCP and HTTP set-up of a new connection;
+    /// more are opened when more requests overlap. 0: opened as requests need them.
+    public var connections = 0
 
     public init(base: String, pipeline: String? = nil, videos: [String], rate: Double, duration: Double? = nil, jobs: Int? = nil,
                 token: String? = nil, slo: String? = nil, seed: UInt64 = 1, resultTimeout: Double = 600) {

@@ -43,6 +43,7 @@ public struct LoadGenerator: Sendable {
     private func run(_ client: HTTPClient) async throws -> LoadReport {
         guard !configuration.videos.isEmpty else { throw LoadError("no videos to submit") }
         let pipeline = try await resolvePipeline(client)
+        try await openConnections(client)
         let count: Int
         var times: [Double]
         let process = try ArrivalProcess(rate: configuration.rate, kind: .poisson, seed: configuration.seed)
@@ -152,6 +153,21 @@ public struct LoadGenerator: Sendable {
             }
         }
         return outcome
+    }
+
+    /// Opens `configuration.connections` keep-alive connections at once (one `/healthz` request
+    /// each, all in flight together, so the pool cannot serve two from one connection).
+    private func openConnections(_ client: HTTPClient) async throws {
+        guard configuration.connections > 0 else { return }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<configuration.connections {
+                group.addTask {
+                    let (status, _) = try await send(client, .GET, "/healthz", limit: 1 << 16)
+                    guard status == 200 else { throw LoadError("\(configuration.base)/healthz answered \(status) while opening connections") }
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 
     /// The pipeline to submit to: the configured one, else the server's only one.
