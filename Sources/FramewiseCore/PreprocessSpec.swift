@@ -69,6 +69,13 @@ public struct ResizeMode: Sendable, Codable, Equatable, CustomStringConvertible 
         ResizeMode(.stretch(to: PixelSize(width: width, height: height)), centerCrop: true)
     }
 
+    /// Whether the chain letterboxes straight into the model's size (no `to:` size, no centre crop):
+    /// what `dynamic_width` needs, since a batch's width then only changes how much is padding.
+    public var letterboxesIntoTarget: Bool {
+        if case .letterbox(_, _, nil) = step { return !centerCrop }
+        return false
+    }
+
     /// The letterbox pad value, when the step letterboxes.
     public var letterboxPad: Float? {
         if case let .letterbox(_, pad, _) = step { return pad }
@@ -166,16 +173,23 @@ public struct PreprocessSpec: Sendable, Codable, Equatable {
     /// `dynamicWidth`, `width` becomes the widest item's width at the model's height, rounded up
     /// to a multiple of `dynamicWidth` and kept within it..`width`; otherwise the spec itself.
     public func fitted(to sizes: [(width: Double, height: Double)]) -> PreprocessSpec {
-        guard let multiple = dynamicWidth, multiple > 0 else { return self }
+        guard dynamicWidth != nil else { return self }
         var widest = 1.0
         for s in sizes where s.width > 0 && s.height > 0 {
-            widest = max(widest, (Double(height) * s.width / s.height).rounded(.up))
+            widest = max(widest, Double(height) * s.width / s.height)
         }
-        let needed = Int(min(widest, Double(width)))
         var fitted = self
-        fitted.width = min(width, max(multiple, (needed + multiple - 1) / multiple * multiple))
+        fitted.width = batchWidth(needed: widest)
         fitted.dynamicWidth = nil
         return fitted
+    }
+
+    /// With `dynamicWidth`, the width a batch runs at when `needed` pixels must fit: rounded up to
+    /// a multiple of `dynamicWidth`, at least one multiple, at most `width`. Without it, `width`.
+    public func batchWidth(needed: Double) -> Int {
+        guard let multiple = dynamicWidth, multiple > 0 else { return width }
+        let pixels = Int(min(needed.rounded(.up), Double(width)))
+        return min(width, max(multiple, (pixels + multiple - 1) / multiple * multiple))
     }
 }
 

@@ -43,7 +43,7 @@ extension SpecParser {
         }
         if let r = node["resize"] { spec.resize = parseResize(r, "\(field).resize", target: spec.size) }
         if let multiple = reader.int(node["dynamic_width"], "\(field).dynamic_width", min: 1) {
-            if case .letterbox(_, _, nil) = spec.resize.step, !spec.resize.centerCrop {
+            if spec.resize.letterboxesIntoTarget {
                 spec.dynamicWidth = multiple
             } else {
                 reader.fail("\(field).dynamic_width", "a batch's width can follow its items only when they are letterboxed into the model's size "

@@ -40,6 +40,6 @@ public enum TuneSection {
 
     /// "int8@160x128/t1": variant, input size when changed, intra-op threads.
     static func label(_ c: TuneStageChoice) -> String {
-        c.variant + (c.inputSize.map { "@\($0[0])x\($0[1])" } ?? "") + (c.dynamicWidth.map { "~\($0)" } ?? "") + "/t\(c.threads)"
+        c.label
     }
 }

@@ -19,10 +19,13 @@ final class StageRunner: Sendable {
         self.stage = stage
         self.pool = pool
         self.batchLimit = max(1, batchLimit ?? stage.model.batchLimit)
-        if case let .image(_, spec) = stage.feed { preprocessors = PreprocessorPools(spec: spec) } else { preprocessors = nil }
-        var itemBytes = 0
-        if case let .image(_, spec) = stage.feed { itemBytes = spec.itemByteCount }
-        inputBuffers = TensorBufferPool(bufferBytes: self.batchLimit * itemBytes)
+        if case let .image(_, spec) = stage.feed {
+            preprocessors = PreprocessorPools(spec: spec)
+            inputBuffers = TensorBufferPool(bufferBytes: self.batchLimit * spec.itemByteCount)
+        } else {
+            preprocessors = nil
+            inputBuffers = TensorBufferPool(bufferBytes: 0)
+        }
     }
 
     /// Results for `items`, in the same order.

@@ -10,8 +10,7 @@ enum TuneTable {
         lines.append("search videos: \(r.searchVideos.count), held out: \(r.heldOutVideos.count) (seed \(r.seed)); target \(f(r.target.latency * 1000, "%.0f")) ms per frame, agreement >= \(r.target.minAgreement)")
         lines.append("stage        choice                 batch  slack ms  latency ms  agreement  core-s/video")
         for c in r.tuned.stages {
-            let label = c.variant + (c.inputSize.map { "@\($0[0])x\($0[1])" } ?? "") + (c.dynamicWidth.map { "~\($0)" } ?? "") + "/t\(c.threads)"
-            lines.append(c.stage.padded(12) + " " + label.padded(22) + " " + String(c.batch).padded(6) + " " + f(c.slack * 1000, "%8.1f")
+            lines.append(c.stage.padded(12) + " " + c.label.padded(22) + " " + String(c.batch).padded(6) + " " + f(c.slack * 1000, "%8.1f")
                          + "  " + f(c.latency * 1000, "%10.1f") + "  " + f(c.agreement, "%9.3f") + "  " + f(c.costPerVideo, "%12.4f")
                          + (c.meetsSlack ? "" : "  (slack missed)"))
         }

@@ -82,11 +82,8 @@ struct CandidateMeasurer {
                     }
                     let profiler = StageProfiler(configuration: .init(batches: nil, iterations: request.iterations, items: 16))
                     let profile = try profiler.profile(stage: candidate, frames: frames, frameSource: "the search videos", device: request.device).profile
-                    if case let .dynamic(multiple) = shape {
-                        out.append(TuneCandidate(variant: variant, dynamicWidth: multiple, threads: threads, profile: profile, agreement: agreement))
-                    } else {
-                        out.append(TuneCandidate(variant: variant, inputSize: size, threads: threads, profile: profile, agreement: agreement))
-                    }
+                    out.append(TuneCandidate(variant: variant, inputSize: shape.dynamicWidth == nil ? size : nil, dynamicWidth: shape.dynamicWidth,
+                                             threads: threads, profile: profile, agreement: agreement))
                 }
             }
         }
@@ -99,6 +96,11 @@ struct CandidateMeasurer {
         case fixed([Int])
         /// The written size as the most, each batch as wide as its widest item (multiples of N).
         case dynamic(Int)
+
+        var dynamicWidth: Int? {
+            if case let .dynamic(multiple) = self { return multiple }
+            return nil
+        }
     }
 
     /// `samples` batched in order as the engine batches them (`batch` at a time), each batch
@@ -118,8 +120,7 @@ struct CandidateMeasurer {
             shapes.append(fitted.itemShape)
             widths += Double(fitted.width * chunk.count)
         }
-        let mean = Int((widths / Double(max(1, samples.count))).rounded(.up))
-        return (frames, shapes, min(written.width, max(multiple, (mean + multiple - 1) / multiple * multiple)))
+        return (frames, shapes, spec.batchWidth(needed: widths / Double(max(1, samples.count))))
     }
 
     /// The stage, the stages it depends on and their models, with the candidate's changes.

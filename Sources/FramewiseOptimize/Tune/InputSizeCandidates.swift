@@ -30,7 +30,7 @@ public enum InputSizeCandidates {
     /// The dynamic-width multiple to try (32), or nil: only for a text recogniser (CTC head) with a
     /// free width axis whose batches are letterboxed at a fixed width as written.
     public static func dynamicWidth(written: PreprocessSpec, shape: [Int], head: Head) -> Int? {
-        guard case .ctc = head, written.dynamicWidth == nil, case .letterbox(_, _, nil) = written.resize.step, !written.resize.centerCrop,
+        guard case .ctc = head, written.dynamicWidth == nil, written.resize.letterboxesIntoTarget,
               resizableAxes(shape, layout: written.layout, head: head)?.width == true else { return nil }
         return 32
     }

@@ -27,7 +27,10 @@ public struct TuneCandidate: Sendable, Codable, Equatable {
     }
 
     /// A short name, e.g. `int8@256x192/t1`, `original~32/t1` (dynamic width in multiples of 32).
-    public var label: String {
+    public var label: String { Self.label(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth, threads: threads) }
+
+    /// The short name of a configuration of a stage's model (a candidate's, or a choice's).
+    public static func label(variant: String, inputSize: [Int]?, dynamicWidth: Int?, threads: Int) -> String {
         variant + (inputSize.map { "@" + $0.map(String.init).joined(separator: "x") } ?? "") + (dynamicWidth.map { "~\($0)" } ?? "") + "/t\(threads)"
     }
 }

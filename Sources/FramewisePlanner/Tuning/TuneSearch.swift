@@ -20,6 +20,9 @@ public struct TuneStageChoice: Sendable, Codable, Equatable {
     public var agreement: Double
     /// False when no accurate enough candidate fits the slack (the fastest accurate one is used).
     public var meetsSlack: Bool
+
+    /// "int8@160x128/t1": variant, input size when changed (`~32`: dynamic width), intra-op threads.
+    public var label: String { TuneCandidate.label(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth, threads: threads) }
 }
 
 /// A whole configuration: the sampling, each stage's choice and the totals predicted.
