@@ -71,7 +71,8 @@ struct ProfileCommand: AsyncParsableCommand {
                         b.latencyMean * 1000 / Double(b.batchSize), Double(b.batchSize) / b.latencyMean, Double(b.memoryBytes) / 1e6))
                 }
                 print(m.modelName.padded(14) + String(format: " per item: preprocess %.3f ms, postprocess %.3f ms",
-                                                      m.preprocessSeconds * 1000, m.postprocessSeconds * 1000))
+                                                      m.preprocessSeconds * 1000, m.postprocessSeconds * 1000)
+                      + (m.preprocessSource == profiling.frameSource ? "" : " (on \(m.preprocessSource))"))
                 if let saved = model.savedAt {
                     let kept = model.saved.keptBatches
                     let note = !kept.isEmpty ? " (merged: batch size\(kept.count == 1 ? "" : "s") \(kept.map(String.init).joined(separator: ", ")) kept from the saved profile)"

@@ -46,6 +46,31 @@ import Testing
         #expect(throws: StageError.self) { try StageInputSampler.images(for: "nope", in: pipeline, frames: frames, limit: 1) }
     }
 
+    /// The profiler and the machine's bound time a crop stage on what it is fed: the crops the
+    /// detector cuts on real frames (the same as `images`), and the centre half of each frame only
+    /// where the detector finds nothing (a synthetic frame); a frame stage gets the frames.
+    @Test func cropStagesAreTimedOnCutCropsWhenThereAreAny() throws {
+        let pipeline = try Examples.load("ocr")
+        let video = try Fixtures.require(Fixtures.asset("videos/ocr_text.mp4"))
+        let frames = try ProfileFrames.load(video: video, sampling: pipeline.spec.sampling, count: 4)
+        let cut = try StageInputSampler.timingImages(for: "text", in: pipeline, frames: frames, limit: 64)
+        let expected = try StageInputSampler.images(for: "text", in: pipeline, frames: frames, limit: 64)
+        #expect(cut.cut && !cut.images.isEmpty)
+        #expect(cut.images.map(\.crop) == expected.map(\.crop))
+        #expect(cut.images.allSatisfy { c in
+            guard let r = c.crop else { return false }
+            return r.width < Double(c.frame.width) / 2 || r.height < Double(c.frame.height) / 2
+        }, "text lines, not the centre half of the frame")
+
+        let synthetic = try ProfileFrames.load(video: nil, sampling: pipeline.spec.sampling, count: 2)
+        let standIns = try StageInputSampler.timingImages(for: "text", in: pipeline, frames: synthetic, limit: 64)
+        #expect(!standIns.cut && standIns.images.count == synthetic.count)
+        #expect(standIns.images.allSatisfy { $0.crop?.width == Double($0.frame.width) / 2 && $0.crop?.height == Double($0.frame.height) / 2 })
+
+        let whole = try StageInputSampler.timingImages(for: "det", in: pipeline, frames: synthetic, limit: 64)
+        #expect(whole.cut && whole.images.allSatisfy { $0.crop == nil })
+    }
+
     /// `optimize` on the OCR example calibrates and compares the recogniser on the crops its
     /// detector cuts (not on whole frames): the report names the crop stage, the clean variant
     /// reads every held-out crop's text exactly as the original does.

@@ -92,7 +92,13 @@ public struct PipelineProfiling: Sendable {
         var seen = Set<String>()
         for stage in loaded.stages where seen.insert(stage.model.name).inserted {
             let m: StageMeasurement
-            do { m = try profiler.profile(stage: stage, frames: frames, frameSource: frameSource, device: request.device) } catch {
+            do {
+                // A crop stage is timed on the crops its upstream stages cut from these frames (stand-ins when they find none).
+                let images = try StageInputSampler.timingImages(for: stage.spec.name, in: loaded, frames: frames, limit: 64)
+                let source = !Self.cropped(stage) ? frameSource
+                    : images.cut ? "crops cut on \(frameSource)" : "stand-in centre crops of \(frameSource) (no boxes found upstream)"
+                m = try profiler.profile(stage: stage, images: images.images, frameSource: source, device: request.device)
+            } catch {
                 throw .modelRuntime("profiling model '\(stage.model.name)': \(error)")
             }
             var model = Model(measurement: m, savedAt: nil)
@@ -105,5 +111,11 @@ public struct PipelineProfiling: Sendable {
             each(out[out.count - 1])
         }
         return out
+    }
+
+    /// Whether the stage is fed crops of an upstream stage's boxes.
+    static func cropped(_ stage: LoadedStage) -> Bool {
+        if case .crops = stage.spec.input { return true }
+        return false
     }
 }

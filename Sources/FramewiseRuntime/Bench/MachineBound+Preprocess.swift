@@ -5,8 +5,8 @@ import FramewiseMedia
 extension MachineBound {
     /// Seconds of preprocessing per video: for each image stage, items per video over the items per
     /// second its `Preprocessor` reaches alone with one preprocessor per core, on frames decoded
-    /// from `videos` with the pipeline's sampling (crop stages crop the centre half of each frame,
-    /// as the profiler does). Stages fed tensors cost nothing here.
+    /// from `videos` with the pipeline's sampling (crop stages on the crops their upstream stages cut
+    /// from those frames, as the profiler times them). Stages fed tensors cost nothing here.
     static func preprocessSeconds(pipeline: LoadedPipeline, videos: [String], itemsPerVideo: [String: Double],
                                   cores: Int, seconds: Double) async throws -> Double {
         let frames = sampleFrames(videos: videos, sampling: pipeline.spec.sampling, limit: 32)
@@ -16,7 +16,11 @@ extension MachineBound {
         for stage in pipeline.stages where seen.insert(stage.spec.name).inserted {
             let items = itemsPerVideo[stage.spec.name] ?? 0
             guard items > 0, case let .image(_, spec) = stage.feed else { continue }
-            let rate = try await preprocessedPerSecond(stage: stage, spec: spec, frames: frames, parallel: cores, seconds: seconds)
+            // The upstream models run synchronously: on a dedicated thread, not the cooperative pool.
+            let sampler = BlockingPool(name: "bound-sampler", threads: 1)
+            defer { sampler.shutdown() }
+            let images = try await sampler.run { try StageInputSampler.timingImages(for: stage.spec.name, in: pipeline, frames: frames, limit: 64).images }
+            let rate = try await preprocessedPerSecond(spec: spec, images: images, parallel: cores, seconds: seconds)
             if rate > 0 { total += items / rate }
         }
         return total
@@ -37,10 +41,10 @@ extension MachineBound {
         return frames
     }
 
-    /// Items per second of `stage`'s preprocessing (`spec`; crops as `StageProfiler.standInCrop`) with
-    /// `parallel` preprocessors running at once.
-    static func preprocessedPerSecond(stage: LoadedStage, spec: PreprocessSpec, frames: [VideoFrame], parallel: Int,
+    /// Items per second of preprocessing `images` with `spec`, `parallel` preprocessors running at once.
+    static func preprocessedPerSecond(spec: PreprocessSpec, images: [ImageSample], parallel: Int,
                                       seconds: Double) async throws -> Double {
+        guard !images.isEmpty else { return 0 }
         let pool = BlockingPool(name: "bound-preprocess", threads: parallel)
         defer { pool.shutdown() }
         let clock = ContinuousClock()
@@ -55,9 +59,8 @@ extension MachineBound {
                         defer { buffer.deallocate() }
                         var n = 0
                         repeat {
-                            let frame = frames[(worker + n) % frames.count]
-                            let region = StageProfiler.standInCrop(for: stage, of: frame)
-                            try preprocessor.process(frame, crop: region, into: buffer)
+                            let image = images[(worker + n) % images.count]
+                            try preprocessor.process(image.frame, crop: image.crop, rotate180: image.rotate180, into: buffer)
                             n += 1
                         } while ContinuousClock.now < deadline
                         return n

@@ -20,6 +20,19 @@ public struct ImageSample: Sendable {
 /// (`StageItemBuilder`). Calibration and the tuner's accuracy measure crop models on these, not on
 /// stand-ins. Blocking: call it from a CLI or a dedicated thread.
 public enum StageInputSampler {
+    /// What `stage` is timed on: up to `limit` images it is fed over `frames` (`images`), and for a
+    /// crop stage whose upstream stages find nothing there (a synthetic frame, a video without the
+    /// objects), the centre half of each frame instead (`StageProfiler.standInCrop`). `cut` says
+    /// which: false when stand-ins were used.
+    public static func timingImages(for stage: String, in pipeline: LoadedPipeline, frames: [VideoFrame],
+                                    limit: Int) throws -> (images: [ImageSample], cut: Bool) {
+        let images = try Self.images(for: stage, in: pipeline, frames: frames, limit: limit)
+        guard images.isEmpty, let target = pipeline.stages.first(where: { $0.spec.name == stage }), case .crops = target.spec.input else {
+            return (images, true)
+        }
+        return (frames.prefix(max(0, limit)).map { ImageSample(frame: $0, crop: StageProfiler.standInCrop(for: target, of: $0)) }, false)
+    }
+
     /// Up to `limit` images `stage` is fed over `frames`, in frame order: the frames themselves for a
     /// stage fed whole frames, the crops of its upstream boxes for a stage fed `crops:`.
     public static func images(for stage: String, in pipeline: LoadedPipeline, frames: [VideoFrame], limit: Int) throws -> [ImageSample] {

@@ -42,9 +42,16 @@ public struct StageProfiler: Sendable {
     }
 
     /// Profiles `stage`'s model; `frames` feed the preprocessing and post-processing timings of
-    /// image stages (crop stages crop the centre half of each frame).
+    /// image stages (crop stages crop the centre half of each frame: `standInCrop`).
     /// `device`: the name the profile is saved and planned under.
     public func profile(stage: LoadedStage, frames: [VideoFrame], frameSource: String, device: String = DeviceName.local()) throws -> StageMeasurement {
+        try profile(stage: stage, images: frames.map { ImageSample(frame: $0, crop: Self.standInCrop(for: stage, of: $0)) },
+                    frameSource: frameSource, device: device)
+    }
+
+    /// Profiles `stage`'s model, timing preprocessing and post-processing on `images`: what the
+    /// stage is fed (whole frames, or the crops its upstream stages cut: `StageInputSampler`).
+    public func profile(stage: LoadedStage, images: [ImageSample], frameSource: String, device: String = DeviceName.local()) throws -> StageMeasurement {
         let sizes = Array(Set(configuration.batches ?? Self.defaultBatches(limit: stage.model.batchLimit))).sorted()
         let weights = (try? FileManager.default.attributesOfItem(atPath: stage.model.path)[.size] as? Int) ?? 0
         ProcessMemory.resetPeak()
@@ -60,7 +67,7 @@ public struct StageProfiler: Sendable {
             batches.append(BatchProfile(batchSize: b, latencyMean: stats.mean, latencyStd: stats.std, latencyP99: stats.p99,
                                         memoryBytes: memory, iterations: times.count, inputShapes: shapes))
         }
-        let (pre, post, source) = try perItemSeconds(stage: stage, frames: frames, frameSource: frameSource)
+        let (pre, post, source) = try perItemSeconds(stage: stage, images: images, frameSource: frameSource)
         let profile = ModelProfile(modelName: stage.model.name, modelHash: try SHA256.hex(ofFile: stage.model.path), deviceName: device,
                                    entries: batches, preprocessSeconds: pre, postprocessSeconds: post,
                                    intraOpThreads: stage.model.resolvedSession.intraOpThreads)
@@ -75,23 +82,23 @@ public struct StageProfiler: Sendable {
     }
 
     /// Preprocessing and post-processing seconds per item.
-    private func perItemSeconds(stage: LoadedStage, frames: [VideoFrame], frameSource: String) throws -> (Double, Double, String) {
+    private func perItemSeconds(stage: LoadedStage, images: [ImageSample], frameSource: String) throws -> (Double, Double, String) {
         let clock = ContinuousClock()
         let batch = max(1, min(stage.model.batchLimit, configuration.items))
         switch stage.feed {
         case let .image(input, spec):
-            guard !frames.isEmpty else { throw StageError(stage: stage.spec.name, model: stage.model.name, message: "no frames to profile on") }
+            guard let first = images.first else { throw StageError(stage: stage.spec.name, model: stage.model.name, message: "no frames to profile on") }
             let preprocessor = Preprocessor(spec: spec)
-            func crop(_ f: VideoFrame) -> Rect? { Self.standInCrop(for: stage, of: f) }
             let tensor = Tensor(elementType: spec.elementType, shape: [batch] + spec.itemShape)
             var transforms: [ImageTransform?] = Array(repeating: nil, count: batch)
-            // Warm the scaler cache, then time `items` items, cycling through the frames.
-            _ = try preprocessor.process(frames[0], crop: crop(frames[0]), into: tensor.buffer.baseAddress)
+            // Warm the scaler cache, then time `items` items, cycling through the images.
+            _ = try preprocessor.process(first.frame, crop: first.crop, rotate180: first.rotate180, into: tensor.buffer.baseAddress)
             let start = clock.now
             for i in 0..<configuration.items {
-                let frame = frames[i % frames.count]
+                let image = images[i % images.count]
                 let slot = i % batch
-                transforms[slot] = try preprocessor.process(frame, crop: crop(frame), into: tensor.buffer.baseAddress + slot * spec.itemByteCount)
+                transforms[slot] = try preprocessor.process(image.frame, crop: image.crop, rotate180: image.rotate180,
+                                                            into: tensor.buffer.baseAddress + slot * spec.itemByteCount)
             }
             let pre = (clock.now - start).seconds / Double(configuration.items)
             let post = try postprocessSeconds(stage: stage, inputs: [input: tensor], batch: batch, transforms: transforms)
