@@ -41,6 +41,14 @@ import Testing
         }
         #expect(got.filter { !$0.value.isEmpty } == expected.filter { !$0.value.isEmpty })
 
+        // Several stages at once (the detector runs once for both crop stages): the same images as one by one.
+        let together = try StageInputSampler.images(for: ["det", "orient", "text"], in: pipeline, frames: frames, limit: 1000)
+        let orient = try StageInputSampler.images(for: "orient", in: pipeline, frames: frames, limit: 1000)
+        #expect(together["text"]?.map(\.crop) == crops.map(\.crop))
+        #expect(together["text"]?.map(\.rotate180) == crops.map(\.rotate180))
+        #expect(together["orient"]?.map(\.crop) == orient.map(\.crop))
+        #expect(together["det"]?.count == frames.count)
+
         let limited = try StageInputSampler.images(for: "text", in: pipeline, frames: frames, limit: 1)
         #expect(limited.count == 1)
         #expect(throws: StageError.self) { try StageInputSampler.images(for: "nope", in: pipeline, frames: frames, limit: 1) }

@@ -19,6 +19,9 @@ struct CandidateMeasurer {
     let frames: [VideoFrame]
     /// Crops compared per crop stage, at most.
     var cropLimit = 96
+    /// What each image stage is fed on `frames`, sampled once for all stages (`sampleImages`);
+    /// a stage missing here is sampled on its own.
+    var images: [String: [ImageSample]] = [:]
 
     /// The stage's candidates (the reference first) and notes on what was not tried.
     func measure(stage name: String, referenceStage: LoadedStage) throws -> (candidates: [TuneCandidate], notes: [String]) {
@@ -31,7 +34,7 @@ struct CandidateMeasurer {
         var framed: (input: String, pre: PreprocessSpec)?
         var samples: [ImageSample] = []
         if case let .image(input, pre) = referenceStage.feed {
-            samples = try StageInputSampler.images(for: name, in: referencePipeline, frames: frames, limit: cropLimit)
+            samples = try images[name] ?? StageInputSampler.images(for: name, in: referencePipeline, frames: frames, limit: cropLimit)
             if samples.isEmpty {
                 notes.append("stage '\(name)': its upstream stages found nothing to crop on the search videos; it keeps the original")
             } else {
@@ -90,6 +93,12 @@ struct CandidateMeasurer {
             }
         }
         return (out, notes)
+    }
+
+    /// Fills `images` for every stage fed images, running the upstream stages once for all of them.
+    mutating func sampleImages() throws {
+        let names = referencePipeline.stages.filter { if case .image = $0.feed { true } else { false } }.map(\.spec.name)
+        images = try StageInputSampler.images(for: names, in: referencePipeline, frames: frames, limit: cropLimit)
     }
 
     /// What a candidate changes about the model's input.

@@ -37,7 +37,8 @@ public struct Tuner: Sendable {
         log("decoding up to \(request.accuracyFrames) frames of the search videos for the candidates")
         let frames = try CandidateMeasurer.decode(search, sampling: reference.sampling, limit: request.accuracyFrames)
         let referenceLoaded = try LoadedPipeline(spec: reference, backend: backend)
-        let measurer = CandidateMeasurer(reference: reference, referencePipeline: referenceLoaded, backend: backend, request: request, frames: frames)
+        var measurer = CandidateMeasurer(reference: reference, referencePipeline: referenceLoaded, backend: backend, request: request, frames: frames)
+        try measurer.sampleImages()
         var stages: [TuneStage] = []
         var notes: [String] = []
         for loaded in referenceLoaded.stages {

@@ -36,16 +36,27 @@ public enum StageInputSampler {
     /// Up to `limit` images `stage` is fed over `frames`, in frame order: the frames themselves for a
     /// stage fed whole frames, the crops of its upstream boxes for a stage fed `crops:`.
     public static func images(for stage: String, in pipeline: LoadedPipeline, frames: [VideoFrame], limit: Int) throws -> [ImageSample] {
-        guard let target = pipeline.stages.first(where: { $0.spec.name == stage }) else {
-            throw StageError(stage: stage, model: "", message: "no stage named '\(stage)' in pipeline '\(pipeline.spec.name)'")
+        try images(for: [stage], in: pipeline, frames: frames, limit: limit)[stage] ?? []
+    }
+
+    /// `images(for:)` for several stages at once: their upstream stages run once over the frames,
+    /// not once per stage (OCR's detector feeds both the orientation and the recognition stage).
+    public static func images(for stages: [String], in pipeline: LoadedPipeline, frames: [VideoFrame], limit: Int) throws -> [String: [ImageSample]] {
+        var out: [String: [ImageSample]] = [:]
+        var targets: [LoadedStage] = []
+        for name in stages {
+            guard let target = pipeline.stages.first(where: { $0.spec.name == name }) else {
+                throw StageError(stage: name, model: "", message: "no stage named '\(name)' in pipeline '\(pipeline.spec.name)'")
+            }
+            switch target.spec.input {
+            case .frame: out[name] = frames.prefix(max(0, limit)).map { ImageSample(frame: $0) }
+            case .crops: targets.append(target); out[name] = []
+            case .tensors: throw StageError(stage: name, model: target.model.name, message: "the stage is fed tensors, not images")
+            }
         }
-        switch target.spec.input {
-        case .frame: return frames.prefix(max(0, limit)).map { ImageSample(frame: $0) }
-        case .crops: break
-        case .tensors: throw StageError(stage: stage, model: target.model.name, message: "the stage is fed tensors, not images")
-        }
+        guard !targets.isEmpty else { return out }
         var needed = Set<String>()
-        var queue = target.spec.dependencies
+        var queue = targets.flatMap(\.spec.dependencies)
         while let next = queue.popLast() {
             guard needed.insert(next).inserted, let s = pipeline.spec.stage(named: next) else { continue }
             queue += s.dependencies
@@ -54,10 +65,10 @@ public enum StageInputSampler {
         let pool = BlockingPool(name: "framewise-sampler", threads: 1)
         defer { pool.shutdown() }
         let runners = upstream.map { StageRunner(stage: $0, pool: pool) }
-        var out: [ImageSample] = []
         let chunkSize = 8
         var start = 0
-        while start < frames.count, out.count < limit {
+        func full() -> Bool { targets.allSatisfy { (out[$0.spec.name]?.count ?? 0) >= limit } }
+        while start < frames.count, !full() {
             let chunk = Array(frames[start..<min(start + chunkSize, frames.count)])
             start += chunk.count
             var outputs: [String: [Int: StageFrameOutput]] = [:]
@@ -72,9 +83,11 @@ public enum StageInputSampler {
                 }
                 outputs[runner.stage.spec.name] = StageItemBuilder.group(results, for: runner.stage, frames: chunk.count)
             }
-            for item in try StageItemBuilder.items(for: target, chunk: chunk, outputs: outputs) {
-                guard let frame = item.frame, let crop = item.crop, out.count < limit else { continue }
-                out.append(ImageSample(frame: frame, crop: crop, rotate180: item.rotate180))
+            for target in targets {
+                for item in try StageItemBuilder.items(for: target, chunk: chunk, outputs: outputs) {
+                    guard let frame = item.frame, let crop = item.crop, (out[target.spec.name]?.count ?? 0) < limit else { continue }
+                    out[target.spec.name, default: []].append(ImageSample(frame: frame, crop: crop, rotate180: item.rotate180))
+                }
             }
         }
         return out
