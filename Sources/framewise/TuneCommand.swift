@@ -39,6 +39,7 @@ struct TuneCommand: AsyncParsableCommand {
     @Option(help: "Intra-op thread counts to try, comma-separated.") var threads = "1"
     @Option(help: "Sampling divisors to try, comma-separated ({fps: f} -> f/d).") var sampling = "1,2,4"
     @Option(help: "Timed runs per batch size when profiling a candidate.") var iterations = 5
+    @Option(help: "Timed runs of each whole-pipeline measurement, after a warm-up; the cheapest counts.") var repeats = 2
     @Option(name: .customLong("accuracy-frames"), help: "Frames of the search videos each candidate is compared on.") var accuracyFrames = 32
     @Option(help: "Write the tuned pipeline here (default: print it).") var out: String?
     @Flag(help: "Print the report as JSON instead of the table.") var json = false
@@ -60,7 +61,9 @@ struct TuneCommand: AsyncParsableCommand {
         _ = try numbers(sizes, "sizes")
         guard try numbers(threads, "threads").allSatisfy({ $0 == $0.rounded() }) else { throw ValidationError("--threads: whole numbers") }
         guard try numbers(sampling, "sampling").allSatisfy({ $0 == $0.rounded() }) else { throw ValidationError("--sampling: whole numbers") }
-        guard iterations >= 1, accuracyFrames >= 1 else { throw ValidationError("--iterations and --accuracy-frames must be at least 1") }
+        guard iterations >= 1, accuracyFrames >= 1, repeats >= 1 else {
+            throw ValidationError("--iterations, --accuracy-frames and --repeats must be at least 1")
+        }
     }
 
     func run() async throws {
@@ -73,6 +76,7 @@ struct TuneCommand: AsyncParsableCommand {
         request.threads = try numbers(threads, "threads").map { Int($0) }
         request.samplingDivisors = try numbers(sampling, "sampling").map { Int($0) }
         request.iterations = iterations
+        request.repeats = repeats
         request.accuracyFrames = accuracyFrames
         let quiet = json
         let report: TuneReport

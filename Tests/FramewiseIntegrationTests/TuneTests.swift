@@ -63,5 +63,8 @@ import Testing
         #expect(html.components(separatedBy: "class=\"tune-stage\"").count - 1 == 3, "one row per stage")
         #expect(html.contains("data-configuration=\"reference\"") && html.contains("data-configuration=\"tuned\""))
         #expect(try CLITests.framewise(["report", "--tune", page, "-o", page + ".2"]).status == 2, "an HTML file is not a tuning: exit 2")
+
+        let refused = try CLITests.framewise(["tune", Examples.pipelinePath("synthetic")] + videos + ["--latency", "2s", "--repeats", "0"])
+        #expect(refused.status != 0 && refused.stderr.contains("--repeats"), "stderr: \(refused.stderr)")
     }
 }

@@ -20,6 +20,9 @@ public struct TuneRequest: Sendable {
     public var iterations = 5
     /// Verification rounds (each may fall back some stages).
     public var rounds = 3
+    /// Timed runs of each whole-pipeline measurement (the reference on the search videos, the
+    /// reference and the tuned pipeline on the held-out ones), after a warm-up; the cheapest counts.
+    public var repeats = 2
     public var device: String
 
     public init(pipelinePath: String, videos: [String], target: TuneTarget, seed: UInt64, device: String) {

@@ -31,7 +31,7 @@ public struct Tuner: Sendable {
         let reference = try PipelineLoader.parse(yaml: referenceEditor.text, file: path, baseDirectory: directory)
 
         log("reference on \(search.count) search video(s)")
-        let referenceSearch = try await TuneRun.run(reference, videos: search, backend: backend)
+        let referenceSearch = try await TuneRun.run(reference, videos: search, backend: backend, repeats: request.repeats)
         let samplings = try await measureSamplings(reference, search: search, referenceRun: referenceSearch)
 
         log("decoding up to \(request.accuracyFrames) frames of the search videos for the candidates")
@@ -64,7 +64,7 @@ public struct Tuner: Sendable {
         var plan = try searcher.search()
 
         log("reference on \(heldOut.count) held-out video(s)")
-        let referenceHeld = try await TuneRun.run(reference, videos: heldOut, backend: backend)
+        let referenceHeld = try await TuneRun.run(reference, videos: heldOut, backend: backend, repeats: request.repeats)
         var excluded: [String: Set<String>] = [:], excludedSamplings = Set<String>()
         var fallbacks: [String] = []
         var tunedRun = referenceHeld
@@ -73,7 +73,7 @@ public struct Tuner: Sendable {
             yaml = try TunedPipelineWriter.write(original: text, spec: written, plan: plan, reference: referencePlan, target: request.target)
             let tuned = try PipelineLoader.parse(yaml: yaml, file: path, baseDirectory: directory)
             log("verification \(round): the tuned pipeline on the held-out video(s)")
-            tunedRun = try await TuneRun.run(tuned, videos: heldOut, backend: backend)
+            tunedRun = try await TuneRun.run(tuned, videos: heldOut, backend: backend, repeats: request.repeats)
             var refused = false
             let sameSampling = plan.sampling == referencePlan.sampling
             let perStage = RunComparison.stageAgreement(referenceHeld.results, tunedRun.results, stages: stages.map(\.name))
