@@ -1,4 +1,5 @@
 import CFFmpeg
+import FramewiseCore
 
 /// One sampled, decoded frame. Owns a reference to FFmpeg's frame buffer, released when the object goes.
 ///
@@ -44,6 +45,11 @@ public final class VideoFrame: @unchecked Sendable {
 }
 
 extension VideoFrame {
+    /// The size of what a preprocessor reads from this frame: the `crop`, or the whole frame.
+    public func regionSize(_ crop: Rect?) -> (width: Double, height: Double) {
+        crop.map { (width: $0.width, height: $0.height) } ?? (width: Double(width), height: Double(height))
+    }
+
     /// FNV-1a over the visible bytes of every plane (row by row, padding left out): equal pixels, equal sum.
     func planeChecksum() -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -70,9 +70,7 @@ final class StageRunner: Sendable {
         case .image(let input, _):
             guard let pools = preprocessors else { throw fail("no preprocessor") }
             // The batch's own width when it follows its items (`dynamicWidth`), else the model's.
-            let sizes = items.map { item in
-                item.crop.map { (width: $0.width, height: $0.height) } ?? (width: Double(item.frame?.width ?? 0), height: Double(item.frame?.height ?? 0))
-            }
+            let sizes = items.map { $0.frame?.regionSize($0.crop) ?? (width: 0, height: 0) }
             let pool = pools.pool(for: sizes)
             let spec = pool.spec
             let tensor = inputBuffers.tensor(elementType: spec.elementType, shape: [items.count] + spec.itemShape)

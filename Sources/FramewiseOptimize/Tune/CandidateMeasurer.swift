@@ -124,9 +124,7 @@ struct CandidateMeasurer {
         var frames: [PreparedFrame] = [], shapes: [[Int]] = [], widths = 0.0
         for start in stride(from: 0, to: samples.count, by: max(1, batch)) {
             let chunk = Array(samples[start..<min(start + max(1, batch), samples.count)])
-            let fitted = spec.fitted(to: chunk.map { s in
-                s.crop.map { (width: $0.width, height: $0.height) } ?? (width: Double(s.frame.width), height: Double(s.frame.height))
-            })
+            let fitted = spec.fitted(to: chunk.map { $0.frame.regionSize($0.crop) })
             frames += try ImageSamples.prepare(chunk, fitted)
             shapes.append(fitted.itemShape)
             widths += Double(fitted.width * chunk.count)
