@@ -14,8 +14,10 @@ public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible {
     case truncated(url: String, received: Int64, expected: Int64)
     /// More redirects than allowed, or a redirect without a location.
     case redirects(url: String, reason: String)
-    /// The connection failed or timed out, after every retry.
+    /// The connection failed, after every retry.
     case transport(url: String, message: String)
+    /// An attempt did not get the whole body within the timeout (`DownloaderConfiguration.timeout`), after every retry.
+    case timedOut(url: String, after: Duration)
     /// The cache could not be written.
     case cache(path: String, message: String)
 
@@ -30,6 +32,7 @@ public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .truncated(url, received, expected): "cannot fetch \(url): the body ended after \(received) of \(expected) bytes"
         case let .redirects(url, reason): "cannot fetch \(url): \(reason)"
         case let .transport(url, message): "cannot fetch \(url): \(message)"
+        case let .timedOut(url, after): "cannot fetch \(url): no complete response within \(Double(after.components.seconds) + Double(after.components.attoseconds) / 1e18) s"
         case let .cache(path, message): "cannot write the download cache at \(path): \(message)"
         }
     }
@@ -38,7 +41,7 @@ public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible {
     var isTransient: Bool {
         switch self {
         case let .status(_, code): code >= 500 || code == 429 || code == 408
-        case .transport, .truncated: true
+        case .transport, .truncated, .timedOut: true
         default: false
         }
     }

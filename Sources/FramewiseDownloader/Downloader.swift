@@ -110,9 +110,28 @@ public actor Downloader {
         }
     }
 
-    /// One attempt: follow redirects (checking each hop), stream the body to a temporary file,
-    /// then commit it to the cache.
+    /// One attempt within `configuration.timeout`, from the request to the body's last byte (a
+    /// server that answers and then stalls mid-body times out too): the attempt races a timer, and
+    /// the loser is cancelled (a cancelled transfer removes its temporary file).
     private func attemptDownload(_ original: String) async throws -> String {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: configuration.timeout)
+        let timeout = configuration.timeout
+        return try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask { try await self.transfer(original, deadline: deadline) }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: clock)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let path = first else { throw DownloadError.timedOut(url: original, after: timeout) }
+            return path
+        }
+    }
+
+    /// Follows redirects (checking each hop), streams the body to a temporary file, then commits
+    /// it to the cache, unless `deadline` passed first.
+    private func transfer(_ original: String, deadline: ContinuousClock.Instant) async throws -> String {
         var current = original
         for _ in 0...configuration.maxRedirects {
             guard let url = URL(string: current) else { throw DownloadError.invalidURL(current, reason: "unparsable") }
@@ -121,8 +140,9 @@ public actor Downloader {
             request.method = .GET
             let response: HTTPClientResponse
             do {
-                response = try await client.execute(request, timeout: .nanoseconds(configuration.timeout.components.seconds * 1_000_000_000
-                                                                                    + configuration.timeout.components.attoseconds / 1_000_000_000))
+                let left = max(.zero, deadline - ContinuousClock.now)
+                response = try await client.execute(request, timeout: .nanoseconds(left.components.seconds * 1_000_000_000
+                                                                                    + left.components.attoseconds / 1_000_000_000))
             } catch {
                 throw DownloadError.transport(url: original, message: "\(error)")
             }
@@ -162,6 +182,10 @@ public actor Downloader {
             if let expected, received < expected {
                 try? FileManager.default.removeItem(atPath: temporary)
                 throw DownloadError.truncated(url: original, received: received, expected: expected)
+            }
+            guard ContinuousClock.now < deadline else {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw DownloadError.timedOut(url: original, after: configuration.timeout)
             }
             stats.bytes += received
             metrics?.bytes.increment(by: Int(received))

@@ -168,7 +168,8 @@ private func buildServer(_ configuration: ServerConfiguration, repository: any S
     }
     let metrics = PrometheusMetrics()
     let downloader = Downloader(configuration: DownloaderConfiguration(
-        cacheDirectory: configuration.dataDirectory + "/downloads", maxBytes: configuration.maxDownloadBytes, allowList: configuration.allowPrivateURLs),
+        cacheDirectory: configuration.dataDirectory + "/downloads", maxBytes: configuration.maxDownloadBytes, timeout: configuration.downloadTimeout,
+        retries: configuration.downloadRetries, allowList: configuration.allowPrivateURLs),
         metrics: DownloadMetrics(factory: metrics.factory))
     let resolver = DownloadingResolver(downloader: downloader)
     var engine = configuration.engine

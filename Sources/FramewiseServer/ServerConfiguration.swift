@@ -26,6 +26,10 @@ public struct ServerConfiguration: Sendable {
     public var allowPrivateURLs: [String]
     /// Largest video downloaded from a URL, bytes.
     public var maxDownloadBytes: Int64
+    /// Longest one download attempt may take, from the request to the last byte.
+    public var downloadTimeout: Duration = .seconds(120)
+    /// Download attempts after the first for transient failures.
+    public var downloadRetries = 3
     /// Folders whose videos clients may submit; anything else is refused (403).
     public var allowedRoots: [String]
     /// Most videos waiting in the queue (all jobs together); beyond it submissions get 429.

@@ -12,6 +12,7 @@ struct DownloadOptions: ParsableArguments {
     @Option(name: .customLong("allow-private-url"),
             help: "A host or network (10.0.0.0/8, 127.0.0.1) URLs may resolve to although loopback, link-local or private (repeat for several).")
     var allowPrivateURLs: [String] = []
+    @OptionGroup var retry: DownloadRetryOptions
 
     /// The cache folder.
     var cacheDirectory: String {
@@ -26,6 +27,6 @@ struct DownloadOptions: ParsableArguments {
     func downloader(for inputs: [String]) -> Downloader? {
         guard inputs.contains(where: Downloader.isURL) else { return nil }
         return Downloader(configuration: DownloaderConfiguration(cacheDirectory: cacheDirectory, maxBytes: maxDownload.bytes,
-                                                                 allowList: allowPrivateURLs))
+                                                                 timeout: retry.duration, retries: retry.retries, allowList: allowPrivateURLs))
     }
 }

@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("allow-private-url"),
             help: "A host or network (10.0.0.0/8, 127.0.0.1) URLs may resolve to although loopback, link-local or private (repeat for several).")
     var allowPrivateURLs: [String] = []
+    @OptionGroup var downloadRetry: DownloadRetryOptions
     @Option(name: .customLong("allow-root"), help: "A folder whose videos clients may submit (repeat for several).") var allowRoots: [String] = []
     @Option(name: .customLong("max-queued"), help: "Most videos waiting, all jobs together; beyond it submissions get 429 with Retry-After.")
     var maxQueued: Int = 1000
@@ -107,6 +108,8 @@ struct ServeCommand: AsyncParsableCommand {
             // --reclaim-after was checked in validate(); settings() cannot fail here.
             if cluster.isRedis { config.cluster = try? cluster.settings() }
             config.instance = instance
+            config.downloadTimeout = downloadRetry.duration
+            config.downloadRetries = downloadRetry.retries
             config.lease = .milliseconds(Int64(((try? PlanningUnits.seconds(lease)) ?? 30) * 1000))
             server = try await buildServer(config, logger: Logger(label: "framewise.serve")) { address in
                 FileHandle.standardOutput.write(Data("framewise serve: listening on http://\(address)\n".utf8))

@@ -89,7 +89,9 @@ import Testing
                 ("/status/404", { if case .status(_, 404) = $0 { true } else { false } }),
                 ("/status/500", { if case .status(_, 500) = $0 { true } else { false } }),
                 ("/truncated/h264.mp4", { if case .truncated = $0 { true } else { false } }),
-                ("/slow/h264.mp4", { if case .transport = $0 { true } else { false } }),
+                ("/slow/h264.mp4", { if case .timedOut = $0 { true } else { false } }),
+                // Headers and half the body at once, then a pause longer than the timeout: the timeout covers the body too.
+                ("/stall/h264.mp4", { if case .timedOut = $0 { true } else { false } }),
                 ("/loop", { if case .redirects = $0 { true } else { false } }),
             ]
             for (path, matches) in cases {

@@ -145,4 +145,25 @@ import Testing
         let refused = try await framewiseCLI(["run", fixture.pipeline, good, "--quiet", "--download-cache", cache + "-fresh"])
         #expect(refused.status == 1 && refused.stdout.contains("allow-list"), "not allow-listed: refused, as that video's error: \(refused.stdout)")
     }
+
+    /// `--download-timeout` bounds each attempt to the last byte: a server that sends half the body
+    /// and stalls fails that video (its error naming the URL and the timeout) with
+    /// `--download-retries 0`, the rest of the run goes on; a timeout that is not a duration is refused.
+    @Test func aDownloadThatStallsMidBodyTimesOut() async throws {
+        let http = try LocalHTTPServer()
+        defer { http.stop() }
+        let fixture = try ServerFixture(videos: 1)
+        defer { fixture.remove() }
+        let cache = fixture.dir.appendingPathComponent("cache").path
+        let good = http.url("/files/h264.mp4"), stalled = http.url("/stall/mpeg4.avi")
+        let run = try await framewiseCLI(["run", fixture.pipeline, stalled, good, "--quiet", "--download-cache", cache, "--allow-private-url", "127.0.0.1",
+                                          "--download-timeout", "1s", "--download-retries", "0", "--worker-threads", "1"])
+        let lines = run.stdout.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        #expect(lines.map { $0["status"] as? String } == ["failed", "ok"], "\(run.stdout) \(run.stderr)")
+        let error = lines.first?["error"] as? String ?? ""
+        #expect(error.contains(stalled) && error.contains("no complete response within 1.0 s"), "\(error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/objects").count == 1, "only the complete download is cached")
+        let refused = try await framewiseCLI(["run", fixture.pipeline, good, "--download-timeout", "soon"])
+        #expect(refused.status != 0 && refused.stderr.contains("--download-timeout"), "\(refused.stderr)")
+    }
 }

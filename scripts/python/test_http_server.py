@@ -5,6 +5,7 @@ misbehaves on purpose. Prints its port on the first line of stdout, then serves 
 
 /files/NAME          the file DIR/NAME (counted: /count/NAME says how many times it was served)
 /slow/NAME           the file after a 3 s pause
+/stall/NAME          the headers and half the file at once, then a 3 s pause, then the rest
 /truncated/NAME      declares the full length, sends half, closes
 /status/CODE         answers CODE with a short body
 /flaky/NAME          500 on the first request for NAME, then the file
@@ -29,7 +30,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def send_file(self, name, truncate=False):
+    def send_file(self, name, truncate=False, stall=False):
         path = os.path.join(ROOT, os.path.basename(name))
         if not os.path.isfile(path):
             return self.status(404)
@@ -44,6 +45,12 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
             self.close_connection = True
+            return
+        if stall:
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            time.sleep(3)
+            self.wfile.write(data[len(data) // 2 :])
             return
         # In pieces, so a concurrent download really overlaps.
         for i in range(0, len(data), 65536):
@@ -78,6 +85,8 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "slow" and len(parts) == 2:
             time.sleep(3)
             return self.send_file(parts[1])
+        if kind == "stall" and len(parts) == 2:
+            return self.send_file(parts[1], stall=True)
         if kind == "truncated" and len(parts) == 2:
             return self.send_file(parts[1], truncate=True)
         if kind == "status" and len(parts) == 2:
