@@ -31,6 +31,10 @@ for label, plan, m in (("shipped", r["reference"], r["measuredReference"]), ("tu
     stages = ", ".join(f"{k} {v:.3f}" for k, v in sorted(m["stageAgreement"].items()))
     print(f"| {label} | {plan['costPerVideo']:.3f} | {plan['latency'] * 1000:.1f} | {m['predictedCostPerVideo']:.3f} | {m['costPerVideo']:.3f} "
           f"| {m['predictedCostPerVideo'] / m['costPerVideo'] - 1:+.0%} | {m['videosPerSecond']:.2f} | {m['summaryAgreement']:.3f} | {stages} |")
+for label, m in (("shipped", r["measuredReference"]), ("tuned", r["measuredTuned"])):
+    if m.get("predictedVideoLatency") is not None and m.get("videoLatencyP50") is not None:
+        print(f"{label} per video, one held-out video alone: predicted {m['predictedVideoLatency']:.2f} s, "
+              f"measured p50 {m['videoLatencyP50']:.2f} s, p99 {m['videoLatencyP99']:.2f} s")
 for f in r["fallbacks"]:
     print(f"fallback: {f}")
 for n in r["notes"]:

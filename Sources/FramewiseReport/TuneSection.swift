@@ -18,12 +18,15 @@ public enum TuneSection {
         var configurations = HTMLTable(id: "tune-configurations", header: [
             .text("configuration"), .text("sampling"), .number("predicted core-s/video"), .number("predicted latency"),
             .number("measured core-s/video"), .number("predicted on held-out"), .number("videos/s"), .number("frame p99"),
+            .number("video alone, predicted"), .number("video alone, measured p50 / p99"),
             .number("summaries agree"), .number("$ / 1000 videos")])
         for (name, plan, measured) in [("reference", r.reference, r.measuredReference), ("tuned", r.tuned, r.measuredTuned)] {
             let dollars = measured.dollarsPer1000Videos ?? plan.dollarsPer1000Videos
             configurations.add([.text(name), .text(plan.sampling), .number(String(format: "%.4f", plan.costPerVideo)), .number(Markup.duration(plan.latency)),
                                 .number(String(format: "%.4f", measured.costPerVideo)), .number(String(format: "%.4f", measured.predictedCostPerVideo)),
                                 .number(Markup.number(measured.videosPerSecond)), .number(measured.frameLatencyP99.map(Markup.duration) ?? "-"),
+                                .number(measured.predictedVideoLatency.map(Markup.duration) ?? "-"),
+                                .number(measured.videoLatencyP50.map { Markup.duration($0) + " / " + (measured.videoLatencyP99.map(Markup.duration) ?? "-") } ?? "-"),
                                 .number(String(format: "%.3f", measured.summaryAgreement)), .number(dollars.map { String(format: "%.4f", $0) } ?? "-")],
                                attributes: "class=\"tune-configuration\" data-configuration=\"\(name)\"")
         }

@@ -30,6 +30,11 @@ enum TuneTable {
                                 (r.measuredTuned.predictedCostPerVideo / r.measuredTuned.costPerVideo - 1) * 100,
                                 r.measuredReference.videosPerSecond > 0 ? r.measuredTuned.videosPerSecond / r.measuredReference.videosPerSecond : 0))
         }
+        for (name, m) in [("reference", r.measuredReference), ("tuned", r.measuredTuned)] {
+            guard let predicted = m.predictedVideoLatency, let p50 = m.videoLatencyP50, let p99 = m.videoLatencyP99 else { continue }
+            lines.append(String(format: "%@ per video, one held-out video alone: predicted %.2f s, measured p50 %.2f s, p99 %.2f s",
+                                name, predicted, p50, p99))
+        }
         for fallback in r.fallbacks { lines.append("fell back: \(fallback)") }
         for note in r.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")

@@ -44,6 +44,10 @@ import Testing
         #expect(report.measuredReference.videos == 1 && report.measuredTuned.videos == 1)
         #expect(report.measuredReference.summaryAgreement == 1)
         #expect(report.measuredTuned.costPerVideo > 0)
+        // Per video: predicted from the profiles, measured with each held-out video alone.
+        #expect((report.tuned.videoLatency ?? 0) > report.tuned.latency)
+        #expect((report.measuredTuned.predictedVideoLatency ?? 0) > 0 && (report.measuredReference.predictedVideoLatency ?? 0) > 0)
+        #expect((report.measuredTuned.videoLatencyP50 ?? 0) > 0 && (report.measuredTuned.videoLatencyP99 ?? 0) >= (report.measuredTuned.videoLatencyP50 ?? 0))
         // A tuned choice is kept only if it agreed on the held-out video, else it fell back.
         #expect(report.tuned.sampling == "{fps: 1}" || report.measuredTuned.summaryAgreement >= 0.99)
         let written = try String(contentsOfFile: out, encoding: .utf8)
@@ -62,6 +66,7 @@ import Testing
         #expect(html.contains("id=\"tune-stages\"") && html.contains("id=\"tune-configurations\""))
         #expect(html.components(separatedBy: "class=\"tune-stage\"").count - 1 == 3, "one row per stage")
         #expect(html.contains("data-configuration=\"reference\"") && html.contains("data-configuration=\"tuned\""))
+        #expect(html.contains("video alone, predicted"))
         #expect(try CLITests.framewise(["report", "--tune", page, "-o", page + ".2"]).status == 2, "an HTML file is not a tuning: exit 2")
 
         let refused = try CLITests.framewise(["tune", Examples.pipelinePath("synthetic")] + videos + ["--latency", "2s", "--repeats", "0"])

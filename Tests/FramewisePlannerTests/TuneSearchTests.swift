@@ -53,6 +53,28 @@ import Testing
         #expect(reference.stage("cls")?.instances == 2)  // 10 x 20 x 7 ms = 1.4
     }
 
+    /// A video alone: the slowest of decoding, a stage draining its items on its instances and threads,
+    /// and the whole cost over the cores, then one frame's path. Worked by hand on the one-stage problem.
+    @Test func aVideoAloneTakesItsStreamsBoundPlusOneFramesPath() throws {
+        let target = TuneTarget(latency: 1, minAgreement: 0.99)
+        // int8 at batch 4: 20 frames x 2.5 ms = 0.05 s of the stage, decoding 0.1 s, cost 0.15 core-s:
+        // on 1 core the cost bounds it (0.15), on 2 the decoding (0.1); plus 2 x 10 ms for the last frame.
+        let one = try TuneSearch(stages: [Self.oneStage], samplings: Self.oneSampling, target: target, cores: 1).search()
+        #expect(abs((one.videoLatency ?? 0) - (0.15 + 0.02)) < 1e-9)
+        let two = try TuneSearch(stages: [Self.oneStage], samplings: Self.oneSampling, target: target, cores: 2).search()
+        #expect(abs((two.videoLatency ?? 0) - (0.1 + 0.02)) < 1e-9)
+        // The reference on 4 cores: the original at batch 4 drains 20 x 7 ms = 0.14 s, more than decoding (0.1) and 0.24 / 4.
+        let reference = try TuneSearch(stages: [Self.oneStage], samplings: Self.oneSampling, target: target, cores: 4).reference()
+        #expect(abs((reference.videoLatency ?? 0) - (0.14 + 0.056)) < 1e-9)
+        // Two instances halve a stage's drain, two threads too (a choice's cost is in core-seconds).
+        var choice = try #require(reference.stage("cls"))
+        choice.instances = 2
+        #expect(abs(TuneSearch.videoLatency(decodeSeconds: 0, costPerVideo: 0, choices: [choice], frameLatency: 0, cores: 8) - 0.07) < 1e-9)
+        choice.threads = 2
+        choice.costPerVideo *= 2
+        #expect(abs(TuneSearch.videoLatency(decodeSeconds: 0, costPerVideo: 0, choices: [choice], frameLatency: 0, cores: 8) - 0.07) < 1e-9)
+    }
+
     @Test func theEnginesOverheadPerFrameIsMeasuredOnTheReferenceAndPricedIntoEveryPlan() throws {
         let target = TuneTarget(latency: 1, minAgreement: 0.99)
         let bare = try TuneSearch(stages: [Self.oneStage], samplings: Self.oneSampling, target: target).reference()

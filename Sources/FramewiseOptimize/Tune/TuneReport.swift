@@ -8,6 +8,9 @@ public struct MeasuredConfiguration: Sendable, Codable, Equatable {
     /// item from its profile plus the engine's overhead per frame (measured on the search videos),
     /// times the frames these videos gave (core-seconds per video).
     public var predictedCostPerVideo: Double
+    /// The search's per-video latency for these videos, one alone (`TunePlan.videoLatency` at their
+    /// frames and decode cost), seconds; nil in reports written before it was predicted.
+    public var predictedVideoLatency: Double?
     /// Process CPU seconds per video (decode, inference, everything).
     public var costPerVideo: Double
     public var dollarsPer1000Videos: Double?
@@ -16,6 +19,9 @@ public struct MeasuredConfiguration: Sendable, Codable, Equatable {
     /// Per-frame latency from a decoded frame, seconds (p50, p99), all held-out videos submitted at once.
     public var frameLatencyP50: Double?
     public var frameLatencyP99: Double?
+    /// Per-video latency, seconds (p50, p99), each held-out video run alone (what `TunePlan.videoLatency` predicts).
+    public var videoLatencyP50: Double?
+    public var videoLatencyP99: Double?
     /// Against the reference run on the same videos: summary fields, and frames per stage.
     public var summaryAgreement: Double
     public var stageAgreement: [String: Double]

@@ -44,17 +44,35 @@ public struct TuneRun: Sendable {
         return best
     }
 
+    /// Seconds from arrival to result of each video run alone (one engine run per video, the models
+    /// loaded and warmed once), in the videos' order.
+    static func aloneLatencies(_ spec: PipelineSpec, videos: [String], backend: any InferenceBackend) async throws -> [Double] {
+        let pipeline = try LoadedPipeline(spec: spec, backend: backend)
+        if let first = videos.first {
+            _ = try await StreamingEngine(pipeline: pipeline, configuration: EngineConfiguration()).run(videos: [first], sink: ResultCollector())
+        }
+        var out: [Double] = []
+        for video in videos {
+            let report = try await StreamingEngine(pipeline: pipeline, configuration: EngineConfiguration()).run(videos: [video], sink: ResultCollector())
+            if let seconds = report.videoSeconds.first { out.append(seconds) }
+        }
+        return out
+    }
+
+    /// The `q` quantile of `values` (nearest rank, rounding up), nil when empty.
+    static func quantile(_ values: [Double], _ q: Double) -> Double? {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return nil }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded(.up)))]
+    }
+
     public var videos: Int { results.count }
     public var costPerVideo: Double { videos > 0 ? cpuSeconds / Double(videos) : 0 }
     public var videosPerSecond: Double { report.wallSeconds > 0 ? Double(videos) / report.wallSeconds : 0 }
     public var framesPerVideo: Double { videos > 0 ? Double(results.map(\.frames.count).reduce(0, +)) / Double(videos) : 0 }
 
     /// Per-frame latency percentile (from a decoded frame to its last stage), seconds.
-    public func frameLatency(_ q: Double) -> Double? {
-        let sorted = report.frameSeconds.sorted()
-        guard !sorted.isEmpty else { return nil }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded(.up)))]
-    }
+    public func frameLatency(_ q: Double) -> Double? { Self.quantile(report.frameSeconds, q) }
 
     /// Items a stage handles per sampled frame (crops per frame for crop stages).
     public func itemsPerFrame(stage: String) -> Double {

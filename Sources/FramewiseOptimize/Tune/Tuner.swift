@@ -59,7 +59,8 @@ public struct Tuner: Sendable {
         notes.append(String(format: "engine overhead: %.2f ms of CPU per frame beyond decoding and the profiled stages "
                             + "(reference on the search videos: measured %.3f, profiles %.3f core-s/video); added to every prediction",
                             overhead * 1000, referenceSearch.costPerVideo, unpriced.costPerVideo))
-        let searcher = TuneSearch(stages: stages, samplings: samplings, target: request.target, engineOverheadPerFrame: overhead)
+        let searcher = TuneSearch(stages: stages, samplings: samplings, target: request.target, engineOverheadPerFrame: overhead,
+                                  cores: ProcessInfo.processInfo.activeProcessorCount)
         let referencePlan = try searcher.reference()
         var plan = try searcher.search()
 
@@ -96,17 +97,21 @@ public struct Tuner: Sendable {
             if round == request.rounds { notes.append("verification rounds exhausted: the last choice is unverified") }
         }
         if fallbacks.isEmpty == false, plan == referencePlan { notes.append("every tuned choice fell back to the reference") }
+        log("per-video latency: each held-out video alone, reference and tuned")
+        let tunedSpec = try PipelineLoader.parse(yaml: yaml, file: path, baseDirectory: directory)
+        let aloneReference = try await TuneRun.aloneLatencies(reference, videos: heldOut, backend: backend)
+        let aloneTuned = try await TuneRun.aloneLatencies(tunedSpec, videos: heldOut, backend: backend)
         return TuneReport(pipeline: path, seed: request.seed, target: request.target, searchVideos: search, heldOutVideos: heldOut,
                           stages: stages, samplings: samplings, reference: referencePlan, tuned: plan,
                           measuredReference: try measured(referenceHeld, plan: referencePlan, against: referenceHeld, spec: reference,
-                                                          videos: heldOut, overheadPerFrame: overhead),
+                                                          videos: heldOut, overheadPerFrame: overhead, alone: aloneReference),
                           measuredTuned: try measured(tunedRun, plan: plan, against: referenceHeld, spec: reference,
-                                                      videos: heldOut, overheadPerFrame: overhead),
+                                                      videos: heldOut, overheadPerFrame: overhead, alone: aloneTuned),
                           fallbacks: fallbacks, notes: notes, tunedYAML: yaml)
     }
 
     func measured(_ run: TuneRun, plan: TunePlan, against reference: TuneRun, spec: PipelineSpec, videos: [String],
-                  overheadPerFrame: Double) throws -> MeasuredConfiguration {
+                  overheadPerFrame: Double, alone: [Double]) throws -> MeasuredConfiguration {
         // The plan priced for these videos: stage costs scale with the frames they gave, decoding is measured on them.
         let policy = SamplingOptions.options(spec.sampling, divisors: request.samplingDivisors).first { SamplingOptions.yaml($0) == plan.sampling } ?? spec.sampling
         let decode: DecodeProfile
@@ -117,12 +122,21 @@ public struct Tuner: Sendable {
             throw OptimizeError("\(error)")
         }
         let scale = plan.framesPerVideo > 0 ? run.framesPerVideo / plan.framesPerVideo : 1
-        let predicted = (decode.videos > 0 ? decode.cpuSeconds / Double(decode.videos) : 0)
-            + (plan.stages.map(\.costPerVideo).reduce(0, +) + overheadPerFrame * plan.framesPerVideo) * scale
-        return MeasuredConfiguration(videos: run.videos, predictedCostPerVideo: predicted, costPerVideo: run.costPerVideo,
+        let decodePerVideo = decode.videos > 0 ? decode.cpuSeconds / Double(decode.videos) : 0
+        let predicted = decodePerVideo + (plan.stages.map(\.costPerVideo).reduce(0, +) + overheadPerFrame * plan.framesPerVideo) * scale
+        let scaledStages = plan.stages.map { c -> TuneStageChoice in
+            var c = c
+            c.costPerVideo *= scale
+            return c
+        }
+        let videoLatency = TuneSearch.videoLatency(decodeSeconds: decodePerVideo, costPerVideo: predicted, choices: scaledStages,
+                                                   frameLatency: plan.latency, cores: ProcessInfo.processInfo.activeProcessorCount)
+        return MeasuredConfiguration(videos: run.videos, predictedCostPerVideo: predicted, predictedVideoLatency: videoLatency,
+                                     costPerVideo: run.costPerVideo,
                               dollarsPer1000Videos: request.target.pricePerCoreHour.map { run.costPerVideo * 1000 / 3600 * $0 },
                               videosPerSecond: run.videosPerSecond, framesPerVideo: run.framesPerVideo,
                               frameLatencyP50: run.frameLatency(0.5), frameLatencyP99: run.frameLatency(0.99),
+                              videoLatencyP50: TuneRun.quantile(alone, 0.5), videoLatencyP99: TuneRun.quantile(alone, 0.99),
                               summaryAgreement: RunComparison.summaryAgreement(reference.results, run.results, spec: spec),
                               stageAgreement: RunComparison.stageAgreement(reference.results, run.results, stages: spec.stages.map(\.name)))
     }

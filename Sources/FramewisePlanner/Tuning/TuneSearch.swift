@@ -38,6 +38,11 @@ public struct TunePlan: Sendable, Codable, Equatable {
     /// The longest path of stage latencies through the DAG, seconds per frame.
     public var latency: Double
     public var meetsTarget: Bool
+    /// Seconds for one video alone, from its arrival to its result: its frames stream out of the
+    /// decoder and through the stages, so the slowest of decoding, any stage draining the video's
+    /// items on its instances, and all the work spread over the cores bounds the stream, and the last
+    /// frame then takes the per-frame path (`latency`). Nil in reports written before it was predicted.
+    public var videoLatency: Double?
 
     public func stage(_ name: String) -> TuneStageChoice? { stages.first { $0.stage == name } }
 }
@@ -64,14 +69,25 @@ public struct TuneSearch: Sendable {
     /// Core-seconds the engine itself spends per sampled frame beyond decoding and the stages'
     /// profiled work (frame store, broker, batching, assembly); added to every plan's cost.
     public var engineOverheadPerFrame: Double
+    /// Cores a video's work spreads over, for the per-video latency (`TunePlan.videoLatency`).
+    public var cores: Int
 
     public init(stages: [TuneStage], samplings: [TuneSampling], target: TuneTarget, margin: Double = 0.1,
-                engineOverheadPerFrame: Double = 0) {
+                engineOverheadPerFrame: Double = 0, cores: Int = 1) {
         self.stages = stages
         self.samplings = samplings
         self.target = target
         self.margin = margin
         self.engineOverheadPerFrame = max(0, engineOverheadPerFrame.isFinite ? engineOverheadPerFrame : 0)
+        self.cores = max(1, cores)
+    }
+
+    /// `TunePlan.videoLatency`: the stream's bound (decoding, each stage's drain on its instances and
+    /// threads, the whole cost over the cores) plus one frame's path through the DAG.
+    public static func videoLatency(decodeSeconds: Double, costPerVideo: Double, choices: [TuneStageChoice], frameLatency: Double,
+                                    cores: Int) -> Double {
+        let drains = choices.map { $0.costPerVideo / Double(max(1, $0.threads) * max(1, $0.instances)) }
+        return max(decodeSeconds, drains.max() ?? 0, costPerVideo / Double(max(1, cores))) + frameLatency
     }
 
     /// The engine's own cost per frame that makes `measuredCostPerVideo` (a run of the reference
@@ -230,6 +246,8 @@ public struct TuneSearch: Sendable {
         let cost = sampling.decodeSeconds + engineOverheadPerFrame * sampling.framesPerVideo + choices.map(\.costPerVideo).reduce(0, +)
         return TunePlan(sampling: sampling.policy, framesPerVideo: sampling.framesPerVideo, samplingAgreement: sampling.agreement, stages: choices,
                         costPerVideo: cost, dollarsPer1000Videos: target.pricePerCoreHour.map { cost * 1000 / 3600 * $0 },
-                        latency: latency, meetsTarget: latency <= target.latency + 1e-12)
+                        latency: latency, meetsTarget: latency <= target.latency + 1e-12,
+                        videoLatency: Self.videoLatency(decodeSeconds: sampling.decodeSeconds, costPerVideo: cost, choices: choices,
+                                                        frameLatency: latency, cores: cores))
     }
 }
