@@ -9,15 +9,13 @@ public struct TuneRun: Sendable {
     /// Process CPU seconds the run took (decode, inference, everything).
     public var cpuSeconds: Double
 
-    /// Runs `spec` on `videos` with the default engine configuration (one video at a time when `oneByOne`).
+    /// Runs `spec` on `videos` with the default engine configuration.
     /// The cost is measured as the profiles are: the models warmed first (the first video once,
     /// untimed: a fresh session's first runs allocate and plan), then `repeats` timed runs of all
     /// the videos, keeping the cheapest (a shared host only ever adds time). Results come from the first.
-    static func run(_ spec: PipelineSpec, videos: [String], backend: any InferenceBackend, oneByOne: Bool = false,
-                    repeats: Int = 1) async throws -> TuneRun {
+    static func run(_ spec: PipelineSpec, videos: [String], backend: any InferenceBackend, repeats: Int = 1) async throws -> TuneRun {
         let pipeline = try LoadedPipeline(spec: spec, backend: backend)
-        var configuration = EngineConfiguration()
-        if oneByOne { configuration.decoders = 1 }
+        let configuration = EngineConfiguration()
         if repeats > 1, let first = videos.first {
             _ = try await StreamingEngine(pipeline: pipeline, configuration: configuration).run(videos: [first], sink: ResultCollector())
         }
@@ -53,7 +51,8 @@ public struct TuneRun: Sendable {
         }
         var out: [Double] = []
         for video in videos {
-            let report = try await StreamingEngine(pipeline: pipeline, configuration: EngineConfiguration()).run(videos: [video], sink: ResultCollector())
+            let report = try await StreamingEngine(pipeline: pipeline, configuration: EngineConfiguration()).run(videos: [video],
+                                                                                                                 sink: ResultCollector())
             if let seconds = report.videoSeconds.first { out.append(seconds) }
         }
         return out
