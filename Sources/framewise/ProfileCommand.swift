@@ -50,12 +50,16 @@ struct ProfileCommand: AsyncParsableCommand {
                                                 video: video, decodeVideos: decodeVideos, device: device, directory: profiles, save: !noSave))
         try reportingAppErrors {
             print("device \(profiling.request.device); preprocessing timed on \(profiling.frameSource)")
-            if let (p, saved) = try profiling.profileDecoding(loaded.spec) {
+            if let (p, saved) = try profiling.profileDecoding(loaded) {
                 print(String(format: "decode (%@, %d thread%@ per video): %@, %.1f s of video, %d decoded / %d sampled frames; "
                              + "CPU %.3f s (wall %.3f s): %.1f ms per video, %.2f ms per video-second, %.2f ms per sampled frame",
                              p.sampling, p.threadsPerDecoder, p.threadsPerDecoder == 1 ? "" : "s", p.videos.counted("video") as NSString, p.videoSeconds, p.decodedFrames,
                              p.sampledFrames, p.cpuSeconds, p.wallSeconds, p.secondsPerVideo * 1000, p.secondsPerVideoSecond * 1000,
                              p.secondsPerSampledFrame * 1000))
+                if let fanout = p.fanout, !fanout.isEmpty {
+                    print("crops per item, measured on up to \(PipelineProfiling.fanoutFrames) frames of those videos (plan uses them where --fanout does not say): "
+                          + fanout.sorted { $0.key < $1.key }.map { String(format: "%@=%.2f", $0.key, $0.value) }.joined(separator: " "))
+                }
                 if let saved { print("  saved \(saved)") }
             } else {
                 print("decode: not profiled (give --decode-videos or --video to count decoding in CPU plans)")

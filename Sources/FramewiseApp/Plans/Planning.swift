@@ -16,10 +16,11 @@ public enum Planning {
             pipeline: request.pipelinePath, device: kind == .cpu ? deviceName : (request.decodeDevice ?? DeviceName.local()),
             directory: request.profilesDirectory)
         let length = videoLength(request, decodeProfile?.profile)
-        let rates = StageRates(spec: loaded.spec, assumptions: .init(videoSeconds: length.seconds, sourceFPS: request.sourceFPS, fanout: request.fanout))
+        let fanout = Self.fanout(request, measured: decodeProfile?.profile.fanout)
+        let rates = StageRates(spec: loaded.spec, assumptions: .init(videoSeconds: length.seconds, sourceFPS: request.sourceFPS, fanout: fanout.values))
         var warnings: [String] = []
         var (catalog, stages) = try profiles(loaded, rates: rates, request: request, warnings: &warnings)
-        var notes: [String] = [length.note]
+        var notes: [String] = [length.note] + (fanout.note.map { [$0] } ?? [])
         if kind == .cpu { try checkThreads(loaded, catalog: catalog, stages: stages, request: request, notes: &notes) }
         // A CPU worker preprocesses and post-processes its own batches: that time occupies the
         // worker, so it goes into the batch latency the packer fills duty cycles with.
@@ -112,6 +113,19 @@ public enum Planning {
             catalog.insert(copy)
         }
         return (catalog, stages)
+    }
+
+    /// Crops per parent item of each crop stage: `--fanout` where given, else what `profile` measured
+    /// on the decode profile's videos; with a note naming the measured ones used.
+    public static func fanout(_ request: PlanRequest, measured: [String: Double]?) -> (values: [String: Double], note: String?) {
+        var values = request.fanout
+        var used: [String] = []
+        for (stage, n) in (measured ?? [:]).sorted(by: { $0.key < $1.key }) where values[stage] == nil {
+            values[stage] = n
+            used.append(String(format: "%@=%.2f", stage, n))
+        }
+        return (values, used.isEmpty ? nil : "crops per item measured by profile on the decode profile's videos: " + used.joined(separator: " ")
+                                              + " (--fanout STAGE=N to set them)")
     }
 
     /// Seconds per video: the request's, else the mean length of the decode profile's videos, else 10; with a note saying which.

@@ -57,7 +57,8 @@ public struct PipelineProfiling: Sendable {
     }
 
     /// Measures and saves the decode cost (nil when no videos were given).
-    public func profileDecoding(_ spec: PipelineSpec) throws(AppError) -> (profile: DecodeProfile, savedAt: String?)? {
+    public func profileDecoding(_ loaded: LoadedPipeline) throws(AppError) -> (profile: DecodeProfile, savedAt: String?)? {
+        let spec = loaded.spec
         let videos = VideoInputs.expand(request.decodeVideos.isEmpty ? (request.video.map { [$0] } ?? []) : request.decodeVideos)
         guard !videos.isEmpty else {
             if !request.decodeVideos.isEmpty {
@@ -66,11 +67,18 @@ public struct PipelineProfiling: Sendable {
             return nil
         }
         let threads = DecodeProfiler.engineThreads(spec: spec)
-        let profile: DecodeProfile
+        var profile: DecodeProfile
         do {
             profile = try DecodeProfiler.measure(videos: videos, pipeline: spec.name, sampling: spec.sampling, threads: threads, device: request.device)
         } catch {
             throw .file(path: error.video, message: error.message)
+        }
+        // Crop stages' fan-out on the same videos (after decoding was timed, so it does not count there).
+        do {
+            profile.fanout = try StageInputSampler.fanout(in: loaded, frames: ProfileFrames.spread(videos: videos, sampling: spec.sampling,
+                                                                                                limit: Self.fanoutFrames))
+        } catch {
+            throw .modelRuntime("measuring crops per item on \(videos.joined(separator: ", ")): \(error)")
         }
         guard request.save else { return (profile, nil) }
         try prepareDirectory()
@@ -112,6 +120,9 @@ public struct PipelineProfiling: Sendable {
         }
         return out
     }
+
+    /// Frames of the decode videos (the same number from each) crop stages' fan-out is measured on.
+    public static let fanoutFrames = 48
 
     /// Whether the stage is fed crops of an upstream stage's boxes.
     static func cropped(_ stage: LoadedStage) -> Bool {

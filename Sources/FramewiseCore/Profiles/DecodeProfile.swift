@@ -22,6 +22,10 @@ public struct DecodeProfile: Sendable, Codable, Equatable {
     public var cpuSeconds: Double
     /// Wall seconds spent decoding.
     public var wallSeconds: Double
+    /// Crops per parent item of each crop stage, measured by running the pipeline's upstream stages on
+    /// sampled frames of these videos (`framewise plan` uses it where `--fanout` does not say); nil in
+    /// profiles saved before it was measured, or of pipelines without crop stages.
+    public var fanout: [String: Double]?
 
     public init(pipeline: String, sampling: String, deviceName: String, threadsPerDecoder: Int, videos: Int,
                 videoSeconds: Double, sampledFrames: Int, decodedFrames: Int, cpuSeconds: Double, wallSeconds: Double) {

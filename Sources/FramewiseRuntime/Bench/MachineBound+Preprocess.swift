@@ -9,7 +9,7 @@ extension MachineBound {
     /// from those frames, as the profiler times them). Stages fed tensors cost nothing here.
     static func preprocessSeconds(pipeline: LoadedPipeline, videos: [String], itemsPerVideo: [String: Double],
                                   cores: Int, seconds: Double) async throws -> Double {
-        let frames = sampleFrames(videos: videos, sampling: pipeline.spec.sampling, limit: 32)
+        let frames = ProfileFrames.spread(videos: videos, sampling: pipeline.spec.sampling, limit: 32)
         guard !frames.isEmpty else { return 0 }
         var total = 0.0
         var seen = Set<String>()
@@ -24,21 +24,6 @@ extension MachineBound {
             if rate > 0 { total += items / rate }
         }
         return total
-    }
-
-    /// Up to `limit` frames, taken round-robin from the videos' first sampled frames.
-    static func sampleFrames(videos: [String], sampling: SamplingPolicy, limit: Int) -> [VideoFrame] {
-        let perVideo = max(1, limit / max(1, videos.count))
-        var frames: [VideoFrame] = []
-        for video in videos where frames.count < limit {
-            guard let decoder = try? VideoDecoder(path: video, sampling: sampling, threads: 1) else { continue }
-            var taken = 0
-            while taken < perVideo, frames.count < limit, let frame = try? decoder.next() {
-                frames.append(frame)
-                taken += 1
-            }
-        }
-        return frames
     }
 
     /// Items per second of preprocessing `images` with `spec`, `parallel` preprocessors running at once.

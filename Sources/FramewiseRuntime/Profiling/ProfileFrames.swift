@@ -18,6 +18,21 @@ public enum ProfileFrames {
         return frames
     }
 
+    /// Up to `limit` frames, taken from each video's first sampled frames in turn (the same number from each); videos that do not open are skipped.
+    public static func spread(videos: [String], sampling: SamplingPolicy, limit: Int) -> [VideoFrame] {
+        let perVideo = max(1, limit / max(1, videos.count))
+        var frames: [VideoFrame] = []
+        for video in videos where frames.count < limit {
+            guard let decoder = try? VideoDecoder(path: video, sampling: sampling, threads: 1) else { continue }
+            var taken = 0
+            while taken < perVideo, frames.count < limit, let frame = try? decoder.next() {
+                frames.append(frame)
+                taken += 1
+            }
+        }
+        return frames
+    }
+
     /// One synthetic `width`x`height` 4:2:0 frame, decoded from a temporary YUV4MPEG file.
     public static func synthetic(width: Int = 1280, height: Int = 720) throws -> VideoFrame {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("framewise-profile-\(UUID().uuidString).y4m")

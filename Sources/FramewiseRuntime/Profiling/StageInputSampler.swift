@@ -33,6 +33,26 @@ public enum StageInputSampler {
         return (frames.prefix(max(0, limit)).map { ImageSample(frame: $0, crop: StageProfiler.standInCrop(for: target, of: $0)) }, false)
     }
 
+    /// Crops per parent item of each crop stage over `frames` (nil for a pipeline without crop stages):
+    /// the crops a stage is fed over the items of the stage whose boxes it crops (the frames, when that
+    /// stage is fed frames). A parent that found nothing gives 0.
+    public static func fanout(in pipeline: LoadedPipeline, frames: [VideoFrame]) throws -> [String: Double]? {
+        let croppers = pipeline.stages.filter { if case .crops = $0.spec.input { true } else { false } }
+        guard !croppers.isEmpty, !frames.isEmpty else { return nil }
+        let images = try Self.images(for: croppers.map(\.spec.name), in: pipeline, frames: frames, limit: Int.max)
+        var out: [String: Double] = [:]
+        for stage in croppers {
+            guard case let .crops(source) = stage.spec.input else { continue }
+            let parent = source.stage
+            let parentItems = pipeline.stages.first { $0.spec.name == parent }.map { p -> Int in
+                if case .crops = p.spec.input { return images[parent]?.count ?? 0 }
+                return frames.count
+            } ?? frames.count
+            out[stage.spec.name] = parentItems > 0 ? Double(images[stage.spec.name]?.count ?? 0) / Double(parentItems) : 0
+        }
+        return out
+    }
+
     /// Up to `limit` images `stage` is fed over `frames`, in frame order: the frames themselves for a
     /// stage fed whole frames, the crops of its upstream boxes for a stage fed `crops:`.
     public static func images(for stage: String, in pipeline: LoadedPipeline, frames: [VideoFrame], limit: Int) throws -> [ImageSample] {

@@ -25,7 +25,7 @@ import Testing
 
     @Test func sampledFramesAreTakenFromEveryVideoUpToTheLimit() throws {
         let a = try Fixtures.require(Fixtures.path("media/h264.mp4")), b = try Fixtures.require(Fixtures.path("media/mpeg4.avi"))
-        let frames = MachineBound.sampleFrames(videos: [a, b], sampling: .everyFrame, limit: 6)
+        let frames = ProfileFrames.spread(videos: [a, b], sampling: .everyFrame, limit: 6)
         #expect(frames.count == 6)
         #expect(Set(frames.map(\.videoPath)) == [a, b])
     }
