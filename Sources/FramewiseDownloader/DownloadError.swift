@@ -1,3 +1,5 @@
+import FramewiseCore
+
 /// Why a URL could not be fetched, naming the URL.
 public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Not an http(s) URL, or unparsable.
@@ -32,7 +34,7 @@ public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .truncated(url, received, expected): "cannot fetch \(url): the body ended after \(received) of \(expected) bytes"
         case let .redirects(url, reason): "cannot fetch \(url): \(reason)"
         case let .transport(url, message): "cannot fetch \(url): \(message)"
-        case let .timedOut(url, after): "cannot fetch \(url): no complete response within \(Double(after.components.seconds) + Double(after.components.attoseconds) / 1e18) s"
+        case let .timedOut(url, after): "cannot fetch \(url): no complete response within \(after.seconds) s"
         case let .cache(path, message): "cannot write the download cache at \(path): \(message)"
         }
     }

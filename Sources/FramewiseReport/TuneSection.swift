@@ -10,7 +10,7 @@ public enum TuneSection {
                                                            .number("latency"), .number("agreement"), .number("core-s/video")])
         for choice in r.tuned.stages {
             let reference = r.reference.stages.first { $0.stage == choice.stage }
-            stages.add([.text(choice.stage), .text(reference.map(label) ?? "-"), .text(label(choice)), .number(String(choice.batch)),
+            stages.add([.text(choice.stage), .text(reference?.label ?? "-"), .text(choice.label), .number(String(choice.batch)),
                         .number(Markup.duration(choice.slack)), .number(Markup.duration(choice.latency)),
                         .number(String(format: "%.3f", choice.agreement)), .number(String(format: "%.4f", choice.costPerVideo))],
                        attributes: "class=\"tune-stage\"" + (choice.meetsSlack ? "" : " data-missed=\"slack\""))
@@ -39,10 +39,5 @@ public enum TuneSection {
         }
         lines += r.fallbacks.map { "Fell back: \($0)" } + r.notes
         return lines.map { "<p class=\"note\">\(Markup.escape($0))</p>" }.joined() + stages.html + configurations.html
-    }
-
-    /// "int8@160x128/t1": variant, input size when changed, intra-op threads.
-    static func label(_ c: TuneStageChoice) -> String {
-        c.label
     }
 }

@@ -17,5 +17,5 @@ struct DownloadRetryOptions: ParsableArguments {
     }
 
     /// `--download-timeout` as a duration.
-    var duration: Duration { .milliseconds(Int64(((try? PlanningUnits.seconds(timeout)) ?? 120) * 1000)) }
+    var duration: Duration { .seconds((try? PlanningUnits.seconds(timeout)) ?? 120) }
 }

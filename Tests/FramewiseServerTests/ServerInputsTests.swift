@@ -10,10 +10,14 @@ import Testing
 /// Videos given as URLs (downloaded once through the shared downloader, private addresses
 /// refused unless allow-listed) and as multipart uploads (capped, removed with their job).
 @Suite(.serialized, .timeLimit(.minutes(3))) struct ServerInputsTests {
+    /// The JSON objects of JSON-lines text (a job's results, `run`'s output).
+    static func jsonLines(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    }
+
     /// The JSON lines of a job's results.
     static func results(_ client: TestClient, _ id: String) async throws -> [[String: Any]] {
-        let body = try await client.send("GET", "/v1/jobs/\(id)/results?limit=1000").body
-        return body.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        jsonLines(try await client.send("GET", "/v1/jobs/\(id)/results?limit=1000").body)
     }
 
     @Test func urlVideosAreDownloadedOnceAndAFailedDownloadFailsOnlyItsVideo() async throws {
@@ -137,7 +141,7 @@ import Testing
         let good = http.url("/files/h264.mp4"), missing = http.url("/status/404")
         let allowed = try await framewiseCLI(["run", fixture.pipeline, good, missing, good, "--quiet", "--download-cache", cache,
                                                        "--allow-private-url", "127.0.0.1", "--worker-threads", "1"])
-        let lines = allowed.stdout.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        let lines = Self.jsonLines(allowed.stdout)
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(lines.map { $0["status"] as? String } == ["ok", "failed", "ok"], "\(allowed.stdout)")
         #expect((lines.dropFirst().first?["error"] as? String)?.contains("404") == true)
@@ -158,7 +162,7 @@ import Testing
         let good = http.url("/files/h264.mp4"), stalled = http.url("/stall/mpeg4.avi")
         let run = try await framewiseCLI(["run", fixture.pipeline, stalled, good, "--quiet", "--download-cache", cache, "--allow-private-url", "127.0.0.1",
                                           "--download-timeout", "1s", "--download-retries", "0", "--worker-threads", "1"])
-        let lines = run.stdout.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        let lines = Self.jsonLines(run.stdout)
         #expect(lines.map { $0["status"] as? String } == ["failed", "ok"], "\(run.stdout) \(run.stderr)")
         let error = lines.first?["error"] as? String ?? ""
         #expect(error.contains(stalled) && error.contains("no complete response within 1.0 s"), "\(error)")

@@ -98,11 +98,20 @@ public struct PipelineProfiling: Sendable {
         let profiler = StageProfiler(configuration: .init(batches: request.batches, iterations: request.iterations))
         var out: [Model] = []
         var seen = Set<String>()
-        for stage in loaded.stages where seen.insert(stage.model.name).inserted {
+        let measured = loaded.stages.filter { seen.insert($0.model.name).inserted }
+        // A crop stage is timed on the crops its upstream stages cut from these frames (stand-ins when
+        // they find none); the upstream stages run once for every stage measured.
+        let timing: [String: (images: [ImageSample], cut: Bool)]
+        do {
+            timing = try StageInputSampler.timingImages(for: measured.filter { if case .image = $0.feed { true } else { false } }.map(\.spec.name),
+                                                        in: loaded, frames: frames, limit: 64)
+        } catch {
+            throw .modelRuntime("cutting the crops to profile on: \(error)")
+        }
+        for stage in measured {
             let m: StageMeasurement
             do {
-                // A crop stage is timed on the crops its upstream stages cut from these frames (stand-ins when they find none).
-                let images = try StageInputSampler.timingImages(for: stage.spec.name, in: loaded, frames: frames, limit: 64)
+                let images = timing[stage.spec.name] ?? (frames.map { ImageSample(frame: $0) }, true)
                 let source = !Self.cropped(stage) ? frameSource
                     : images.cut ? "crops cut on \(frameSource)" : "stand-in centre crops of \(frameSource) (no boxes found upstream)"
                 m = try profiler.profile(stage: stage, images: images.images, frameSource: source, device: request.device)

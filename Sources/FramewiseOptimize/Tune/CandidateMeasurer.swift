@@ -85,8 +85,8 @@ struct CandidateMeasurer {
                     }
                     let profiler = StageProfiler(configuration: .init(batches: nil, iterations: request.iterations, items: 16))
                     // Timed on what the stage is fed: the crops cut on the search frames, or the frames.
-                    let images = samples.isEmpty ? frames.map { ImageSample(frame: $0) } : samples
-                    let profile = try profiler.profile(stage: candidate, images: images, frameSource: "the search videos", device: request.device).profile
+                    let timed = samples.isEmpty ? frames.map { ImageSample(frame: $0) } : samples
+                    let profile = try profiler.profile(stage: candidate, images: timed, frameSource: "the search videos", device: request.device).profile
                     out.append(TuneCandidate(variant: variant, inputSize: shape.dynamicWidth == nil ? size : nil, dynamicWidth: shape.dynamicWidth,
                                              threads: threads, profile: profile, agreement: agreement))
                 }

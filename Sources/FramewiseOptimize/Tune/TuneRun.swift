@@ -14,11 +14,8 @@ public struct TuneRun: Sendable {
     /// untimed: a fresh session's first runs allocate and plan), then `repeats` timed runs of all
     /// the videos, keeping the cheapest (a shared host only ever adds time). Results come from the first.
     static func run(_ spec: PipelineSpec, videos: [String], backend: any InferenceBackend, repeats: Int = 1) async throws -> TuneRun {
-        let pipeline = try LoadedPipeline(spec: spec, backend: backend)
+        let pipeline = try await loaded(spec, warmedOn: repeats > 1 ? videos.first : nil, backend: backend)
         let configuration = EngineConfiguration()
-        if repeats > 1, let first = videos.first {
-            _ = try await StreamingEngine(pipeline: pipeline, configuration: configuration).run(videos: [first], sink: ResultCollector())
-        }
         var best: TuneRun?
         for _ in 0..<max(1, repeats) {
             let engine = StreamingEngine(pipeline: pipeline, configuration: configuration)
@@ -45,10 +42,7 @@ public struct TuneRun: Sendable {
     /// Seconds from arrival to result of each video run alone (one engine run per video, the models
     /// loaded and warmed once), in the videos' order.
     static func aloneLatencies(_ spec: PipelineSpec, videos: [String], backend: any InferenceBackend) async throws -> [Double] {
-        let pipeline = try LoadedPipeline(spec: spec, backend: backend)
-        if let first = videos.first {
-            _ = try await StreamingEngine(pipeline: pipeline, configuration: EngineConfiguration()).run(videos: [first], sink: ResultCollector())
-        }
+        let pipeline = try await loaded(spec, warmedOn: videos.first, backend: backend)
         var out: [Double] = []
         for video in videos {
             let report = try await StreamingEngine(pipeline: pipeline, configuration: EngineConfiguration()).run(videos: [video],
@@ -56,6 +50,16 @@ public struct TuneRun: Sendable {
             if let seconds = report.videoSeconds.first { out.append(seconds) }
         }
         return out
+    }
+
+    /// `spec` loaded, its models warmed by one untimed run of `video` (a fresh session's first runs
+    /// allocate and plan); not warmed when `video` is nil.
+    static func loaded(_ spec: PipelineSpec, warmedOn video: String?, backend: any InferenceBackend) async throws -> LoadedPipeline {
+        let pipeline = try LoadedPipeline(spec: spec, backend: backend)
+        if let video {
+            _ = try await StreamingEngine(pipeline: pipeline, configuration: EngineConfiguration()).run(videos: [video], sink: ResultCollector())
+        }
+        return pipeline
     }
 
     /// The `q` quantile of `values` (nearest rank, rounding up), nil when empty.

@@ -11,17 +11,22 @@ extension MachineBound {
                                   cores: Int, seconds: Double) async throws -> Double {
         let frames = ProfileFrames.spread(videos: videos, sampling: pipeline.spec.sampling, limit: 32)
         guard !frames.isEmpty else { return 0 }
+        let timed = pipeline.stages.filter { stage in
+            guard (itemsPerVideo[stage.spec.name] ?? 0) > 0, case .image = stage.feed else { return false }
+            return true
+        }
+        // What each stage is fed, its upstream models run once for all, synchronously: on a dedicated
+        // thread, not the cooperative pool.
+        let sampler = BlockingPool(name: "bound-sampler", threads: 1)
+        defer { sampler.shutdown() }
+        let timing = try await sampler.run {
+            try StageInputSampler.timingImages(for: timed.map(\.spec.name), in: pipeline, frames: frames, limit: 64)
+        }
         var total = 0.0
-        var seen = Set<String>()
-        for stage in pipeline.stages where seen.insert(stage.spec.name).inserted {
-            let items = itemsPerVideo[stage.spec.name] ?? 0
-            guard items > 0, case let .image(_, spec) = stage.feed else { continue }
-            // The upstream models run synchronously: on a dedicated thread, not the cooperative pool.
-            let sampler = BlockingPool(name: "bound-sampler", threads: 1)
-            defer { sampler.shutdown() }
-            let images = try await sampler.run { try StageInputSampler.timingImages(for: stage.spec.name, in: pipeline, frames: frames, limit: 64).images }
+        for stage in timed {
+            guard case let .image(_, spec) = stage.feed, let images = timing[stage.spec.name]?.images else { continue }
             let rate = try await preprocessedPerSecond(spec: spec, images: images, parallel: cores, seconds: seconds)
-            if rate > 0 { total += items / rate }
+            if rate > 0 { total += (itemsPerVideo[stage.spec.name] ?? 0) / rate }
         }
         return total
     }

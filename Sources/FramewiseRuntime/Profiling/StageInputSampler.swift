@@ -26,11 +26,21 @@ public enum StageInputSampler {
     /// which: false when stand-ins were used.
     public static func timingImages(for stage: String, in pipeline: LoadedPipeline, frames: [VideoFrame],
                                     limit: Int) throws -> (images: [ImageSample], cut: Bool) {
-        let images = try Self.images(for: stage, in: pipeline, frames: frames, limit: limit)
-        guard images.isEmpty, let target = pipeline.stages.first(where: { $0.spec.name == stage }), case .crops = target.spec.input else {
-            return (images, true)
+        try timingImages(for: [stage], in: pipeline, frames: frames, limit: limit)[stage] ?? ([], true)
+    }
+
+    /// `timingImages(for:)` for several stages, their upstream stages run once for all of them.
+    public static func timingImages(for stages: [String], in pipeline: LoadedPipeline, frames: [VideoFrame],
+                                    limit: Int) throws -> [String: (images: [ImageSample], cut: Bool)] {
+        var out: [String: (images: [ImageSample], cut: Bool)] = [:]
+        for (stage, images) in try Self.images(for: stages, in: pipeline, frames: frames, limit: limit) {
+            guard images.isEmpty, let target = pipeline.stages.first(where: { $0.spec.name == stage }), case .crops = target.spec.input else {
+                out[stage] = (images, true)
+                continue
+            }
+            out[stage] = (frames.prefix(max(0, limit)).map { ImageSample(frame: $0, crop: StageProfiler.standInCrop(for: target, of: $0)) }, false)
         }
-        return (frames.prefix(max(0, limit)).map { ImageSample(frame: $0, crop: StageProfiler.standInCrop(for: target, of: $0)) }, false)
+        return out
     }
 
     /// Crops per parent item of each crop stage over `frames` (nil for a pipeline without crop stages):
