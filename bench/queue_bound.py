@@ -6,19 +6,23 @@ The ideal server does one video at a time, first come first served, each in exac
 seconds: the whole machine on one video at full throughput. No engine is faster alone (a video done
 in less would let the machine exceed its capacity back to back), and for equal-sized jobs first come
 first served gives the shortest tail. Poisson arrivals at each rate for DURATION seconds, as
-`framewise load` offers them; 2,000 such windows; the median and the 10th-90th percentile range of
+`framewise load` offers them (ARRIVALS=uniform in the environment: evenly spaced, as `load --arrivals
+uniform`, where an ideal server never queues); 2,000 such windows; the median and the 10th-90th percentile range of
 each window's p99 (a window's p99 is what one measurement sees). Prints the ideal p99 ratio of the
 loaded window to the light one: the smallest tail ratio any server reaches at that load.
 """
+import os
 import random
 import statistics
 import sys
+
+UNIFORM = os.environ.get("ARRIVALS", "poisson") == "uniform"
 
 
 def p99_of_window(rate, service, duration, rng):
     t, free, latencies = 0.0, 0.0, []
     while True:
-        t += rng.expovariate(rate)
+        t += 1 / rate if UNIFORM else rng.expovariate(rate)
         if t > duration:
             break
         free = max(t, free) + service
@@ -42,7 +46,7 @@ def main():
     service = 1 / capacity
     lm, l10, l90 = windows(light, service, duration)
     hm, h10, h90 = windows(load, service, duration)
-    print(f"ideal server: 1 video at a time, {service * 1000:.0f} ms each ({capacity:.2f} videos/s), Poisson, {duration:.0f} s windows")
+    print(f"ideal server: 1 video at a time, {service * 1000:.0f} ms each ({capacity:.2f} videos/s), {'uniform' if UNIFORM else 'Poisson'}, {duration:.0f} s windows")
     print(f"  light {light:.2f}/s ({light / capacity:.0%}): p99 {lm:.3f} s (10-90%: {l10:.3f}-{l90:.3f})")
     print(f"  load  {load:.2f}/s ({load / capacity:.0%}): p99 {hm:.3f} s (10-90%: {h10:.3f}-{h90:.3f})")
     print(f"  ideal p99 ratio, load / light: {hm / lm:.2f}x")

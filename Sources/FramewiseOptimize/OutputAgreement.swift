@@ -65,12 +65,29 @@ public enum OutputAgreement {
 
     /// One stage's output on one frame as items compared: a frame stage's output is one item; a crop
     /// stage's is one per crop (the larger count of the two), paired in order when both found as many
-    /// crops, none agreeing otherwise. The candidate's and the search's measures then count alike
+    /// crops, else matched as multisets (each reference crop with the first unmatched candidate crop
+    /// that agrees: an upstream detector that finds one box more or less moves the others' order).
+    /// Crops read as no text (a CTC line of "") are not counted on either side: a box that reads as
+    /// nothing adds nothing to the output. The candidate's and the search's measures then count alike
     /// (a recogniser is judged per text line, as the tuner's floor is checked on crops).
     public static func itemsAgreeing(_ a: JSONValue, _ b: JSONValue, tolerance: Double = defaultTolerance) -> (items: Int, agreeing: Int) {
-        guard case let .array(xs) = a, case let .array(ys) = b else { return (1, frameAgrees(a, b, tolerance: tolerance) ? 1 : 0) }
-        guard xs.count == ys.count else { return (max(xs.count, ys.count), 0) }
-        return (xs.count, zip(xs, ys).filter { frameAgrees($0, $1, tolerance: tolerance) }.count)
+        guard case let .array(all) = a, case let .array(allOther) = b else { return (1, frameAgrees(a, b, tolerance: tolerance) ? 1 : 0) }
+        let xs = all.filter { !isEmptyRead($0) }, ys = allOther.filter { !isEmptyRead($0) }
+        guard xs.count != ys.count else { return (xs.count, zip(xs, ys).filter { frameAgrees($0, $1, tolerance: tolerance) }.count) }
+        var unmatched = ys
+        var agreeing = 0
+        for x in xs {
+            guard let k = unmatched.firstIndex(where: { frameAgrees(x, $0, tolerance: tolerance) }) else { continue }
+            unmatched.remove(at: k)
+            agreeing += 1
+        }
+        return (max(xs.count, ys.count), agreeing)
+    }
+
+    /// A CTC line that read no text.
+    static func isEmptyRead(_ item: JSONValue) -> Bool {
+        if case let .string(text)? = item["text"] { return text.isEmpty }
+        return false
     }
 
     /// Per summary field, whether a video's summary agrees with the reference's: counts

@@ -11,7 +11,7 @@ struct LoadCommand: AsyncParsableCommand {
         commandName: "load",
         abstract: "Offer open-loop load to a running `framewise serve` and report what came back.",
         discussion: """
-            One job per video, submitted at Poisson arrival times at --rate whatever the server answers (429s are counted, not retried). \
+            One job per video, submitted at Poisson (or, with --arrivals uniform, evenly spaced) arrival times at --rate whatever the server answers (429s are counted, not retried). \
             Each accepted job is followed on its event stream to its result; latency is from submission to result. Prints submitted, \
             accepted, 429s, errors, completed, latency p50/p99, throughput and the API's request times (submit, status, results).
             """)
@@ -25,6 +25,8 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "The pipeline's name (default: the server's only one).") var pipeline: String?
     @Option(help: "A bearer token (framewise token create).") var token: String?
     @Option(help: "Per-video SLO sent with each job, e.g. 2s.") var slo: String?
+    @Option(help: "Arrival process: poisson (exponential gaps) or uniform (evenly spaced, as wrk2).")
+    var arrivals: ArrivalProcess.Kind = .poisson
     @Option(help: "Seed of the Poisson arrivals.") var seed: UInt64 = 1
     @Option(name: .customLong("result-timeout"), help: "Seconds a job may take to its result before it counts as timed out.") var resultTimeout: Double = 600
     @Option(help: "Keep-alive connections to open before the first arrival (as wrk -c), so request times exclude connection set-up.")
@@ -62,7 +64,7 @@ struct LoadCommand: AsyncParsableCommand {
         }
         var configuration = LoadConfiguration(base: url, pipeline: pipeline, videos: list, rate: try parsedRate(),
                                               duration: jobs == nil ? (duration ?? 10) : nil, jobs: jobs, token: token, slo: slo,
-                                              seed: seed, resultTimeout: resultTimeout)
+                                              arrivals: arrivals, seed: seed, resultTimeout: resultTimeout)
         configuration.connections = connections
         let report: LoadReport
         do { report = try await LoadGenerator(configuration: configuration).run() } catch {

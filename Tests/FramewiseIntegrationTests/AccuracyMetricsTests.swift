@@ -110,9 +110,19 @@ import Testing
         let b = JSONValue.array([Self.line("A"), Self.line("X"), Self.line("C")])
         let paired = OutputAgreement.itemsAgreeing(a, b)
         #expect(paired.items == 3 && paired.agreeing == 2)
-        // Different counts: the larger count, none agreeing.
-        let unequal = OutputAgreement.itemsAgreeing(a, .array([Self.line("A")]))
-        #expect(unequal.items == 3 && unequal.agreeing == 0)
+        // Different counts: the larger count, matched as multisets whatever the order.
+        let unequal = OutputAgreement.itemsAgreeing(a, .array([Self.line("C"), Self.line("A")]))
+        #expect(unequal.items == 3 && unequal.agreeing == 2)
+        let more = OutputAgreement.itemsAgreeing(a, .array([Self.line("B"), Self.line("A"), Self.line("Z"), Self.line("C")]))
+        #expect(more.items == 4 && more.agreeing == 3)
+        // Each candidate line matches once: two reference lines alike need two.
+        let twice = OutputAgreement.itemsAgreeing(.array([Self.line("A"), Self.line("A"), Self.line("B")]), .array([Self.line("A"), Self.line("B")]))
+        #expect(twice.items == 3 && twice.agreeing == 2)
+        // A box read as no text counts on neither side: one more box on a background patch changes nothing.
+        let empty = OutputAgreement.itemsAgreeing(a, .array([Self.line("A"), Self.line(""), Self.line("B"), Self.line("C")]))
+        #expect(empty.items == 3 && empty.agreeing == 3)
+        let lost = OutputAgreement.itemsAgreeing(.array([Self.line("A"), Self.line("")]), .array([Self.line("B")]))
+        #expect(lost.items == 1 && lost.agreeing == 0)
         // No crops on either side: nothing to count.
         let none = OutputAgreement.itemsAgreeing(.array([]), .array([]))
         #expect(none.items == 0 && none.agreeing == 0)

@@ -41,10 +41,13 @@ public struct Tuner: Sendable {
         try measurer.sampleImages()
         var stages: [TuneStage] = []
         var notes: [String] = []
+        let judge = DownstreamJudge(reference: reference, referenceResults: referenceSearch.results, search: search, backend: backend)
         for loaded in referenceLoaded.stages {
             log("stage \(loaded.spec.name): profiling and comparing its candidates")
-            let (candidates, stageNotes) = try measurer.measure(stage: loaded.spec.name, referenceStage: loaded)
-            notes += stageNotes
+            let (measured, stageNotes) = try measurer.measure(stage: loaded.spec.name, referenceStage: loaded)
+            // A stage that feeds others is judged by what the pipeline outputs downstream of it.
+            let (candidates, judgeNotes) = try await judge.judge(stage: loaded.spec.name, candidates: measured, log: log)
+            notes += stageNotes + judgeNotes
             let defaultIndex = candidates.firstIndex { $0.variant == PipelineSpec.originalVariant && $0.inputSize == nil && $0.dynamicWidth == nil
                 && $0.threads == loaded.model.resolvedSession.intraOpThreads } ?? 0
             let maxBatch = candidates[defaultIndex].profile.maxBatch
@@ -79,7 +82,9 @@ public struct Tuner: Sendable {
             let sameSampling = plan.sampling == referencePlan.sampling
             let perStage = RunComparison.stageAgreement(referenceHeld.results, tunedRun.results, stages: stages.map(\.name))
             for choice in plan.stages where sameSampling && choice.candidate != stages.first(where: { $0.name == choice.stage })?.defaultCandidate {
-                let measured = perStage[choice.stage] ?? 1
+                // Judged as searched: a stage feeding others by the last stages downstream of it.
+                let leaves = DownstreamJudge.leaves(of: choice.stage, in: reference)
+                let measured = leaves.isEmpty ? perStage[choice.stage] ?? 1 : leaves.compactMap { perStage[$0] }.min() ?? 1
                 guard measured < request.target.minAgreement,
                       let label = stages.first(where: { $0.name == choice.stage })?.candidates[choice.candidate].label else { continue }
                 excluded[choice.stage, default: []].insert(label)

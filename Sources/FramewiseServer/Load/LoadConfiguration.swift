@@ -1,7 +1,9 @@
 import Foundation
+import FramewiseCore
 
 /// What `framewise load` offers a running server: one job per video, submitted open loop
-/// (Poisson arrivals at `rate`, whatever the server answers) for `duration` seconds or `jobs` jobs.
+/// (Poisson or evenly spaced arrivals at `rate`, whatever the server answers) for `duration` seconds
+/// or `jobs` jobs.
 public struct LoadConfiguration: Sendable {
     /// The server, e.g. `http://127.0.0.1:8080`.
     public var base: String
@@ -18,6 +20,8 @@ public struct LoadConfiguration: Sendable {
     public var token: String?
     /// Per-video SLO sent with each job (e.g. "2s").
     public var slo: String?
+    /// The arrival process: Poisson (exponential gaps, the default) or uniform (every 1/rate s, as wrk2).
+    public var arrivals: ArrivalProcess.Kind
     /// Seed of the Poisson arrivals.
     public var seed: UInt64
     /// How long a job may take from submission to its result before it counts as timed out.
@@ -28,7 +32,8 @@ public struct LoadConfiguration: Sendable {
     public var connections = 0
 
     public init(base: String, pipeline: String? = nil, videos: [String], rate: Double, duration: Double? = nil, jobs: Int? = nil,
-                token: String? = nil, slo: String? = nil, seed: UInt64 = 1, resultTimeout: Double = 600) {
+                token: String? = nil, slo: String? = nil, arrivals: ArrivalProcess.Kind = .poisson, seed: UInt64 = 1,
+                resultTimeout: Double = 600) {
         self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
         self.pipeline = pipeline
         self.videos = videos
@@ -37,6 +42,7 @@ public struct LoadConfiguration: Sendable {
         self.jobs = jobs
         self.token = token
         self.slo = slo
+        self.arrivals = arrivals
         self.seed = seed
         self.resultTimeout = resultTimeout
     }

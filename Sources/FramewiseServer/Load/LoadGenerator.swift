@@ -6,7 +6,7 @@ import NIOHTTP1
 import NIOPosix
 
 /// An open-loop load generator for a running `framewise serve`: jobs of one video each arrive
-/// at Poisson times whatever the server answers (a refused one is counted, not retried); each
+/// at Poisson (or evenly spaced) times whatever the server answers (a refused one is counted, not retried); each
 /// accepted job is followed on its event stream until its result, then its status and results
 /// are read once (timing the API's requests).
 public struct LoadGenerator: Sendable {
@@ -46,7 +46,7 @@ public struct LoadGenerator: Sendable {
         try await openConnections(client)
         let count: Int
         var times: [Double]
-        let process = try ArrivalProcess(rate: configuration.rate, kind: .poisson, seed: configuration.seed)
+        let process = try ArrivalProcess(rate: configuration.rate, kind: configuration.arrivals, seed: configuration.seed)
         if let jobs = configuration.jobs {
             count = jobs
             times = process.times(count: count)
@@ -72,6 +72,7 @@ public struct LoadGenerator: Sendable {
         }
         var report = LoadReport()
         report.offeredRate = configuration.rate
+        report.arrivals = configuration.arrivals
         report.submitted = outcomes.count
         var last = 0.0
         for outcome in outcomes {

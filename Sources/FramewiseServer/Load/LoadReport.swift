@@ -5,6 +5,8 @@ import FramewiseCore
 /// per-video latency from submission to result, throughput, and the API's own request times.
 public struct LoadReport: Sendable {
     public var offeredRate = 0.0
+    /// The arrival process the load was offered with.
+    public var arrivals = ArrivalProcess.Kind.poisson
     /// Jobs offered (POSTed).
     public var submitted = 0
     public var accepted = 0
@@ -53,7 +55,7 @@ public struct LoadReport: Sendable {
         var requests: [JSONField] = requestMillis.keys.sorted().map { JSONField($0, pair(requestMillis[$0] ?? [])) }
         requests.append(JSONField("all", pair(allRequestMillis)))
         return .object([
-            "offered_rate": .number(offeredRate), "submitted": .number(Double(submitted)), "accepted": .number(Double(accepted)),
+            "offered_rate": .number(offeredRate), "arrivals": .string(arrivals.rawValue), "submitted": .number(Double(submitted)), "accepted": .number(Double(accepted)),
             "rejected_429": .number(Double(rejected)), "errors": .number(Double(errors)), "completed": .number(Double(completed)),
             "ok": .number(Double(ok)), "failed": .number(Double(failed)), "timed_out": .number(Double(timedOut)),
             "wall_seconds": .number(wallSeconds), "throughput": .number(throughput), "goodput": .number(goodput),
@@ -66,7 +68,7 @@ public struct LoadReport: Sendable {
     public var text: String {
         func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
         var lines = [
-            "offered      \(f(offeredRate, 2)) jobs/s, \(submitted) submitted",
+            "offered      \(f(offeredRate, 2)) jobs/s (\(arrivals.rawValue)), \(submitted) submitted",
             "accepted     \(accepted)   429: \(rejected)   errors: \(errors)",
             "completed    \(completed) (ok \(ok), failed \(failed), timed out \(timedOut))",
             "latency      p50 \(f(Self.percentile(50, of: latencies)))s   p99 \(f(Self.percentile(99, of: latencies)))s   (submission to result)",

@@ -1,0 +1,92 @@
+import FramewiseCore
+import FramewisePlanner
+import FramewiseRuntime
+
+/// Judges a candidate of a stage that feeds other stages (a detector whose boxes a recogniser
+/// reads) by what the pipeline outputs, not by its own intermediate output: the pipeline runs with
+/// only that stage changed on the search videos, and the last stages downstream of it are compared
+/// with the reference run (`RunComparison.stageAgreement`, the lowest of them). An OCR detector at a
+/// smaller input that finds one more box on a text-like background patch, read as no text, changes
+/// its boxes on that frame but not one line the pipeline reads.
+public struct DownstreamJudge: Sendable {
+    public let reference: PipelineSpec
+    /// The reference's results on the search videos, in their order: the runs are compared with them.
+    public let referenceResults: [VideoResult]
+    public let search: [String]
+    public let backend: any InferenceBackend
+
+    public init(reference: PipelineSpec, referenceResults: [VideoResult], search: [String], backend: any InferenceBackend) {
+        self.reference = reference
+        self.referenceResults = referenceResults
+        self.search = search
+        self.backend = backend
+    }
+
+    /// The last stages downstream of `stage`: those depending on it, directly or through others,
+    /// that feed no stage themselves. Empty for a stage nothing depends on.
+    public static func leaves(of stage: String, in spec: PipelineSpec) -> [String] {
+        var downstream = Set<String>()
+        var frontier = [stage]
+        while let next = frontier.popLast() {
+            for s in spec.stages where s.dependencies.contains(next) && downstream.insert(s.name).inserted { frontier.append(s.name) }
+        }
+        let feeding = Set(spec.stages.flatMap(\.dependencies))
+        return spec.stages.map(\.name).filter { downstream.contains($0) && !feeding.contains($0) }
+    }
+
+    /// The lowest agreement over `leaves` of `run` against `reference` (1 with no leaves).
+    public static func agreement(_ reference: [VideoResult], _ run: [VideoResult], leaves: [String]) -> Double {
+        RunComparison.stageAgreement(reference, run, stages: leaves).values.min() ?? 1
+    }
+
+    /// Replaces the agreement of each of `stage`'s candidates that changes its model's input or file
+    /// (one pipeline run per variant and size; threads do not change outputs) by the agreement of the
+    /// last stages downstream, and says so in a note. Candidates of a stage nothing depends on are
+    /// returned as they are.
+    public func judge(stage: String, candidates: [TuneCandidate], log: (String) -> Void = { _ in }) async throws -> (candidates: [TuneCandidate], notes: [String]) {
+        let leaves = Self.leaves(of: stage, in: reference)
+        guard !leaves.isEmpty else { return (candidates, []) }
+        var out = candidates
+        var judged: [String: (own: Double, downstream: Double)] = [:]
+        for (i, candidate) in candidates.enumerated() where candidate.variant != PipelineSpec.originalVariant
+            || candidate.inputSize != nil || candidate.dynamicWidth != nil {
+            let key = TuneCandidate.label(variant: candidate.variant, inputSize: candidate.inputSize, dynamicWidth: candidate.dynamicWidth, threads: 0)
+            if judged[key] == nil {
+                log("stage \(stage): \(key.replacingOccurrences(of: "/t0", with: "")) judged by \(leaves.joined(separator: ", ")) on the search videos")
+                let spec = try Self.spec(reference, changing: stage, to: candidate)
+                let run = try await TuneRun.run(spec, videos: search, backend: backend)
+                judged[key] = (candidate.agreement, Self.agreement(referenceResults, run.results, leaves: leaves))
+            }
+            out[i].agreement = judged[key]?.downstream ?? candidate.agreement
+        }
+        let list = judged.keys.sorted().map { key -> String in
+            let j = judged[key] ?? (0, 0)
+            return String(format: "%@ %.3f (own output %.3f)", key.replacingOccurrences(of: "/t0", with: ""), j.downstream, j.own)
+        }
+        guard !list.isEmpty else { return (out, []) }
+        return (out, ["stage '\(stage)' feeds \(leaves.joined(separator: ", ")): its candidates are judged by what \(leaves.count == 1 ? "that stage outputs" : "those stages output") "
+                      + "with only this stage changed, on the search videos: " + list.joined(separator: ", ")])
+    }
+
+    /// The whole reference pipeline with `stage`'s model as `candidate` runs it (file, input size,
+    /// dynamic width; the reference's threads).
+    public static func spec(_ reference: PipelineSpec, changing stage: String, to candidate: TuneCandidate) throws -> PipelineSpec {
+        guard let model = reference.stage(named: stage)?.model, let index = reference.models.firstIndex(where: { $0.name == model }) else {
+            throw OptimizeError("stage '\(stage)' is not in the pipeline")
+        }
+        var spec = reference
+        if candidate.variant != PipelineSpec.originalVariant {
+            guard let file = spec.models[index].variants[candidate.variant] else {
+                throw OptimizeError("model '\(model)' has no variant '\(candidate.variant)'")
+            }
+            spec.models[index].path = file
+            spec.models[index].variant = candidate.variant
+        }
+        if let size = candidate.inputSize, size.count == 2 {
+            spec.models[index].preprocess?.width = size[0]
+            spec.models[index].preprocess?.height = size[1]
+        }
+        if let multiple = candidate.dynamicWidth { spec.models[index].preprocess?.dynamicWidth = multiple }
+        return spec
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import FramewiseCore
+import FramewiseOptimize
+import FramewisePlanner
+import FramewiseRuntime
+import FramewiseTesting
+import Testing
+
+/// The tuner judges a stage that feeds others by what the pipeline outputs downstream of it.
+@Suite struct DownstreamJudgeTests {
+    @Test func theLastStagesDownstreamOfAStage() throws {
+        let ocr = try PipelineLoader.load(path: Examples.pipelinePath("ocr"))
+        #expect(DownstreamJudge.leaves(of: "det", in: ocr) == ["text"])
+        #expect(DownstreamJudge.leaves(of: "orient", in: ocr) == ["text"])
+        #expect(DownstreamJudge.leaves(of: "text", in: ocr).isEmpty)
+        let synthetic = try PipelineLoader.load(path: Examples.pipelinePath("synthetic"))
+        #expect(DownstreamJudge.leaves(of: "left", in: synthetic) == ["head"])
+        #expect(DownstreamJudge.leaves(of: "right", in: synthetic) == ["head"])
+        #expect(DownstreamJudge.leaves(of: "head", in: synthetic).isEmpty)
+    }
+
+    /// OCR's detector at a smaller input: its agreement becomes that of the lines the recogniser
+    /// reads, the same figure as a run of the pipeline with that size written in its YAML gives;
+    /// a candidate of the last stage, and the detector's written configuration, keep theirs.
+    @Test func aDetectorCandidateIsJudgedByTheLinesItsBoxesRead() async throws {
+        let video = try Fixtures.require(Fixtures.asset("videos/ocr_text.mp4"))
+        let path = Examples.pipelinePath("ocr")
+        let spec = try PipelineLoader.load(path: path)
+        let backend = try Examples.backend()
+        let reference = try await Examples.run(LoadedPipeline(spec: spec, backend: backend), [video])
+        let judge = DownstreamJudge(reference: spec, referenceResults: reference, search: [video], backend: backend)
+        let profile = ModelProfile(modelName: "det", deviceName: "cpu", entries: [BatchProfile(batchSize: 1, latencyMean: 0.01)])
+        let written = TuneCandidate(variant: "original", threads: 1, profile: profile, agreement: 1)
+        let smaller = TuneCandidate(variant: "original", inputSize: [320, 192], threads: 1, profile: profile, agreement: 0.123)
+        let smallerTwoThreads = TuneCandidate(variant: "original", inputSize: [320, 192], threads: 2, profile: profile, agreement: 0.123)
+        let (judged, notes) = try await judge.judge(stage: "det", candidates: [written, smaller, smallerTwoThreads])
+        #expect(judged[0].agreement == 1)
+        #expect(judged[1].agreement != 0.123 && (0...1).contains(judged[1].agreement))
+        #expect(judged[2].agreement == judged[1].agreement, "threads do not change outputs: one run per size")
+        #expect(notes.count == 1 && notes[0].contains("feeds text") && notes[0].contains("own output 0.123"), "\(notes)")
+
+        // The same size written in the pipeline file and run as a user would.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var editor = YAMLTextEditor(text: text)
+        try editor.set(["models", "det", "preprocess", "size"], to: "[320, 192]")
+        let edited = try PipelineLoader.parse(yaml: editor.text, file: path, baseDirectory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        let changed = try DownstreamJudge.spec(spec, changing: "det", to: smaller)
+        #expect(changed.models.first { $0.name == "det" }?.preprocess == edited.models.first { $0.name == "det" }?.preprocess)
+        let run = try await Examples.run(LoadedPipeline(spec: edited, backend: backend), [video])
+        #expect(judged[1].agreement == DownstreamJudge.agreement(reference, run, leaves: ["text"]))
+
+        // The last stage is judged by its own output, as measured.
+        let recogniser = TuneCandidate(variant: "original", inputSize: [320, 48], threads: 1, profile: profile, agreement: 0.5)
+        let (unchanged, none) = try await judge.judge(stage: "text", candidates: [recogniser])
+        #expect(unchanged[0].agreement == 0.5 && none.isEmpty)
+    }
+}
