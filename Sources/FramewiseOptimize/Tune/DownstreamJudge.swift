@@ -68,6 +68,42 @@ public struct DownstreamJudge: Sendable {
                       + "with only this stage changed, on the search videos: " + list.joined(separator: ", ")])
     }
 
+    /// A stage verification may refuse: its tuned choice and the agreement it was chosen with.
+    public struct Changed: Sendable, Equatable {
+        public var stage: String
+        public var label: String
+        /// The candidate's agreement on the search videos.
+        public var searched: Double
+        public init(stage: String, label: String, searched: Double) {
+            self.stage = stage
+            self.label = label
+            self.searched = searched
+        }
+    }
+
+    /// What verification refuses, given each stage's agreement on the held-out videos (`perStage`):
+    /// every stage is judged by its own output, or, feeding others, by the last stages downstream
+    /// (`leaves`). For each output below `floor`, of the changed stages judged by it only the one
+    /// chosen with the lowest agreement on the search videos (the likeliest cause) falls back, not
+    /// all of them: with OCR's orientation and recognition both changed and the text lines off, the
+    /// recogniser at a narrower width goes and the orientation choice is verified again.
+    public static func refusals(changed: [Changed], in spec: PipelineSpec, perStage: [String: Double],
+                                floor: Double) -> [(stage: String, label: String, output: String, measured: Double)] {
+        let judgedBy = Dictionary(changed.map { c -> (String, [String]) in
+            let leaves = Self.leaves(of: c.stage, in: spec)
+            return (c.stage, leaves.isEmpty ? [c.stage] : leaves)
+        }, uniquingKeysWith: { a, _ in a })
+        var out: [(stage: String, label: String, output: String, measured: Double)] = []
+        for output in spec.stages.map(\.name) {
+            guard let measured = perStage[output], measured < floor else { continue }
+            let suspects = changed.filter { judgedBy[$0.stage]?.contains(output) == true }
+            guard let likeliest = suspects.min(by: { $0.searched < $1.searched }),
+                  !out.contains(where: { $0.stage == likeliest.stage }) else { continue }
+            out.append((likeliest.stage, likeliest.label, output, measured))
+        }
+        return out
+    }
+
     /// The whole reference pipeline with `stage`'s model as `candidate` runs it (file, input size,
     /// dynamic width; the reference's threads).
     public static func spec(_ reference: PipelineSpec, changing stage: String, to candidate: TuneCandidate) throws -> PipelineSpec {

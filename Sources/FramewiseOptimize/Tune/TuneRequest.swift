@@ -18,8 +18,8 @@ public struct TuneRequest: Sendable {
     public var accuracyFrames = 32
     /// Timed runs per batch size when profiling a candidate.
     public var iterations = 5
-    /// Verification rounds (each may fall back some stages).
-    public var rounds = 3
+    /// Verification rounds (each falls back the likeliest cause of each output that disagrees).
+    public var rounds = 4
     /// Timed runs of each whole-pipeline measurement (the reference on the search videos, the
     /// reference and the tuned pipeline on the held-out ones), after a warm-up; the cheapest counts.
     public var repeats = 2

@@ -81,14 +81,16 @@ public struct Tuner: Sendable {
             var refused = false
             let sameSampling = plan.sampling == referencePlan.sampling
             let perStage = RunComparison.stageAgreement(referenceHeld.results, tunedRun.results, stages: stages.map(\.name))
-            for choice in plan.stages where sameSampling && choice.candidate != stages.first(where: { $0.name == choice.stage })?.defaultCandidate {
-                // Judged as searched: a stage feeding others by the last stages downstream of it.
-                let leaves = DownstreamJudge.leaves(of: choice.stage, in: reference)
-                let measured = leaves.isEmpty ? perStage[choice.stage] ?? 1 : leaves.compactMap { perStage[$0] }.min() ?? 1
-                guard measured < request.target.minAgreement,
-                      let label = stages.first(where: { $0.name == choice.stage })?.candidates[choice.candidate].label else { continue }
-                excluded[choice.stage, default: []].insert(label)
-                fallbacks.append(String(format: "%@: %@ agreed on %.3f of held-out frames", choice.stage, label, measured))
+            // Judged as searched (a stage feeding others by the last stages downstream of it); of the
+            // changed stages behind an output that disagrees, the likeliest cause falls back.
+            let changed = sameSampling ? plan.stages.compactMap { choice -> DownstreamJudge.Changed? in
+                guard let stage = stages.first(where: { $0.name == choice.stage }), choice.candidate != stage.defaultCandidate else { return nil }
+                return DownstreamJudge.Changed(stage: choice.stage, label: stage.candidates[choice.candidate].label, searched: choice.agreement)
+            } : []
+            for refusal in DownstreamJudge.refusals(changed: changed, in: reference, perStage: perStage, floor: request.target.minAgreement) {
+                excluded[refusal.stage, default: []].insert(refusal.label)
+                fallbacks.append(String(format: "%@: %@ (%@ agreed on %.3f of held-out frames)", refusal.stage, refusal.label,
+                                        refusal.output == refusal.stage ? "its output" : refusal.output, refusal.measured))
                 refused = true
             }
             let summary = RunComparison.summaryAgreement(referenceHeld.results, tunedRun.results, spec: reference)
