@@ -109,10 +109,15 @@ public struct CTCSpec: Sendable, Equatable {
     public var blank: Int
     /// Append a space as the last class (PaddleOCR's use_space_char).
     public var appendSpace: Bool
-    public init(characters: [String]? = nil, metadataKey: String = "character", blank: Int = 0, appendSpace: Bool = true) {
+    /// A line whose score is below this reads as no text ("", its score kept), as PaddleOCR's
+    /// `drop_score` drops it (0.5 there); 0: every line is kept.
+    public var minScore: Float
+    public init(characters: [String]? = nil, metadataKey: String = "character", blank: Int = 0, appendSpace: Bool = true,
+                minScore: Float = 0) {
         self.characters = characters
         self.metadataKey = metadataKey
         self.blank = blank
         self.appendSpace = appendSpace
+        self.minScore = minScore
     }
 }

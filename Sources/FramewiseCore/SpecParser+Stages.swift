@@ -137,11 +137,16 @@ extension SpecParser {
         case "ctc":
             var spec = CTCSpec()
             if let o = options {
-                reader.rejectUnknownKeys(o, f, allowed: ["characters", "metadata_key", "blank", "append_space"])
+                reader.rejectUnknownKeys(o, f, allowed: ["characters", "metadata_key", "blank", "append_space", "min_score"])
                 spec.characters = reader.strings(o["characters"], "\(f).characters")
                 if let k = reader.string(o["metadata_key"], "\(f).metadata_key") { spec.metadataKey = k }
                 if let b = reader.int(o["blank"], "\(f).blank", min: 0) { spec.blank = b }
                 if let s = reader.bool(o["append_space"], "\(f).append_space") { spec.appendSpace = s }
+                if let m = reader.double(o["min_score"], "\(f).min_score") {
+                    if (0...1).contains(m) { spec.minScore = Float(m) } else {
+                        reader.fail("\(f).min_score", "must be within 0...1 (a line's mean character probability), got \(m)", at: o["min_score"])
+                    }
+                }
             }
             return .ctc(spec)
         default:

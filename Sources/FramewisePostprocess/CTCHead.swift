@@ -1,11 +1,13 @@
 import FramewiseCore
 
 /// CTC greedy decoding of a [T, C] sequence: argmax per step, merge repeats, drop blanks,
-/// map classes 1... to characters. The score is the mean probability of the kept steps.
+/// map classes 1... to characters. The score is the mean probability of the kept steps; a line
+/// scoring below `minScore` reads as no text.
 public struct CTCHead: Sendable {
     /// Characters for classes 1..., after any appended space.
     public let characters: [String]
     public let blank: Int
+    public let minScore: Float
 
     public init(spec: CTCSpec, metadata: [String: String]) throws(PostprocessError) {
         var chars: [String]
@@ -20,6 +22,7 @@ public struct CTCHead: Sendable {
         if spec.appendSpace { chars.append(" ") }
         self.characters = chars
         self.blank = spec.blank
+        self.minScore = spec.minScore
     }
 
     public func apply(_ item: ItemOutputs) throws(PostprocessError) -> HeadResult {
@@ -43,6 +46,6 @@ public struct CTCHead: Sendable {
             scores.append(bestScore)
         }
         let score = scores.isEmpty ? 0 : scores.reduce(0, +) / Float(scores.count)
-        return HeadResult(json: .object(["text": .string(text), "score": .number(Double(score))]))
+        return HeadResult(json: .object(["text": .string(score < minScore ? "" : text), "score": .number(Double(score))]))
     }
 }

@@ -16,6 +16,15 @@ private let existingModels = ["a.onnx", "b.onnx"]
 private let badFileName = "broken-pipeline.yaml"
 
 private let badPipelines: [BadPipeline] = [
+    BadPipeline(name: "a CTC minimum score beyond 1", yaml: """
+        models:
+          m:
+            file: a.onnx
+        stages:
+          rec:
+            model: m
+            postprocess: {ctc: {min_score: 1.5}}
+        """, field: "stages.rec.postprocess.ctc.min_score", line: 7),
     BadPipeline(name: "unknown model reference", yaml: """
         models:
           m:

@@ -175,7 +175,7 @@ struct ValidPipelineTests {
 
         let rec = try #require(spec.stage(named: "rec"))
         #expect(rec.input == .crops(CropSource(stage: "s1", orient: "cls", padding: 0.125, maxPerFrame: 16)))
-        #expect(rec.postprocess == .ctc(CTCSpec(characters: nil, metadataKey: "character", blank: 0, appendSpace: true)))
+        #expect(rec.postprocess == .ctc(CTCSpec(characters: nil, metadataKey: "character", blank: 0, appendSpace: true, minScore: 0)))
         #expect(Set(rec.dependencies) == ["s1", "cls"])
     }
 

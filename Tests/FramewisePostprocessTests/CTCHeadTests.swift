@@ -42,6 +42,16 @@ struct CTCHeadTests {
         #expect(result.json["text"] == .string(text))
     }
 
+    /// PaddleOCR's drop_score: a line below the minimum reads as no text, its score kept.
+    @Test func aLineBelowTheMinimumScoreReadsAsNoText() throws {
+        let head = try CTCHead(spec: CTCSpec(characters: ["A", "B"], appendSpace: false, minScore: 0.5), metadata: [:])
+        let low = try head.apply(sequence([1, 0, 2], best: [0.4, 0.9, 0.5], classCount: 3))
+        #expect(low.json["text"] == .string(""))
+        #expect(approx(try #require(low.json["score"]?.number), 0.45, tolerance: 1e-5))
+        let kept = try head.apply(sequence([1, 0, 2], best: [0.5, 0.9, 0.6], classCount: 3))
+        #expect(kept.json["text"] == .string("AB"))
+    }
+
     @Test func emptyTextScoresZero() throws {
         let head = try CTCHead(spec: CTCSpec(characters: ["A"]), metadata: [:])
         let result = try head.apply(sequence([0, 0], best: [0.9, 0.9], classCount: 3))
