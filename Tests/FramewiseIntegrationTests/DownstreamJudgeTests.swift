@@ -69,6 +69,9 @@ import Testing
         let again = DownstreamJudge.refusals(changed: [det, orient], in: ocr, perStage: ["text": 0.9], floor: 0.95)
         #expect(again.map(\.stage) == ["orient"] && again.first?.output == "text")
         #expect(DownstreamJudge.refusals(changed: [orient, text], in: ocr, perStage: ["det": 0.1, "text": 0.96], floor: 0.95).isEmpty)
+        // Out of rounds, every changed stage behind the lines keeps its written configuration.
+        #expect(DownstreamJudge.behind(changed: [det, orient], in: ocr, perStage: ["text": 0.9], floor: 0.95) == [det, orient])
+        #expect(DownstreamJudge.behind(changed: [det, orient], in: ocr, perStage: ["det": 0.5, "text": 0.97], floor: 0.95).isEmpty)
         // Stages that are outputs of their own (moderation's two models): each that disagrees falls back.
         let moderation = try PipelineLoader.load(path: Examples.pipelinePath("moderation"))
         let names = moderation.stages.map(\.name)

@@ -89,19 +89,27 @@ public struct DownstreamJudge: Sendable {
     /// recogniser at a narrower width goes and the orientation choice is verified again.
     public static func refusals(changed: [Changed], in spec: PipelineSpec, perStage: [String: Double],
                                 floor: Double) -> [(stage: String, label: String, output: String, measured: Double)] {
-        let judgedBy = Dictionary(changed.map { c -> (String, [String]) in
-            let leaves = Self.leaves(of: c.stage, in: spec)
-            return (c.stage, leaves.isEmpty ? [c.stage] : leaves)
-        }, uniquingKeysWith: { a, _ in a })
         var out: [(stage: String, label: String, output: String, measured: Double)] = []
         for output in spec.stages.map(\.name) {
             guard let measured = perStage[output], measured < floor else { continue }
-            let suspects = changed.filter { judgedBy[$0.stage]?.contains(output) == true }
+            let suspects = changed.filter { judgedBy($0.stage, in: spec).contains(output) }
             guard let likeliest = suspects.min(by: { $0.searched < $1.searched }),
                   !out.contains(where: { $0.stage == likeliest.stage }) else { continue }
             out.append((likeliest.stage, likeliest.label, output, measured))
         }
         return out
+    }
+
+    /// Every changed stage judged by an output that agrees less than `floor` (what keeps its written
+    /// configuration when verification runs out of rounds).
+    public static func behind(changed: [Changed], in spec: PipelineSpec, perStage: [String: Double], floor: Double) -> [Changed] {
+        changed.filter { c in judgedBy(c.stage, in: spec).contains { (perStage[$0] ?? 1) < floor } }
+    }
+
+    /// The outputs a stage is judged by: the last stages downstream of it, or its own.
+    static func judgedBy(_ stage: String, in spec: PipelineSpec) -> [String] {
+        let leaves = Self.leaves(of: stage, in: spec)
+        return leaves.isEmpty ? [stage] : leaves
     }
 
     /// The whole reference pipeline with `stage`'s model as `candidate` runs it (file, input size,

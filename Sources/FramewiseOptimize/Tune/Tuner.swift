@@ -73,12 +73,13 @@ public struct Tuner: Sendable {
         var fallbacks: [String] = []
         var tunedRun = referenceHeld
         var yaml = referenceEditor.text
-        for round in 1...max(1, request.rounds) {
+        var round = 0
+        while true {
+            round += 1
             yaml = try TunedPipelineWriter.write(original: text, spec: written, plan: plan, reference: referencePlan, target: request.target)
-            let tuned = try PipelineLoader.parse(yaml: yaml, file: path, baseDirectory: directory)
             log("verification \(round): the tuned pipeline on the held-out video(s)")
-            tunedRun = try await TuneRun.run(tuned, videos: heldOut, backend: backend, repeats: request.repeats)
-            var refused = false
+            tunedRun = try await TuneRun.run(PipelineLoader.parse(yaml: yaml, file: path, baseDirectory: directory), videos: heldOut,
+                                             backend: backend, repeats: request.repeats)
             let sameSampling = plan.sampling == referencePlan.sampling
             let perStage = RunComparison.stageAgreement(referenceHeld.results, tunedRun.results, stages: stages.map(\.name))
             // Judged as searched (a stage feeding others by the last stages downstream of it); of the
@@ -87,21 +88,40 @@ public struct Tuner: Sendable {
                 guard let stage = stages.first(where: { $0.name == choice.stage }), choice.candidate != stage.defaultCandidate else { return nil }
                 return DownstreamJudge.Changed(stage: choice.stage, label: stage.candidates[choice.candidate].label, searched: choice.agreement)
             } : []
-            for refusal in DownstreamJudge.refusals(changed: changed, in: reference, perStage: perStage, floor: request.target.minAgreement) {
+            let floor = request.target.minAgreement
+            let refusals = DownstreamJudge.refusals(changed: changed, in: reference, perStage: perStage, floor: floor)
+            for refusal in refusals {
                 excluded[refusal.stage, default: []].insert(refusal.label)
                 fallbacks.append(String(format: "%@: %@ (%@ agreed on %.3f of held-out frames)", refusal.stage, refusal.label,
                                         refusal.output == refusal.stage ? "its output" : refusal.output, refusal.measured))
-                refused = true
             }
             let summary = RunComparison.summaryAgreement(referenceHeld.results, tunedRun.results, spec: reference)
-            if !sameSampling, summary < request.target.minAgreement {
+            let samplingRefused = !sameSampling && summary < floor
+            if samplingRefused {
                 excludedSamplings.insert(plan.sampling)
                 fallbacks.append(String(format: "sampling %@: summaries agreed on %.3f of held-out fields", plan.sampling, summary))
-                refused = true
             }
-            guard refused else { break }
+            guard !refusals.isEmpty || samplingRefused else { break }
+            guard round < max(1, request.rounds) else {
+                // Out of rounds: nothing unverified is kept. Every changed stage behind an output that
+                // still disagrees keeps its written configuration (a refused sampling, the written one),
+                // and that pipeline is run once more: what the report measures is what it writes.
+                let behind = DownstreamJudge.behind(changed: changed, in: reference, perStage: perStage, floor: floor)
+                for stage in stages where behind.contains(where: { $0.stage == stage.name }) {
+                    excluded[stage.name, default: []].formUnion(stage.candidates.indices.filter { $0 != stage.defaultCandidate }.map { stage.candidates[$0].label })
+                }
+                if samplingRefused { excludedSamplings.formUnion(samplings.map(\.policy).filter { $0 != referencePlan.sampling }) }
+                plan = try searcher.search(excluded: excluded, excludedSamplings: excludedSamplings)
+                notes.append("verification rounds exhausted (\(request.rounds)): "
+                             + (behind.map(\.stage) + (samplingRefused ? ["the sampling"] : [])).joined(separator: ", ")
+                             + " keep the written configuration")
+                yaml = try TunedPipelineWriter.write(original: text, spec: written, plan: plan, reference: referencePlan, target: request.target)
+                log("verification: the tuned pipeline after the last fall-back, on the held-out video(s)")
+                tunedRun = try await TuneRun.run(PipelineLoader.parse(yaml: yaml, file: path, baseDirectory: directory), videos: heldOut,
+                                                 backend: backend, repeats: request.repeats)
+                break
+            }
             plan = try searcher.search(excluded: excluded, excludedSamplings: excludedSamplings)
-            if round == request.rounds { notes.append("verification rounds exhausted: the last choice is unverified") }
         }
         if fallbacks.isEmpty == false, plan == referencePlan { notes.append("every tuned choice fell back to the reference") }
         log("per-video latency: each held-out video alone, reference and tuned")
