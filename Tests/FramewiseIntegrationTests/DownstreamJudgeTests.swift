@@ -62,10 +62,19 @@ import Testing
         let orient = DownstreamJudge.Changed(stage: "orient", label: "int8@128x32/t1", searched: 0.987)
         let text = DownstreamJudge.Changed(stage: "text", label: "original@224x48/t1", searched: 0.975)
         let det = DownstreamJudge.Changed(stage: "det", label: "original/t2", searched: 1)
-        // The detector's own boxes disagree (0.6) but it is judged by the lines: only the recogniser goes.
+        // The detector's own boxes disagree (0.6) but it is judged by the lines; nothing was run alone
+        // (an interaction): only the likeliest, the recogniser, goes.
         let lines = DownstreamJudge.refusals(changed: [det, orient, text], in: ocr, perStage: ["det": 0.6, "orient": 0.9, "text": 0.82], floor: 0.95)
         #expect(lines.count == 1 && lines.first?.stage == "text" && lines.first?.label == "original@224x48/t1" && lines.first?.measured == 0.82)
-        // The next round, without it: the orientation choice is the likeliest cause left.
+        // Run alone, the orientation choice moves the lines and the recogniser's does not: the orientation goes.
+        let alone = DownstreamJudge.refusals(changed: [det, orient, text], in: ocr, perStage: ["text": 0.82], floor: 0.95,
+                                             alone: ["det": 1, "orient": 0.87, "text": 0.97])
+        #expect(alone.map(\.stage) == ["orient"] && alone.first?.measured == 0.87 && alone.first?.output == "text")
+        // Both alone: both go.
+        let both = DownstreamJudge.refusals(changed: [det, orient, text], in: ocr, perStage: ["text": 0.82], floor: 0.95,
+                                            alone: ["det": 0.9, "orient": 0.87, "text": 0.97])
+        #expect(both.map(\.stage) == ["det", "orient"])
+        // One stage behind the output: it goes whatever it did alone.
         let again = DownstreamJudge.refusals(changed: [det, orient], in: ocr, perStage: ["text": 0.9], floor: 0.95)
         #expect(again.map(\.stage) == ["orient"] && again.first?.output == "text")
         #expect(DownstreamJudge.refusals(changed: [orient, text], in: ocr, perStage: ["det": 0.1, "text": 0.96], floor: 0.95).isEmpty)
@@ -75,8 +84,8 @@ import Testing
         // Stages that are outputs of their own (moderation's two models): each that disagrees falls back.
         let moderation = try PipelineLoader.load(path: Examples.pipelinePath("moderation"))
         let names = moderation.stages.map(\.name)
-        let both = names.map { DownstreamJudge.Changed(stage: $0, label: "int8/t1", searched: 0.99) }
-        let refused = DownstreamJudge.refusals(changed: both, in: moderation, perStage: Dictionary(uniqueKeysWithValues: names.map { ($0, 0.5) }), floor: 0.95)
+        let allChanged = names.map { DownstreamJudge.Changed(stage: $0, label: "int8/t1", searched: 0.99) }
+        let refused = DownstreamJudge.refusals(changed: allChanged, in: moderation, perStage: Dictionary(uniqueKeysWithValues: names.map { ($0, 0.5) }), floor: 0.95)
         #expect(refused.map(\.stage) == names)
     }
 }

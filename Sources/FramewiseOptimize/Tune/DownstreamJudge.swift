@@ -53,9 +53,7 @@ public struct DownstreamJudge: Sendable {
             let key = TuneCandidate.label(variant: candidate.variant, inputSize: candidate.inputSize, dynamicWidth: candidate.dynamicWidth, threads: 0)
             if judged[key] == nil {
                 log("stage \(stage): \(key.replacingOccurrences(of: "/t0", with: "")) judged by \(leaves.joined(separator: ", ")) on the search videos")
-                let spec = try Self.spec(reference, changing: stage, to: candidate)
-                let run = try await TuneRun.run(spec, videos: search, backend: backend)
-                judged[key] = (candidate.agreement, Self.agreement(referenceResults, run.results, leaves: leaves))
+                judged[key] = (candidate.agreement, try await alone(stage: stage, candidate: candidate))
             }
             out[i].agreement = judged[key]?.downstream ?? candidate.agreement
         }
@@ -66,6 +64,13 @@ public struct DownstreamJudge: Sendable {
         guard !list.isEmpty else { return (out, []) }
         return (out, ["stage '\(stage)' feeds \(leaves.joined(separator: ", ")): its candidates are judged by what \(leaves.count == 1 ? "that stage outputs" : "those stages output") "
                       + "with only this stage changed, on the search videos: " + list.joined(separator: ", ")])
+    }
+
+    /// The agreement of what `stage` is judged by (the last stages downstream, or its own output)
+    /// when only `stage` runs `candidate`: the whole pipeline run on this judge's videos.
+    public func alone(stage: String, candidate: TuneCandidate) async throws -> Double {
+        let run = try await TuneRun.run(Self.spec(reference, changing: stage, to: candidate), videos: search, backend: backend)
+        return Self.agreement(referenceResults, run.results, leaves: Self.judgedBy(stage, in: reference))
     }
 
     /// A stage verification may refuse: its tuned choice and the agreement it was chosen with.
@@ -83,19 +88,22 @@ public struct DownstreamJudge: Sendable {
 
     /// What verification refuses, given each stage's agreement on the held-out videos (`perStage`):
     /// every stage is judged by its own output, or, feeding others, by the last stages downstream
-    /// (`leaves`). For each output below `floor`, of the changed stages judged by it only the one
-    /// chosen with the lowest agreement on the search videos (the likeliest cause) falls back, not
-    /// all of them: with OCR's orientation and recognition both changed and the text lines off, the
-    /// recogniser at a narrower width goes and the orientation choice is verified again.
-    public static func refusals(changed: [Changed], in spec: PipelineSpec, perStage: [String: Double],
-                                floor: Double) -> [(stage: String, label: String, output: String, measured: Double)] {
+    /// (`leaves`). For each output below `floor`: the one changed stage behind it; else those of
+    /// them that disagree run alone (`alone`: the stage's judged agreement with only it changed);
+    /// else, an interaction, the one chosen with the lowest agreement on the search videos. With
+    /// OCR's detector, orientation and recogniser all changed and the lines off, the stage whose
+    /// change alone moves the lines falls back, and the others are verified again.
+    public static func refusals(changed: [Changed], in spec: PipelineSpec, perStage: [String: Double], floor: Double,
+                                alone: [String: Double] = [:]) -> [(stage: String, label: String, output: String, measured: Double)] {
         var out: [(stage: String, label: String, output: String, measured: Double)] = []
         for output in spec.stages.map(\.name) {
             guard let measured = perStage[output], measured < floor else { continue }
             let suspects = changed.filter { judgedBy($0.stage, in: spec).contains(output) }
-            guard let likeliest = suspects.min(by: { $0.searched < $1.searched }),
-                  !out.contains(where: { $0.stage == likeliest.stage }) else { continue }
-            out.append((likeliest.stage, likeliest.label, output, measured))
+            let culprits = suspects.count > 1 ? suspects.filter { (alone[$0.stage] ?? 1) < floor } : suspects
+            let refused = culprits.isEmpty ? suspects.min(by: { $0.searched < $1.searched }).map { [$0] } ?? [] : culprits
+            for c in refused where !out.contains(where: { $0.stage == c.stage }) {
+                out.append((c.stage, c.label, output, suspects.count > 1 ? alone[c.stage] ?? measured : measured))
+            }
         }
         return out
     }

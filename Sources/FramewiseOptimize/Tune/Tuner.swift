@@ -89,11 +89,24 @@ public struct Tuner: Sendable {
                 return DownstreamJudge.Changed(stage: choice.stage, label: stage.candidates[choice.candidate].label, searched: choice.agreement)
             } : []
             let floor = request.target.minAgreement
-            let refusals = DownstreamJudge.refusals(changed: changed, in: reference, perStage: perStage, floor: floor)
+            // Several changed stages behind outputs that disagree: each is run alone on the held-out videos.
+            let behind = DownstreamJudge.behind(changed: changed, in: reference, perStage: perStage, floor: floor)
+            var alone: [String: Double] = [:]
+            if behind.count > 1 {
+                let heldJudge = DownstreamJudge(reference: reference, referenceResults: referenceHeld.results, search: heldOut, backend: backend)
+                for c in behind {
+                    guard let stage = stages.first(where: { $0.name == c.stage }),
+                          let choice = plan.stages.first(where: { $0.stage == c.stage }) else { continue }
+                    log("verification \(round): stage \(c.stage) alone (\(c.label)) on the held-out video(s)")
+                    alone[c.stage] = try await heldJudge.alone(stage: c.stage, candidate: stage.candidates[choice.candidate])
+                }
+            }
+            let refusals = DownstreamJudge.refusals(changed: changed, in: reference, perStage: perStage, floor: floor, alone: alone)
             for refusal in refusals {
                 excluded[refusal.stage, default: []].insert(refusal.label)
-                fallbacks.append(String(format: "%@: %@ (%@ agreed on %.3f of held-out frames)", refusal.stage, refusal.label,
-                                        refusal.output == refusal.stage ? "its output" : refusal.output, refusal.measured))
+                fallbacks.append(String(format: "%@: %@ (%@ agreed on %.3f of held-out frames%@)", refusal.stage, refusal.label,
+                                        refusal.output == refusal.stage ? "its output" : refusal.output, refusal.measured,
+                                        alone[refusal.stage] == nil ? "" : " with only this stage changed"))
             }
             let summary = RunComparison.summaryAgreement(referenceHeld.results, tunedRun.results, spec: reference)
             let samplingRefused = !sameSampling && summary < floor
@@ -106,7 +119,6 @@ public struct Tuner: Sendable {
                 // Out of rounds: nothing unverified is kept. Every changed stage behind an output that
                 // still disagrees keeps its written configuration (a refused sampling, the written one),
                 // and that pipeline is run once more: what the report measures is what it writes.
-                let behind = DownstreamJudge.behind(changed: changed, in: reference, perStage: perStage, floor: floor)
                 for stage in stages where behind.contains(where: { $0.stage == stage.name }) {
                     excluded[stage.name, default: []].formUnion(stage.candidates.indices.filter { $0 != stage.defaultCandidate }.map { stage.candidates[$0].label })
                 }
