@@ -17,15 +17,28 @@ struct StoredRow: Equatable, Sendable {
                 try Row.fetchAll(db, sql: sql).map { StoredRow(sequence: $0["sequence"], video: $0["video_id"], json: $0["json"]) }
             }
         }
+        return try await postgres(url, sql) { row in
+            let (sequence, video, json) = try row.decode((Int64, Int64, String).self)
+            return StoredRow(sequence: sequence, video: video, json: json)
+        }
+    }
+
+    /// Videos a server was running without a stored result (what a restart queues again).
+    static func interrupted(_ store: StoreUnderTest) async throws -> Int {
+        let sql = "SELECT COUNT(*) FROM videos WHERE state = 'running' AND id NOT IN (SELECT video_id FROM results)"
+        guard let url = store.postgres else {
+            return try await DatabaseQueue(path: store.sqlitePath).read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+        }
+        return try await postgres(url, sql) { Int(try $0.decode(Int64.self)) }.first ?? 0
+    }
+
+    private static func postgres<T: Sendable>(_ url: PostgresURL, _ sql: String, _ decode: @Sendable (PostgresRow) throws -> T) async throws -> [T] {
         let configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
                                                              database: url.database, tls: .disable)
         let logger = Logger(label: "test")
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
         do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect().map {
-                let (sequence, video, json) = try $0.decode((Int64, Int64, String).self)
-                return StoredRow(sequence: sequence, video: video, json: json)
-            }
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect().map(decode)
             try await connection.close()
             return rows
         } catch {

@@ -145,18 +145,7 @@ struct CandidateMeasurer {
         spec.stages = reference.stages.filter { needed.contains($0.name) }
         spec.models = reference.models.filter { m in spec.stages.contains { $0.model == m.name } }
         spec.summary = []
-        guard let index = spec.models.firstIndex(where: { $0.name == stage.model }) else { throw OptimizeError("no model '\(stage.model)'") }
-        if variant != PipelineSpec.originalVariant {
-            guard let file = spec.models[index].variants[variant] else { throw OptimizeError("model '\(stage.model)' has no variant '\(variant)'") }
-            spec.models[index].path = file
-            spec.models[index].variant = variant
-        }
-        if let size {
-            spec.models[index].preprocess?.width = size[0]
-            spec.models[index].preprocess?.height = size[1]
-        }
-        spec.models[index].session.intraOpThreads = threads
-        return spec
+        return try spec.runningModel(stage.model, variant: variant, inputSize: size, threads: threads)
     }
 
     /// The model's fixed batch size, else 4 (at most its batch limit).

@@ -123,22 +123,7 @@ public struct DownstreamJudge: Sendable {
     /// The whole reference pipeline with `stage`'s model as `candidate` runs it (file, input size,
     /// dynamic width; the reference's threads).
     public static func spec(_ reference: PipelineSpec, changing stage: String, to candidate: TuneCandidate) throws -> PipelineSpec {
-        guard let model = reference.stage(named: stage)?.model, let index = reference.models.firstIndex(where: { $0.name == model }) else {
-            throw OptimizeError("stage '\(stage)' is not in the pipeline")
-        }
-        var spec = reference
-        if candidate.variant != PipelineSpec.originalVariant {
-            guard let file = spec.models[index].variants[candidate.variant] else {
-                throw OptimizeError("model '\(model)' has no variant '\(candidate.variant)'")
-            }
-            spec.models[index].path = file
-            spec.models[index].variant = candidate.variant
-        }
-        if let size = candidate.inputSize, size.count == 2 {
-            spec.models[index].preprocess?.width = size[0]
-            spec.models[index].preprocess?.height = size[1]
-        }
-        if let multiple = candidate.dynamicWidth { spec.models[index].preprocess?.dynamicWidth = multiple }
-        return spec
+        guard let model = reference.stage(named: stage)?.model else { throw OptimizeError("stage '\(stage)' is not in the pipeline") }
+        return try reference.runningModel(model, variant: candidate.variant, inputSize: candidate.inputSize, dynamicWidth: candidate.dynamicWidth)
     }
 }
