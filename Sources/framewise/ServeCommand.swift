@@ -110,7 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
             config.instance = instance
             config.downloadTimeout = downloadRetry.duration
             config.downloadRetries = downloadRetry.retries
-            config.lease = .milliseconds(Int64(((try? PlanningUnits.seconds(lease)) ?? 30) * 1000))
+            config.lease = .seconds((try? PlanningUnits.seconds(lease)) ?? 30)
             server = try await buildServer(config, logger: Logger(label: "framewise.serve")) { address in
                 FileHandle.standardOutput.write(Data("framewise serve: listening on http://\(address)\n".utf8))
             }
