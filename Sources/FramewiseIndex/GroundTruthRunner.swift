@@ -5,9 +5,13 @@ import FramewiseRuntime
 /// Runs a ground-truth pipeline on chosen frames only, through the normal streaming engine: the
 /// frames are copied bit for bit into one Y4M file per video (`FrameExtractor`), and the pipeline,
 /// with its sampling set to every frame, runs over those files (batching across videos as usual).
-/// A frame's label is the top-1 class of the pipeline's (last) classify stage.
+/// A frame's label is the top-1 class of the pipeline's (last) classify stage. The models are
+/// loaded when frames need labels, not before: a query whose centroids' labels are all cached in
+/// the index never loads them.
 public struct GroundTruthRunner: Sendable {
-    public let pipeline: LoadedPipeline
+    /// The pipeline, sampling every frame (its models not loaded yet).
+    public let spec: PipelineSpec
+    public let backend: any InferenceBackend
     public let engine: EngineConfiguration
     /// The classify stage read, and its labels.
     public let stage: String
@@ -17,14 +21,15 @@ public struct GroundTruthRunner: Sendable {
     /// Frames per engine run (bounds the temporary Y4M files).
     public var chunk = 256
 
-    /// Loads `spec` (sampling replaced by every frame) with `backend`.
+    /// `spec` (sampling replaced by every frame) to run with `backend`, loaded on first use.
     public init(spec: PipelineSpec, backend: any InferenceBackend, engine: EngineConfiguration = EngineConfiguration()) throws {
         var everyFrame = spec
         everyFrame.sampling = .everyFrame
         guard let classify = Self.classifyStage(of: spec) else {
             throw IndexError.groundTruth("\(spec.file): the ground-truth pipeline needs a stage with a classify head")
         }
-        pipeline = try LoadedPipeline(spec: everyFrame, backend: backend)
+        self.spec = everyFrame
+        self.backend = backend
         self.engine = engine
         stage = classify.stage
         labels = classify.labels
@@ -37,20 +42,26 @@ public struct GroundTruthRunner: Sendable {
         labels.firstIndex(of: label) ?? Int(label)
     }
 
-    /// Ground-truth labels of `frames` (keyed by frame id), and the seconds the engine spent.
+    /// Ground-truth labels of `frames` (keyed by frame id), and the seconds the engine spent. The
+    /// models are loaded once per call, and only when there are frames.
     public func labels(for frames: [FrameRef]) async throws -> (labels: [Int64: GroundTruthLabel], seconds: Double) {
+        guard !frames.isEmpty else { return ([:], 0) }
+        let pipeline: LoadedPipeline
+        do { pipeline = try LoadedPipeline(spec: spec, backend: backend) } catch {
+            throw IndexError.groundTruth("\(spec.file): cannot load the ground-truth models: \(error)")
+        }
         var out: [Int64: GroundTruthLabel] = [:]
         var seconds = 0.0
         for start in stride(from: 0, to: frames.count, by: max(1, chunk)) {
             let part = Array(frames[start..<min(start + max(1, chunk), frames.count)])
-            let (labels, s) = try await run(part)
+            let (labels, s) = try await run(part, on: pipeline)
             out.merge(labels) { a, _ in a }
             seconds += s
         }
         return (out, seconds)
     }
 
-    private func run(_ frames: [FrameRef]) async throws -> ([Int64: GroundTruthLabel], Double) {
+    private func run(_ frames: [FrameRef], on pipeline: LoadedPipeline) async throws -> ([Int64: GroundTruthLabel], Double) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("framewise-gt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

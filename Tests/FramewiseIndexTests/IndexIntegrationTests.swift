@@ -68,5 +68,27 @@ import Testing
             if n > 0 { #expect(answer.centroidsRun == 0 && answer.centroidsCached == 10) }
         }
         #expect(ran == 10)
+
+        // Every centroid's label cached: a query never loads the ground-truth models, so a runner
+        // whose models cannot load still answers, the same frames.
+        let unloadable = try GroundTruthRunner(spec: spec, backend: UnloadableBackend(), engine: EngineConfiguration(workerThreads: 2))
+        let first = try #require(classes.first)
+        let cached = try await IndexQuery.run(store: store, classID: first, groundTruth: unloadable)
+        #expect(cached.frames.compactMap(\.sourceIndex) == gtByFrame.filter { $0.value == first }.keys.sorted())
+        #expect(cached.centroidsRun == 0 && cached.centroidsCached == 10)
+        // A label missing: the models are loaded, and their error names the ground-truth file.
+        let fresh = try IndexStore(directory: folder.appendingPathComponent("index2").path)
+        try fresh.saveSettings(settings)
+        try await RealModels.run(cheap, [video], sink: IndexingSink(store: fresh, settings: settings))
+        await #expect(throws: IndexError.self) { try await IndexQuery.run(store: fresh, classID: first, groundTruth: unloadable) }
+        do { _ = try await IndexQuery.run(store: fresh, classID: first, groundTruth: unloadable) } catch {
+            #expect("\(error)".contains(gtPath) && "\(error)".contains("cannot load"), "\(error)")
+        }
     }
+}
+
+/// A backend whose every model fails to load.
+private struct UnloadableBackend: InferenceBackend {
+    struct Unloadable: Error, CustomStringConvertible { var description: String { "this backend loads no model" } }
+    func loadSession(path: String, name: String, options: SessionOptions) throws -> any InferenceSession { throw Unloadable() }
 }
