@@ -28,7 +28,7 @@ import Testing
         let spec = try PipelineLoader.load(path: path)
         let backend = try Examples.backend()
         let reference = try await Examples.run(LoadedPipeline(spec: spec, backend: backend), [video])
-        let judge = DownstreamJudge(reference: spec, referenceResults: reference, search: [video], backend: backend)
+        let judge = DownstreamJudge(reference: spec, referenceResults: reference, videos: [video], backend: backend)
         let profile = ModelProfile(modelName: "det", deviceName: "cpu", entries: [BatchProfile(batchSize: 1, latencyMean: 0.01)])
         let written = TuneCandidate(variant: "original", threads: 1, profile: profile, agreement: 1)
         let smaller = TuneCandidate(variant: "original", inputSize: [320, 192], threads: 1, profile: profile, agreement: 0.123)

@@ -10,15 +10,16 @@ import FramewiseRuntime
 /// its boxes on that frame but not one line the pipeline reads.
 public struct DownstreamJudge: Sendable {
     public let reference: PipelineSpec
-    /// The reference's results on the search videos, in their order: the runs are compared with them.
+    /// The reference's results on `videos`, in their order: the runs are compared with them.
     public let referenceResults: [VideoResult]
-    public let search: [String]
+    /// The videos the runs are made on: the search half, or in verification the held-out half.
+    public let videos: [String]
     public let backend: any InferenceBackend
 
-    public init(reference: PipelineSpec, referenceResults: [VideoResult], search: [String], backend: any InferenceBackend) {
+    public init(reference: PipelineSpec, referenceResults: [VideoResult], videos: [String], backend: any InferenceBackend) {
         self.reference = reference
         self.referenceResults = referenceResults
-        self.search = search
+        self.videos = videos
         self.backend = backend
     }
 
@@ -52,7 +53,7 @@ public struct DownstreamJudge: Sendable {
             || candidate.inputSize != nil || candidate.dynamicWidth != nil {
             let key = TuneCandidate.label(variant: candidate.variant, inputSize: candidate.inputSize, dynamicWidth: candidate.dynamicWidth, threads: 0)
             if judged[key] == nil {
-                log("stage \(stage): \(key.replacingOccurrences(of: "/t0", with: "")) judged by \(leaves.joined(separator: ", ")) on the search videos")
+                log("stage \(stage): \(key.replacingOccurrences(of: "/t0", with: "")) judged by \(leaves.joined(separator: ", ")) on \(videos.count) video(s)")
                 judged[key] = (candidate.agreement, try await alone(stage: stage, candidate: candidate))
             }
             out[i].agreement = judged[key]?.downstream ?? candidate.agreement
@@ -69,7 +70,7 @@ public struct DownstreamJudge: Sendable {
     /// The agreement of what `stage` is judged by (the last stages downstream, or its own output)
     /// when only `stage` runs `candidate`: the whole pipeline run on this judge's videos.
     public func alone(stage: String, candidate: TuneCandidate) async throws -> Double {
-        let run = try await TuneRun.run(Self.spec(reference, changing: stage, to: candidate), videos: search, backend: backend)
+        let run = try await TuneRun.run(Self.spec(reference, changing: stage, to: candidate), videos: videos, backend: backend)
         return Self.agreement(referenceResults, run.results, leaves: Self.judgedBy(stage, in: reference))
     }
 

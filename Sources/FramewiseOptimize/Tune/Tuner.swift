@@ -41,7 +41,7 @@ public struct Tuner: Sendable {
         try measurer.sampleImages()
         var stages: [TuneStage] = []
         var notes: [String] = []
-        let judge = DownstreamJudge(reference: reference, referenceResults: referenceSearch.results, search: search, backend: backend)
+        let judge = DownstreamJudge(reference: reference, referenceResults: referenceSearch.results, videos: search, backend: backend)
         for loaded in referenceLoaded.stages {
             log("stage \(loaded.spec.name): profiling and comparing its candidates")
             let (measured, stageNotes) = try measurer.measure(stage: loaded.spec.name, referenceStage: loaded)
@@ -93,7 +93,7 @@ public struct Tuner: Sendable {
             let behind = DownstreamJudge.behind(changed: changed, in: reference, perStage: perStage, floor: floor)
             var alone: [String: Double] = [:]
             if behind.count > 1 {
-                let heldJudge = DownstreamJudge(reference: reference, referenceResults: referenceHeld.results, search: heldOut, backend: backend)
+                let heldJudge = DownstreamJudge(reference: reference, referenceResults: referenceHeld.results, videos: heldOut, backend: backend)
                 for c in behind {
                     guard let stage = stages.first(where: { $0.name == c.stage }),
                           let choice = plan.stages.first(where: { $0.stage == c.stage }) else { continue }
