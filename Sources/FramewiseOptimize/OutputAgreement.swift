@@ -73,7 +73,7 @@ public enum OutputAgreement {
     public static func itemsAgreeing(_ a: JSONValue, _ b: JSONValue, tolerance: Double = defaultTolerance) -> (items: Int, agreeing: Int) {
         guard case let .array(all) = a, case let .array(allOther) = b else { return (1, frameAgrees(a, b, tolerance: tolerance) ? 1 : 0) }
         let xs = all.filter { !isEmptyRead($0) }, ys = allOther.filter { !isEmptyRead($0) }
-        guard xs.count != ys.count else { return (xs.count, zip(xs, ys).filter { frameAgrees($0, $1, tolerance: tolerance) }.count) }
+        if xs.count == ys.count { return (xs.count, zip(xs, ys).filter { frameAgrees($0, $1, tolerance: tolerance) }.count) }
         var unmatched = ys
         var agreeing = 0
         for x in xs {

@@ -18,14 +18,14 @@ enum TuneTable {
         lines.append("")
         lines.append("              predicted (search videos)   on the held-out videos: predicted, measured")
         lines.append("config       core-s/video  latency ms    core-s/video  measured  videos/s  frame p50/p99 ms   summaries  outputs  $/1000")
+        // The pipeline's last stages (what it outputs); every stage's own agreement is in --json.
+        let fed = Set(r.stages.flatMap(\.inputs))
         for (name, p, m) in [("reference", r.reference, r.measuredReference), ("tuned", r.tuned, r.measuredTuned)] {
-            // The pipeline's last stages (what it outputs); every stage's own agreement is in --json.
-            let fed = Set(r.stages.flatMap(\.inputs))
-            let frames = m.stageAgreement.filter { !fed.contains($0.key) }.values.min()
+            let outputs = m.stageAgreement.filter { !fed.contains($0.key) }.values.min()
             lines.append(name.padded(12) + " " + f(p.costPerVideo, "%12.4f") + "  " + f(p.latency * 1000, "%10.1f") + "    "
                          + f(m.predictedCostPerVideo, "%12.4f") + "  " + f(m.costPerVideo, "%8.4f") + "  " + f(m.videosPerSecond, "%8.3f") + "  "
                          + (f(m.frameLatencyP50.map { $0 * 1000 }, "%.0f") + "/" + f(m.frameLatencyP99.map { $0 * 1000 }, "%.0f")).padded(17)
-                         + "  " + f(m.summaryAgreement, "%9.3f") + "  " + f(frames, "%7.3f") + "  " + f(m.dollarsPer1000Videos ?? p.dollarsPer1000Videos, "%.4f"))
+                         + "  " + f(m.summaryAgreement, "%9.3f") + "  " + f(outputs, "%7.3f") + "  " + f(m.dollarsPer1000Videos ?? p.dollarsPer1000Videos, "%.4f"))
         }
         if r.measuredTuned.costPerVideo > 0 {
             lines.append(String(format: "on the held-out videos the predicted tuned cost is %+.0f%% off the measured; tuned is %.2fx the reference's videos/s (all held-out videos submitted at once)",

@@ -51,16 +51,16 @@ public struct DownstreamJudge: Sendable {
         var judged: [String: (own: Double, downstream: Double)] = [:]
         for (i, candidate) in candidates.enumerated() where candidate.variant != PipelineSpec.originalVariant
             || candidate.inputSize != nil || candidate.dynamicWidth != nil {
-            let key = TuneCandidate.label(variant: candidate.variant, inputSize: candidate.inputSize, dynamicWidth: candidate.dynamicWidth, threads: 0)
+            let key = candidate.outputLabel
             if judged[key] == nil {
-                log("stage \(stage): \(key.replacingOccurrences(of: "/t0", with: "")) judged by \(leaves.joined(separator: ", ")) on \(videos.count) video(s)")
+                log("stage \(stage): \(key) judged by \(leaves.joined(separator: ", ")) on \(videos.count) video(s)")
                 judged[key] = (candidate.agreement, try await alone(stage: stage, candidate: candidate))
             }
             out[i].agreement = judged[key]?.downstream ?? candidate.agreement
         }
         let list = judged.keys.sorted().map { key -> String in
             let j = judged[key] ?? (0, 0)
-            return String(format: "%@ %.3f (own output %.3f)", key.replacingOccurrences(of: "/t0", with: ""), j.downstream, j.own)
+            return String(format: "%@ %.3f (own output %.3f)", key, j.downstream, j.own)
         }
         guard !list.isEmpty else { return (out, []) }
         return (out, ["stage '\(stage)' feeds \(leaves.joined(separator: ", ")): its candidates are judged by what \(leaves.count == 1 ? "that stage outputs" : "those stages output") "

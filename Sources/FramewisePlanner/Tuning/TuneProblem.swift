@@ -31,7 +31,14 @@ public struct TuneCandidate: Sendable, Codable, Equatable {
 
     /// The short name of a configuration of a stage's model (a candidate's, or a choice's).
     public static func label(variant: String, inputSize: [Int]?, dynamicWidth: Int?, threads: Int) -> String {
-        variant + (inputSize.map { "@" + $0.map(String.init).joined(separator: "x") } ?? "") + (dynamicWidth.map { "~\($0)" } ?? "") + "/t\(threads)"
+        outputLabel(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth) + "/t\(threads)"
+    }
+
+    /// The label without the threads, which do not change what the model outputs, e.g. `int8@256x192`.
+    public var outputLabel: String { Self.outputLabel(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth) }
+
+    static func outputLabel(variant: String, inputSize: [Int]?, dynamicWidth: Int?) -> String {
+        variant + (inputSize.map { "@" + $0.map(String.init).joined(separator: "x") } ?? "") + (dynamicWidth.map { "~\($0)" } ?? "")
     }
 }
 
