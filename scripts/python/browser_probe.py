@@ -101,19 +101,27 @@ def main():
         held = False
         seen = []
         deadline = time.time() + args.timeout
+
+        def record():
+            value = browser.send("Runtime.evaluate", {"expression": f"String({args.watch})", "returnByValue": True},
+                                 session=session).get("result", {}).get("value")
+            if not seen or seen[-1] != value:
+                seen.append(value)
+                if args.watch_out:
+                    with open(args.watch_out + ".tmp", "w") as f:
+                        json.dump(seen, f)
+                    os.replace(args.watch_out + ".tmp", args.watch_out)
+
         while time.time() < deadline:
             if args.watch:
-                value = browser.send("Runtime.evaluate", {"expression": f"String({args.watch})", "returnByValue": True},
-                                     session=session).get("result", {}).get("value")
-                if not seen or seen[-1] != value:
-                    seen.append(value)
-                    if args.watch_out:
-                        with open(args.watch_out + ".tmp", "w") as f:
-                            json.dump(seen, f)
-                        os.replace(args.watch_out + ".tmp", args.watch_out)
+                record()
             value = browser.send("Runtime.evaluate", {"expression": f"Boolean({args.until})", "returnByValue": True}, session=session)
             if value.get("result", {}).get("value") is True:
                 held = True
+                # The page may have changed between the last sample and the condition: record the
+                # value it holds with, so the watch list ends where the wait did.
+                if args.watch:
+                    record()
                 break
             time.sleep(0.1)
         dom = browser.send("Runtime.evaluate", {"expression": "document.documentElement.outerHTML", "returnByValue": True},
