@@ -145,6 +145,12 @@ public struct PreprocessSpec: Sendable, Codable, Equatable {
     /// items are padded. A text recogniser then computes over the text, not over padding (PaddleOCR
     /// batches this way). Needs a letterbox resize and a model with a free width axis.
     public var dynamicWidth: Int?
+    /// Nil: every item is `height` high. N (with `dynamicWidth`: `preprocess.dynamic_size`): a batch
+    /// is as high as its highest item letterboxed into the model's size, rounded up to a multiple of
+    /// N and at most `height`. A detector fed whole frames then computes over the frame, not over the
+    /// letterbox's padding (a 16:9 frame in a 4:5 canvas is 30% padding). Needs a letterbox resize and
+    /// a model with free spatial axes.
+    public var dynamicHeight: Int?
 
     public init(
         width: Int, height: Int, layout: TensorLayout = .nchw, channelOrder: ChannelOrder = .rgb,
@@ -169,27 +175,41 @@ public struct PreprocessSpec: Sendable, Codable, Equatable {
     /// Bytes of one preprocessed image.
     public var itemByteCount: Int { 3 * width * height * elementType.byteSize }
 
-    /// The spec one batch runs at, given its items' source sizes (frames or crops, in pixels): with
-    /// `dynamicWidth`, `width` becomes the widest item's width at the model's height, rounded up
-    /// to a multiple of `dynamicWidth` and kept within it..`width`; otherwise the spec itself.
+    /// The spec one batch runs at, given its items' source sizes (frames or crops, in pixels). Each
+    /// item letterboxed into the written size has a scale (the smaller of the two axis ratios) and a
+    /// content size; with `dynamicWidth` (`dynamicHeight`) the batch's width (height) becomes the
+    /// largest content's, rounded up to the multiple and kept within it..the written size. The axis
+    /// that bounds an item's scale stays at the written size, so every item keeps its scale and its
+    /// pixels: only the padding shrinks. Without either, the spec itself.
     public func fitted(to sizes: [(width: Double, height: Double)]) -> PreprocessSpec {
-        guard dynamicWidth != nil else { return self }
-        var widest = 1.0
+        guard dynamicWidth != nil || dynamicHeight != nil else { return self }
+        var widest = 1.0, highest = 1.0
         for s in sizes where s.width > 0 && s.height > 0 {
-            widest = max(widest, Double(height) * s.width / s.height)
+            let scale = min(Double(width) / s.width, Double(height) / s.height)
+            widest = max(widest, s.width * scale)
+            highest = max(highest, s.height * scale)
         }
         var fitted = self
         fitted.width = batchWidth(needed: widest)
+        fitted.height = Self.fit(needed: highest, multiple: dynamicHeight, limit: height)
         fitted.dynamicWidth = nil
+        fitted.dynamicHeight = nil
         return fitted
     }
 
     /// With `dynamicWidth`, the width a batch runs at when `needed` pixels must fit: rounded up to
     /// a multiple of `dynamicWidth`, at least one multiple, at most `width`. Without it, `width`.
-    public func batchWidth(needed: Double) -> Int {
-        guard let multiple = dynamicWidth, multiple > 0 else { return width }
-        let pixels = Int(min(needed.rounded(.up), Double(width)))
-        return min(width, max(multiple, (pixels + multiple - 1) / multiple * multiple))
+    public func batchWidth(needed: Double) -> Int { Self.fit(needed: needed, multiple: dynamicWidth, limit: width) }
+
+    /// With `dynamicHeight`, the height a batch runs at when `needed` pixels must fit (as `batchWidth`).
+    public func batchHeight(needed: Double) -> Int { Self.fit(needed: needed, multiple: dynamicHeight, limit: height) }
+
+    /// `needed` rounded up to a multiple of `multiple` (at least one), at most `limit`; `limit` without a multiple.
+    static func fit(needed: Double, multiple: Int?, limit: Int) -> Int {
+        guard let multiple, multiple > 0 else { return limit }
+        // A hair under a whole pixel is that pixel (an item whose scale is bound by this axis lands on `limit` exactly).
+        let pixels = Int(min((needed - 1e-6).rounded(.up), Double(limit)))
+        return min(limit, max(multiple, (pixels + multiple - 1) / multiple * multiple))
     }
 }
 

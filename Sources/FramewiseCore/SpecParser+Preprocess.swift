@@ -2,7 +2,7 @@ import Yams
 
 extension SpecParser {
     mutating func parsePreprocess(_ node: Node, _ field: String) -> PreprocessSpec? {
-        reader.rejectUnknownKeys(node, field, allowed: ["size", "layout", "channels", "dtype", "scale", "mean", "std", "resize", "dynamic_width"])
+        reader.rejectUnknownKeys(node, field, allowed: ["size", "layout", "channels", "dtype", "scale", "mean", "std", "resize", "dynamic_width", "dynamic_size"])
         _ = reader.entries(node, field)
         guard let size = reader.numbers(node["size"], "\(field).size", count: 2) else {
             if node["size"] == nil { reader.fail("\(field).size", "missing required field [width, height]", at: node) }
@@ -48,6 +48,17 @@ extension SpecParser {
             } else {
                 reader.fail("\(field).dynamic_width", "a batch's width can follow its items only when they are letterboxed into the model's size "
                             + "(resize: {letterbox: ...}), not with \(spec.resize)", at: node["dynamic_width"])
+            }
+        }
+        if let multiple = reader.int(node["dynamic_size"], "\(field).dynamic_size", min: 1) {
+            if node["dynamic_width"] != nil {
+                reader.fail("\(field).dynamic_size", "give dynamic_size (both axes) or dynamic_width (the width only), not both", at: node["dynamic_size"])
+            } else if spec.resize.letterboxesIntoTarget {
+                spec.dynamicWidth = multiple
+                spec.dynamicHeight = multiple
+            } else {
+                reader.fail("\(field).dynamic_size", "a batch's size can follow its items only when they are letterboxed into the model's size "
+                            + "(resize: {letterbox: ...}), not with \(spec.resize)", at: node["dynamic_size"])
             }
         }
         return spec

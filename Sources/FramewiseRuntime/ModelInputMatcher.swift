@@ -45,6 +45,9 @@ enum ModelInputMatcher {
         for (axis, (declared, produced)) in zip(dims, expected).enumerated() where axis > 0 && declared >= 0 && declared != produced {
             throw issue("\(field).preprocess", "model input \(info) does not accept \(pre.layout.rawValue.uppercased()) \(pre.width)x\(pre.height) images: axis \(axis) is \(declared), preprocessing gives \(produced)")
         }
+        if pre.dynamicHeight != nil, dims[pre.layout == .nchw ? 2 : 1] > 0 || dims[pre.layout == .nchw ? 3 : 2] > 0 {
+            throw issue("\(field).preprocess.dynamic_size", "model input \(info) has a fixed height or width; dynamic_size needs free spatial axes")
+        }
         if pre.dynamicWidth != nil, dims[pre.layout == .nchw ? 3 : 2] > 0 {
             throw issue("\(field).preprocess.dynamic_width", "model input \(info) has a fixed width; dynamic_width needs a free width axis")
         }

@@ -24,12 +24,13 @@ final class PreprocessorPool: @unchecked Sendable {
     }
 }
 
-/// Preprocessor pools for one model's input by the width a batch runs at (one pool unless the
-/// preprocessing has a dynamic width: then one per width met, at most `width / dynamicWidth`).
+/// Preprocessor pools for one model's input by the size a batch runs at (one pool unless the
+/// preprocessing has a dynamic width or size: then one per size met, at most `width / dynamicWidth`
+/// x `height / dynamicHeight`).
 final class PreprocessorPools: @unchecked Sendable {
     let spec: PreprocessSpec
     private let lock = NSLock()
-    private var pools: [Int: PreprocessorPool] = [:]
+    private var pools: [PixelSize: PreprocessorPool] = [:]
 
     init(spec: PreprocessSpec) { self.spec = spec }
 
@@ -38,9 +39,9 @@ final class PreprocessorPools: @unchecked Sendable {
         let fitted = spec.fitted(to: sizes)
         lock.lock()
         defer { lock.unlock() }
-        if let pool = pools[fitted.width] { return pool }
+        if let pool = pools[fitted.size] { return pool }
         let pool = PreprocessorPool(spec: fitted)
-        pools[fitted.width] = pool
+        pools[fitted.size] = pool
         return pool
     }
 }

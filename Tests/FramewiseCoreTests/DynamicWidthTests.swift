@@ -69,3 +69,74 @@ import Testing
         #expect(error.issues.contains { $0.field == "models.m.preprocess.dynamic_width" }, "\(error)")
     }
 }
+
+/// `preprocess.dynamic_size`: a batch as wide and as high as its largest item letterboxed into the model's size.
+@Suite struct DynamicSizeTests {
+    static let detector: PreprocessSpec = {
+        var spec = PreprocessSpec(width: 640, height: 384, resize: .letterbox(anchor: .topLeft, pad: 0))
+        spec.dynamicWidth = 32
+        spec.dynamicHeight = 32
+        return spec
+    }()
+
+    @Test(arguments: [
+        // 4:3 (768x576): scale 2/3, content 512x384, no padding left.
+        ([(768.0, 576.0)], 512, 384),
+        // 640x272: scale 1 (bound by the width), content 640x272 -> 640x288.
+        ([(640.0, 272.0)], 640, 288),
+        // 16:9 (1280x720): scale 1/2, content 640x360 -> 640x384 (the next multiple is the written height).
+        ([(1280.0, 720.0)], 640, 384),
+        // A batch of both: the largest on each axis.
+        ([(768.0, 576.0), (640.0, 272.0)], 640, 384),
+        // A small frame keeps its scale (letterboxing scales it up to the bound axis): 176x144 -> 469x384 -> 480x384.
+        ([(176.0, 144.0)], 480, 384),
+        // Empty sizes are ignored; nothing at all is one multiple.
+        ([(0.0, 0.0)], 32, 32),
+    ] as [([(Double, Double)], Int, Int)])
+    func aBatchIsAsLargeAsItsLargestItem(_ sizes: [(Double, Double)], _ width: Int, _ height: Int) {
+        let fitted = Self.detector.fitted(to: sizes.map { (width: $0.0, height: $0.1) })
+        #expect(fitted.width == width && fitted.height == height, "\(fitted.size)")
+        #expect(fitted.dynamicWidth == nil && fitted.dynamicHeight == nil)
+        #expect(fitted.itemShape == [3, height, width])
+    }
+
+    /// Every item keeps the scale the written size gives it, so only padding is cut.
+    @Test(arguments: [(768.0, 576.0), (640.0, 272.0), (1280.0, 720.0), (176.0, 144.0), (300.0, 900.0)])
+    func theScaleIsKept(_ w: Double, _ h: Double) {
+        let fitted = Self.detector.fitted(to: [(width: w, height: h)])
+        let written = min(640 / w, 384 / h)
+        #expect(abs(min(Double(fitted.width) / w, Double(fitted.height) / h) - written) < 1e-9)
+    }
+
+    static func pipeline(_ preprocess: String) -> String {
+        """
+        models:
+          m:
+            file: m.onnx
+            preprocess:
+              size: [640, 384]
+        \(preprocess)
+        stages:
+          s:
+            model: m
+        """
+    }
+
+    @Test func parsedWithALetterbox() throws {
+        let dir = try TempDirectory(files: ["m.onnx"])
+        defer { dir.remove() }
+        let yaml = Self.pipeline("      resize: {letterbox: top_left, pad: 0}\n      dynamic_size: 32")
+        let pre = try PipelineLoader.parse(yaml: yaml, file: "p.yaml", baseDirectory: dir.path).models.first?.preprocess
+        #expect(pre?.dynamicWidth == 32 && pre?.dynamicHeight == 32)
+    }
+
+    /// Without a letterbox, below 1, or beside dynamic_width: rejected, naming the field.
+    @Test(arguments: ["      resize: stretch\n      dynamic_size: 32", "      resize: {letterbox: top_left}\n      dynamic_size: 0",
+                      "      resize: {letterbox: top_left}\n      dynamic_size: 32\n      dynamic_width: 32"])
+    func rejected(_ preprocess: String) throws {
+        let dir = try TempDirectory(files: ["m.onnx"])
+        defer { dir.remove() }
+        let error = try #require(pipelineError(Self.pipeline(preprocess), file: "p.yaml", baseDirectory: dir.path))
+        #expect(error.issues.contains { $0.field == "models.m.preprocess.dynamic_size" }, "\(error)")
+    }
+}

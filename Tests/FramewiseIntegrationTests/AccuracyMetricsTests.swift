@@ -144,4 +144,18 @@ import Testing
         already.dynamicWidth = 32
         #expect(InputSizeCandidates.dynamicWidth(written: already, shape: [-1, 3, 48, -1], head: ctc) == nil)
     }
+
+    /// A dynamic size (both axes) is tried on letterboxed models with both spatial axes free that do not read text.
+    @Test func dynamicSizeIsTriedOnLetterboxedDetectors() throws {
+        let ctc = Head.ctc(try CTCHead(spec: CTCSpec(characters: ["a"]), metadata: [:]))
+        let boxes = Head.textBoxes(TextBoxHead(spec: TextBoxSpec()))
+        let letterbox = PreprocessSpec(width: 640, height: 384, resize: .letterbox(anchor: .topLeft, pad: 0))
+        #expect(InputSizeCandidates.dynamicSize(written: letterbox, shape: [-1, 3, -1, -1], head: boxes) == 32)
+        #expect(InputSizeCandidates.dynamicSize(written: letterbox, shape: [-1, 3, 384, -1], head: boxes) == nil)  // fixed height
+        #expect(InputSizeCandidates.dynamicSize(written: letterbox, shape: [-1, 3, -1, -1], head: ctc) == nil)  // a recogniser keeps its height
+        #expect(InputSizeCandidates.dynamicSize(written: PreprocessSpec(width: 640, height: 384), shape: [-1, 3, -1, -1], head: boxes) == nil)  // stretched
+        var already = letterbox
+        already.dynamicWidth = 32
+        #expect(InputSizeCandidates.dynamicSize(written: already, shape: [-1, 3, -1, -1], head: boxes) == nil)
+    }
 }

@@ -78,6 +78,26 @@ import Testing
         #expect(near(t.toSource(x: 10, y: 0), (10 * 321 / 224, 0)))  // padding clamps to the frame
     }
 
+    /// A batch fitted to its frame (`dynamic_size`) holds the very pixels of the written letterbox's
+    /// content, with the same transform back to the frame: only the padding is cut.
+    @Test func aFittedLetterboxKeepsTheContent() throws {
+        let frame = try MediaFixtures.frame("odd.mp4", at: 5)  // 321 x 241
+        let variant = Variant(layout: .nchw, order: .rgb, type: .float32)
+        var spec = Self.spec(variant, width: 320, height: 320, resize: .letterbox(anchor: .topLeft, pad: -1))
+        let written = try TensorImage.process(frame, spec: spec)
+        spec.dynamicWidth = 32
+        spec.dynamicHeight = 32
+        let fittedSpec = spec.fitted(to: [(width: 321, height: 241)])
+        #expect(fittedSpec.size == PixelSize(width: 320, height: 256))
+        let fitted = try TensorImage.process(frame, spec: fittedSpec)
+        // Content: 320 x 240.3 -> rows 0..<240 hold the frame in both.
+        #expect(fitted.region(x: 0, y: 0, width: 320, height: 240).values == written.region(x: 0, y: 0, width: 320, height: 240).values)
+        #expect(fitted.values(rows: 241..<256).allSatisfy { $0 == -1 })
+        for (x, y) in [(0.0, 0.0), (160.0, 120.0), (319.0, 239.0)] {
+            #expect(near(fitted.transform.toSource(x: x, y: y), written.transform.toSource(x: x, y: y)))
+        }
+    }
+
     /// The 4:2:0 case: libswscale resamples the half-resolution chroma planes directly, the reference
     /// upsamples chroma first (ffmpeg rgb24) and then resizes RGB, so the two blur sharp colour edges
     /// differently (testsrc2 is full of them). Luminance structure must still agree: mean within 2 steps.

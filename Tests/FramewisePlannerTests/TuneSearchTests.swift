@@ -133,6 +133,22 @@ import Testing
         #expect(plan.meetsTarget)
     }
 
+    /// A dynamic size is chosen like any candidate and keeps both its axes in the choice and its label.
+    @Test func aDynamicSizeCandidateIsChosenWithBothAxes() throws {
+        let stage = TuneStage(name: "det", candidates: [
+            TuneCandidate(variant: "original", profile: Self.profile("o", [1: 60, 2: 118]), agreement: 1),
+            TuneCandidate(variant: "original", dynamicWidth: 32, dynamicHeight: 32, profile: Self.profile("d", [1: 45, 2: 90]), agreement: 0.98),
+        ], defaultBatch: 2)
+        let search = TuneSearch(stages: [stage], samplings: Self.oneSampling, target: TuneTarget(latency: 1, minAgreement: 0.95))
+        let choice = try #require(try search.search().stage("det"))
+        #expect(choice.dynamicWidth == 32 && choice.dynamicHeight == 32 && choice.inputSize == nil)
+        #expect(choice.label == "original~32x~32/t1")
+        #expect(stage.candidates[1].outputLabel == "original~32x~32")
+        // Below its agreement the written size stays.
+        let strict = TuneSearch(stages: [stage], samplings: Self.oneSampling, target: TuneTarget(latency: 1, minAgreement: 0.99))
+        #expect(try strict.search().stage("det")?.dynamicHeight == nil)
+    }
+
     @Test func theCheapestAccurateSamplingWins() throws {
         let samplings = [
             TuneSampling(policy: "{fps: 2}", framesPerVideo: 20, decodeSeconds: 0.1, agreement: 1),

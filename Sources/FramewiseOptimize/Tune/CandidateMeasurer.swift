@@ -47,6 +47,9 @@ struct CandidateMeasurer {
                     if let multiple = InputSizeCandidates.dynamicWidth(written: pre, shape: shape, head: referenceStage.head) {
                         shapes.append(.dynamic(multiple))
                     }
+                    if let multiple = InputSizeCandidates.dynamicSize(written: pre, shape: shape, head: referenceStage.head) {
+                        shapes.append(.dynamicSize(multiple))
+                    }
                 }
             }
         } else if !model.variants.isEmpty {
@@ -60,15 +63,15 @@ struct CandidateMeasurer {
         for variant in variants {
             for shape in shapes {
                 var agreement = 1.0
-                // A dynamic width is profiled at the width the search videos' batches had on average.
-                var dynamic: (frames: [PreparedFrame], shapes: [[Int]], meanWidth: Int)?
-                if case let .dynamic(multiple) = shape, let framed {
-                    dynamic = try Self.prepareDynamic(samples, framed.pre, multiple: multiple, batch: batch)
+                // A dynamic width (size) is profiled at the size the search videos' batches had on average.
+                var dynamic: (frames: [PreparedFrame], shapes: [[Int]], meanSize: [Int])?
+                if let multiple = shape.dynamicWidth, let framed {
+                    dynamic = try Self.prepareDynamic(samples, framed.pre, multiple: multiple, height: shape.dynamicHeight != nil, batch: batch)
                 }
                 let size: [Int]? = switch shape {
                 case .written: nil
                 case let .fixed(s): s
-                case .dynamic: dynamic.flatMap { d in framed.map { [d.meanWidth, $0.pre.height] } }
+                case .dynamic, .dynamicSize: dynamic?.meanSize
                 }
                 for (k, threads) in threadCounts.enumerated() {
                     let spec = try candidateSpec(stage: stage, variant: variant, size: size, threads: threads)
@@ -88,6 +91,7 @@ struct CandidateMeasurer {
                     let timed = samples.isEmpty ? frames.map { ImageSample(frame: $0) } : samples
                     let profile = try profiler.profile(stage: candidate, images: timed, frameSource: "the search videos", device: request.device).profile
                     out.append(TuneCandidate(variant: variant, inputSize: shape.dynamicWidth == nil ? size : nil, dynamicWidth: shape.dynamicWidth,
+                                             dynamicHeight: shape.dynamicHeight,
                                              threads: threads, profile: profile, agreement: agreement))
                 }
             }
@@ -107,29 +111,41 @@ struct CandidateMeasurer {
         case fixed([Int])
         /// The written size as the most, each batch as wide as its widest item (multiples of N).
         case dynamic(Int)
+        /// The written size as the most, each batch as wide and as high as its largest item (multiples of N).
+        case dynamicSize(Int)
 
         var dynamicWidth: Int? {
-            if case let .dynamic(multiple) = self { return multiple }
+            switch self {
+            case let .dynamic(multiple), let .dynamicSize(multiple): multiple
+            default: nil
+            }
+        }
+
+        var dynamicHeight: Int? {
+            if case let .dynamicSize(multiple) = self { return multiple }
             return nil
         }
     }
 
     /// `samples` batched in order as the engine batches them (`batch` at a time), each batch
-    /// preprocessed at its own width (`PreprocessSpec.fitted`): the frames, each batch's item shape,
-    /// and the mean width over the items (rounded up to the multiple).
-    static func prepareDynamic(_ samples: [ImageSample], _ written: PreprocessSpec, multiple: Int,
-                               batch: Int) throws -> (frames: [PreparedFrame], shapes: [[Int]], meanWidth: Int) {
+    /// preprocessed at its own width, and with `height` its own height (`PreprocessSpec.fitted`): the
+    /// frames, each batch's item shape, and the mean [width, height] over the items (rounded up to the multiple).
+    static func prepareDynamic(_ samples: [ImageSample], _ written: PreprocessSpec, multiple: Int, height: Bool = false,
+                               batch: Int) throws -> (frames: [PreparedFrame], shapes: [[Int]], meanSize: [Int]) {
         var spec = written
         spec.dynamicWidth = multiple
-        var frames: [PreparedFrame] = [], shapes: [[Int]] = [], widths = 0.0
+        if height { spec.dynamicHeight = multiple }
+        var frames: [PreparedFrame] = [], shapes: [[Int]] = [], widths = 0.0, heights = 0.0
         for start in stride(from: 0, to: samples.count, by: max(1, batch)) {
             let chunk = Array(samples[start..<min(start + max(1, batch), samples.count)])
             let fitted = spec.fitted(to: chunk.map { $0.frame.regionSize($0.crop) })
             frames += try ImageSamples.prepare(chunk, fitted)
             shapes.append(fitted.itemShape)
             widths += Double(fitted.width * chunk.count)
+            heights += Double(fitted.height * chunk.count)
         }
-        return (frames, shapes, spec.batchWidth(needed: widths / Double(max(1, samples.count))))
+        let n = Double(max(1, samples.count))
+        return (frames, shapes, [spec.batchWidth(needed: widths / n), spec.batchHeight(needed: heights / n)])
     }
 
     /// The stage, the stages it depends on and their models, with the candidate's changes.

@@ -50,7 +50,7 @@ public struct DownstreamJudge: Sendable {
         var out = candidates
         var judged: [String: (own: Double, downstream: Double)] = [:]
         for (i, candidate) in candidates.enumerated() where candidate.variant != PipelineSpec.originalVariant
-            || candidate.inputSize != nil || candidate.dynamicWidth != nil {
+            || candidate.inputSize != nil || candidate.dynamicWidth != nil || candidate.dynamicHeight != nil {
             let key = candidate.outputLabel
             if judged[key] == nil {
                 log("stage \(stage): \(key) judged by \(leaves.joined(separator: ", ")) on \(videos.count) video(s)")
@@ -122,9 +122,10 @@ public struct DownstreamJudge: Sendable {
     }
 
     /// The whole reference pipeline with `stage`'s model as `candidate` runs it (file, input size,
-    /// dynamic width; the reference's threads).
+    /// dynamic width and height; the reference's threads).
     public static func spec(_ reference: PipelineSpec, changing stage: String, to candidate: TuneCandidate) throws -> PipelineSpec {
         guard let model = reference.stage(named: stage)?.model else { throw OptimizeError("stage '\(stage)' is not in the pipeline") }
-        return try reference.runningModel(model, variant: candidate.variant, inputSize: candidate.inputSize, dynamicWidth: candidate.dynamicWidth)
+        return try reference.runningModel(model, variant: candidate.variant, inputSize: candidate.inputSize, dynamicWidth: candidate.dynamicWidth,
+                                         dynamicHeight: candidate.dynamicHeight)
     }
 }

@@ -35,6 +35,16 @@ public enum InputSizeCandidates {
         return 32
     }
 
+    /// The dynamic-size multiple to try (32), or nil: for a model fed letterboxed images with both
+    /// spatial axes free that does not read text (a detector on whole frames), as written at a fixed
+    /// size. Every item keeps its scale and pixels; only the letterbox's padding shrinks.
+    public static func dynamicSize(written: PreprocessSpec, shape: [Int], head: Head) -> Int? {
+        if case .ctc = head { return nil }
+        guard written.dynamicWidth == nil, written.dynamicHeight == nil, written.resize.letterboxesIntoTarget,
+              let axes = resizableAxes(shape, layout: written.layout, head: head), axes.width, axes.height else { return nil }
+        return 32
+    }
+
     /// Down to a multiple of 32, at least 32.
     static func round32(_ v: Double) -> Int { max(32, Int(v / 32) * 32) }
 }

@@ -32,7 +32,9 @@ enum TunedPipelineWriter {
             if let size = choice.inputSize, let pre = model.preprocess {
                 edits.append((["models", model.name, "preprocess", "size"], "[\(size[0]), \(size[1])]", "was [\(pre.width), \(pre.height)]"))
             }
-            if let multiple = choice.dynamicWidth, model.preprocess?.dynamicWidth != multiple {
+            if let multiple = choice.dynamicHeight, model.preprocess?.dynamicHeight != multiple {
+                edits.append((["models", model.name, "preprocess", "dynamic_size"], String(multiple), "was a fixed size"))
+            } else if let multiple = choice.dynamicWidth, model.preprocess?.dynamicWidth != multiple {
                 edits.append((["models", model.name, "preprocess", "dynamic_width"], String(multiple),
                               "was " + (model.preprocess?.dynamicWidth.map(String.init) ?? "a fixed width")))
             }

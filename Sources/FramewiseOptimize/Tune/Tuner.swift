@@ -49,6 +49,7 @@ public struct Tuner: Sendable {
             let (candidates, judgeNotes) = try await judge.judge(stage: loaded.spec.name, candidates: measured, log: log)
             notes += stageNotes + judgeNotes
             let defaultIndex = candidates.firstIndex { $0.variant == PipelineSpec.originalVariant && $0.inputSize == nil && $0.dynamicWidth == nil
+                && $0.dynamicHeight == nil
                 && $0.threads == loaded.model.resolvedSession.intraOpThreads } ?? 0
             let maxBatch = candidates[defaultIndex].profile.maxBatch
             stages.append(TuneStage(name: loaded.spec.name, inputs: loaded.spec.dependencies,

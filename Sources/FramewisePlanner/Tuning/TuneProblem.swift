@@ -11,34 +11,44 @@ public struct TuneCandidate: Sendable, Codable, Equatable {
     /// Set: each batch as wide as its widest item, in multiples of this (`preprocess.dynamic_width`);
     /// the profile is then measured at the width batches of the search videos had on average.
     public var dynamicWidth: Int?
+    /// Set (with `dynamicWidth`): each batch also as high as its highest item (`preprocess.dynamic_size`).
+    public var dynamicHeight: Int?
     public var threads: Int
     /// Measured with `threads` intra-op threads; per-item pre/post-processing included.
     public var profile: ModelProfile
     /// Fraction of held-out frames (or crops) whose head output agrees with the reference's, 0...1.
     public var agreement: Double
 
-    public init(variant: String, inputSize: [Int]? = nil, dynamicWidth: Int? = nil, threads: Int = 1, profile: ModelProfile, agreement: Double) {
+    public init(variant: String, inputSize: [Int]? = nil, dynamicWidth: Int? = nil, dynamicHeight: Int? = nil, threads: Int = 1,
+                profile: ModelProfile, agreement: Double) {
         self.variant = variant
         self.inputSize = inputSize
         self.dynamicWidth = dynamicWidth
+        self.dynamicHeight = dynamicHeight
         self.threads = threads
         self.profile = profile
         self.agreement = agreement
     }
 
-    /// A short name, e.g. `int8@256x192/t1`, `original~32/t1` (dynamic width in multiples of 32).
-    public var label: String { Self.label(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth, threads: threads) }
+    /// A short name, e.g. `int8@256x192/t1`, `original~32/t1` (dynamic width in multiples of 32),
+    /// `original~32x~32/t1` (dynamic width and height).
+    public var label: String {
+        Self.label(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth, dynamicHeight: dynamicHeight, threads: threads)
+    }
 
     /// The short name of a configuration of a stage's model (a candidate's, or a choice's).
-    public static func label(variant: String, inputSize: [Int]?, dynamicWidth: Int?, threads: Int) -> String {
-        outputLabel(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth) + "/t\(threads)"
+    public static func label(variant: String, inputSize: [Int]?, dynamicWidth: Int?, dynamicHeight: Int? = nil, threads: Int) -> String {
+        outputLabel(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth, dynamicHeight: dynamicHeight) + "/t\(threads)"
     }
 
     /// The label without the threads, which do not change what the model outputs, e.g. `int8@256x192`.
-    public var outputLabel: String { Self.outputLabel(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth) }
+    public var outputLabel: String {
+        Self.outputLabel(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth, dynamicHeight: dynamicHeight)
+    }
 
-    static func outputLabel(variant: String, inputSize: [Int]?, dynamicWidth: Int?) -> String {
+    static func outputLabel(variant: String, inputSize: [Int]?, dynamicWidth: Int?, dynamicHeight: Int? = nil) -> String {
         variant + (inputSize.map { "@" + $0.map(String.init).joined(separator: "x") } ?? "") + (dynamicWidth.map { "~\($0)" } ?? "")
+            + (dynamicHeight.map { "x~\($0)" } ?? "")
     }
 }
 

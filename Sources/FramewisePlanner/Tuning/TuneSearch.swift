@@ -8,6 +8,8 @@ public struct TuneStageChoice: Sendable, Codable, Equatable {
     public var inputSize: [Int]?
     /// The batch width's multiple when it follows the items (nil: fixed width).
     public var dynamicWidth: Int?
+    /// The batch height's multiple when it also follows the items (`preprocess.dynamic_size`).
+    public var dynamicHeight: Int? = nil
     public var threads: Int
     public var batch: Int
     public var instances: Int
@@ -22,7 +24,9 @@ public struct TuneStageChoice: Sendable, Codable, Equatable {
     public var meetsSlack: Bool
 
     /// "int8@160x128/t1": variant, input size when changed (`~32`: dynamic width), intra-op threads.
-    public var label: String { TuneCandidate.label(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth, threads: threads) }
+    public var label: String {
+        TuneCandidate.label(variant: variant, inputSize: inputSize, dynamicWidth: dynamicWidth, dynamicHeight: dynamicHeight, threads: threads)
+    }
 }
 
 /// A whole configuration: the sampling, each stage's choice and the totals predicted.
@@ -201,8 +205,8 @@ public struct TuneSearch: Sendable {
         let cost = items * mean / Double(batch) * Double(c.threads)
         var instances = 1
         if let rate = target.rate, rate > 0 { instances = max(1, Int((rate * items * mean / Double(batch)).rounded(.up))) }
-        return TuneStageChoice(stage: stage.name, candidate: candidate, variant: c.variant, inputSize: c.inputSize, dynamicWidth: c.dynamicWidth, threads: c.threads,
-                               batch: batch, instances: instances, slack: slack, latency: latency, costPerVideo: cost,
+        return TuneStageChoice(stage: stage.name, candidate: candidate, variant: c.variant, inputSize: c.inputSize, dynamicWidth: c.dynamicWidth,
+                               dynamicHeight: c.dynamicHeight, threads: c.threads, batch: batch, instances: instances, slack: slack, latency: latency, costPerVideo: cost,
                                agreement: candidate == stage.defaultCandidate ? 1 : c.agreement, meetsSlack: latency <= slack + 1e-12)
     }
 
