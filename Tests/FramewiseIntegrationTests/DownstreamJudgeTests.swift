@@ -55,6 +55,58 @@ import Testing
         #expect(unchanged[0].agreement == 0.5 && none.isEmpty)
     }
 
+    /// Before a whole-pipeline round, the changed stages sharing an output are run alone; one that
+    /// disagrees alone is refused with every thread count, the search moves on to the next candidate,
+    /// and each candidate is measured alone only once.
+    @Test func stagesSharingAnOutputAreVerifiedAloneFirst() async throws {
+        let ocr = try PipelineLoader.load(path: Examples.pipelinePath("ocr"))
+        func profile(_ ms: Double) -> ModelProfile {
+            ModelProfile(modelName: "m", deviceName: "cpu", entries: [BatchProfile(batchSize: 1, latencyMean: ms / 1000)], intraOpThreads: 1)
+        }
+        // The detector: written 60 ms; 320x192 at 20 ms (fails alone, also at 2 threads); dynamic size at 45 ms (passes).
+        let det = TuneStage(name: "det", candidates: [
+            TuneCandidate(variant: "original", profile: profile(60), agreement: 1),
+            TuneCandidate(variant: "original", inputSize: [320, 192], threads: 1, profile: profile(20), agreement: 0.97),
+            TuneCandidate(variant: "original", inputSize: [320, 192], threads: 2, profile: profile(11), agreement: 0.97),
+            TuneCandidate(variant: "original", dynamicWidth: 32, dynamicHeight: 32, profile: profile(45), agreement: 0.99),
+        ], defaultBatch: 1)
+        let orient = TuneStage(name: "orient", inputs: ["det"], candidates: [TuneCandidate(variant: "original", profile: profile(2), agreement: 1)], defaultBatch: 1)
+        let text = TuneStage(name: "text", inputs: ["det", "orient"], candidates: [
+            TuneCandidate(variant: "original", profile: profile(30), agreement: 1),
+            TuneCandidate(variant: "original", dynamicWidth: 32, profile: profile(18), agreement: 1),
+        ], defaultBatch: 1)
+        let stages = [det, orient, text]
+        let searcher = TuneSearch(stages: stages, samplings: [TuneSampling(policy: "{fps: 1}", framesPerVideo: 6, agreement: 1)],
+                                  target: TuneTarget(latency: 10, minAgreement: 0.95))
+        let first = try searcher.search()
+        #expect(first.stage("det")?.inputSize == [320, 192] && first.stage("text")?.dynamicWidth == 32)
+        #expect(DownstreamJudge.sharingAnOutput(changed: DownstreamJudge.changed(first, stages: stages), in: ocr).map(\.stage) == ["det", "text"])
+        let calls = Calls()
+        var verification = AloneVerification(reference: ocr, stages: stages, floor: 0.95) { stage, candidate in
+            await calls.add(stage + " " + candidate.outputLabel)
+            return candidate.inputSize == [320, 192] ? 0.83 : 0.99
+        }
+        var excluded: [String: Set<String>] = [:], fallbacks: [String] = []
+        let settled = try await verification.settle(first, reference: try searcher.reference(), searcher: searcher, excluded: &excluded,
+                                                    excludedSamplings: [], fallbacks: &fallbacks)
+        #expect(settled.stage("det")?.dynamicHeight == 32 && settled.stage("text")?.dynamicWidth == 32)
+        #expect(excluded["det"] == ["original@320x192/t1", "original@320x192/t2"])
+        #expect(fallbacks.count == 1 && fallbacks[0].contains("det: original@320x192") && fallbacks[0].contains("text agreed on 0.830"), "\(fallbacks)")
+        // Settling again measures nothing new.
+        _ = try await verification.settle(settled, reference: try searcher.reference(), searcher: searcher, excluded: &excluded,
+                                          excludedSamplings: [], fallbacks: &fallbacks)
+        #expect(await calls.all == ["det original@320x192", "text original~32", "det original~32x~32"])
+        // Stages judged by outputs of their own share none (moderation's two models).
+        let moderation = try PipelineLoader.load(path: Examples.pipelinePath("moderation"))
+        let both = moderation.stages.map { DownstreamJudge.Changed(stage: $0.name, label: "int8/t1", searched: 0.99) }
+        #expect(DownstreamJudge.sharingAnOutput(changed: both, in: moderation).isEmpty)
+    }
+
+    actor Calls {
+        var all: [String] = []
+        func add(_ call: String) { all.append(call) }
+    }
+
     /// Verification falls back, for each output that disagrees, the changed stage behind it chosen with
     /// the lowest agreement; stages judged by different outputs fall back independently.
     @Test func verificationFallsBackTheLikeliestCause() throws {

@@ -115,6 +115,25 @@ public struct DownstreamJudge: Sendable {
         changed.filter { c in judgedBy(c.stage, in: spec).contains { (perStage[$0] ?? 1) < floor } }
     }
 
+    /// The changed stages judged by an output that another changed stage is judged by too: where a
+    /// disagreeing output would leave more than one suspect (OCR's detector, orientation and
+    /// recogniser all change the lines).
+    public static func sharingAnOutput(changed: [Changed], in spec: PipelineSpec) -> [Changed] {
+        changed.filter { c in
+            let outputs = Set(judgedBy(c.stage, in: spec))
+            return changed.contains { $0.stage != c.stage && !outputs.isDisjoint(with: judgedBy($0.stage, in: spec)) }
+        }
+    }
+
+    /// The stages `plan` changes from each stage's written candidate, with the agreement each was chosen with.
+    public static func changed(_ plan: TunePlan, stages: [TuneStage]) -> [Changed] {
+        plan.stages.compactMap { choice in
+            guard let stage = stages.first(where: { $0.name == choice.stage }), choice.candidate != stage.defaultCandidate,
+                  stage.candidates.indices.contains(choice.candidate) else { return nil }
+            return Changed(stage: choice.stage, label: stage.candidates[choice.candidate].label, searched: choice.agreement)
+        }
+    }
+
     /// The outputs a stage is judged by: the last stages downstream of it, or its own.
     static func judgedBy(_ stage: String, in spec: PipelineSpec) -> [String] {
         let leaves = Self.leaves(of: stage, in: spec)

@@ -3,8 +3,9 @@ import FramewiseCore
 import FramewisePlanner
 
 /// The tuned pipeline as YAML: the original file with each choice written in place and commented.
-enum TunedPipelineWriter {
-    static func write(original text: String, spec: PipelineSpec, plan: TunePlan, reference: TunePlan, target: TuneTarget) throws -> String {
+public enum TunedPipelineWriter {
+    /// `text` (the pipeline as written, parsed as `spec`) with `plan`'s changes from `reference` in place.
+    public static func write(original text: String, spec: PipelineSpec, plan: TunePlan, reference: TunePlan, target: TuneTarget) throws -> String {
         var editor = YAMLTextEditor(text: text)
         if plan.sampling != reference.sampling {
             try editor.set(["sampling"], to: plan.sampling, comment: String(

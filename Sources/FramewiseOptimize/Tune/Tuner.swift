@@ -75,8 +75,14 @@ public struct Tuner: Sendable {
         var tunedRun = referenceHeld
         var yaml = referenceEditor.text
         var round = 0
+        let floor = request.target.minAgreement
+        var aloneVerification = AloneVerification(
+            judge: DownstreamJudge(reference: reference, referenceResults: referenceHeld.results, videos: heldOut, backend: backend),
+            stages: stages, floor: floor, log: log)
         while true {
             round += 1
+            plan = try await aloneVerification.settle(plan, reference: referencePlan, searcher: searcher, excluded: &excluded,
+                                                      excludedSamplings: excludedSamplings, fallbacks: &fallbacks)
             yaml = try TunedPipelineWriter.write(original: text, spec: written, plan: plan, reference: referencePlan, target: request.target)
             log("verification \(round): the tuned pipeline on the held-out video(s)")
             tunedRun = try await TuneRun.run(PipelineLoader.parse(yaml: yaml, file: path, baseDirectory: directory), videos: heldOut,
@@ -85,22 +91,13 @@ public struct Tuner: Sendable {
             let perStage = RunComparison.stageAgreement(referenceHeld.results, tunedRun.results, stages: stages.map(\.name))
             // Judged as searched (a stage feeding others by the last stages downstream of it); of the
             // changed stages behind an output that disagrees, the likeliest cause falls back.
-            let changed = sameSampling ? plan.stages.compactMap { choice -> DownstreamJudge.Changed? in
-                guard let stage = stages.first(where: { $0.name == choice.stage }), choice.candidate != stage.defaultCandidate else { return nil }
-                return DownstreamJudge.Changed(stage: choice.stage, label: stage.candidates[choice.candidate].label, searched: choice.agreement)
-            } : []
-            let floor = request.target.minAgreement
-            // Several changed stages behind outputs that disagree: each is run alone on the held-out videos.
+            let changed = sameSampling ? DownstreamJudge.changed(plan, stages: stages) : []
+            // Several changed stages behind outputs that disagree: each alone on the held-out videos
+            // (measured already when they share an output, unless the sampling changed).
             let behind = DownstreamJudge.behind(changed: changed, in: reference, perStage: perStage, floor: floor)
             var alone: [String: Double] = [:]
             if behind.count > 1 {
-                let heldJudge = DownstreamJudge(reference: reference, referenceResults: referenceHeld.results, videos: heldOut, backend: backend)
-                for c in behind {
-                    guard let stage = stages.first(where: { $0.name == c.stage }),
-                          let choice = plan.stages.first(where: { $0.stage == c.stage }) else { continue }
-                    log("verification \(round): stage \(c.stage) alone (\(c.label)) on the held-out video(s)")
-                    alone[c.stage] = try await heldJudge.alone(stage: c.stage, candidate: stage.candidates[choice.candidate])
-                }
+                for c in behind { alone[c.stage] = try await aloneVerification.alone(c, in: plan) }
             }
             let refusals = DownstreamJudge.refusals(changed: changed, in: reference, perStage: perStage, floor: floor, alone: alone)
             for refusal in refusals {
